@@ -1,0 +1,106 @@
+/**
+ * The inbox window's only door to the app: the typed API the preload script exposes as
+ * `window.tidings`. Main (main/electron/ipc.ts), the preload and the renderer all use this one
+ * declaration, and the renderer's browser tests provide it backed by the real core.
+ *
+ * The renderer never sees Electron, Node or the token. It receives snapshots and sends intents.
+ */
+import type { NotificationItem, NotificationType } from './wire.js';
+
+export type ConnectionStatus =
+  | { state: 'signed-out'; reason?: string }
+  | { state: 'connecting' }
+  | { state: 'online' }
+  /** `retryAt` is an epoch-ms deadline, so the UI can count down without more messages. */
+  | { state: 'offline'; retryAt: number; reason?: string }
+  | { state: 'server-incompatible'; message: string };
+
+export interface QuietHours {
+  enabled: boolean;
+  /** "HH:MM", local time. A range that wraps midnight (22:00–07:00) is allowed. */
+  start: string;
+  end: string;
+}
+
+export interface Settings {
+  serverUrl: string;
+  username: string;
+  /** Master switch for native notifications; the badge keeps counting either way. */
+  notificationsEnabled: boolean;
+  /** Epoch ms until which notifications are paused, or null. */
+  pausedUntil: number | null;
+  quietHours: QuietHours;
+  mutedTypes: NotificationType[];
+  sound: boolean;
+  startAtLogin: boolean;
+}
+
+export type SettingsPatch = Partial<Omit<Settings, 'serverUrl' | 'username'>>;
+
+export interface Account {
+  serverUrl: string;
+  username: string;
+}
+
+export interface InboxSnapshot {
+  /** Newest first, de-duplicated by id. */
+  items: NotificationItem[];
+  unreadCount: number;
+  /** True while older items may exist on the server. */
+  hasMore: boolean;
+  loadingOlder: boolean;
+}
+
+export interface AppSnapshot {
+  account: Account | null;
+  status: ConnectionStatus;
+  inbox: InboxSnapshot;
+  settings: Settings;
+  /** A message the user should see (a failed mark-read that was rolled back, say), or null. */
+  notice: { id: number; kind: 'error' | 'info'; message: string } | null;
+}
+
+/** Results for actions that can fail in a way the user must read. */
+export type ActionResult<T extends object = object> =
+  ({ ok: true } & T) | { ok: false; code: string; message: string };
+
+export interface SignInRequest {
+  serverUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface TidingsApi {
+  getSnapshot(): Promise<AppSnapshot>;
+  /** Called with a fresh snapshot whenever anything changes. Returns its own unsubscribe. */
+  onSnapshot(listener: (snapshot: AppSnapshot) => void): () => void;
+  /** Calls `/healthz`: tells apart unreachable, not-Tidings and incompatible servers. */
+  checkServer(serverUrl: string): Promise<ActionResult<{ version: string }>>;
+  signIn(request: SignInRequest): Promise<ActionResult>;
+  signOut(): Promise<ActionResult>;
+  markRead(ids: string[]): Promise<ActionResult>;
+  markAllRead(): Promise<ActionResult>;
+  loadOlder(): Promise<ActionResult>;
+  /** Opens the post in the browser (after the origin check) and marks the item read. */
+  openItem(id: string): Promise<ActionResult>;
+  updateSettings(patch: SettingsPatch): Promise<ActionResult>;
+  /** Pause native notifications for `minutes`, or resume with 0. */
+  pauseNotifications(minutes: number): Promise<ActionResult>;
+  dismissNotice(id: number): Promise<void>;
+}
+
+/** IPC channel names between preload and main; one per TidingsApi method plus the push. */
+export const IPC_CHANNELS = {
+  getSnapshot: 'tidings:get-snapshot',
+  snapshot: 'tidings:snapshot',
+  checkServer: 'tidings:check-server',
+  signIn: 'tidings:sign-in',
+  signOut: 'tidings:sign-out',
+  markRead: 'tidings:mark-read',
+  markAllRead: 'tidings:mark-all-read',
+  loadOlder: 'tidings:load-older',
+  openItem: 'tidings:open-item',
+  updateSettings: 'tidings:update-settings',
+  pauseNotifications: 'tidings:pause-notifications',
+  dismissNotice: 'tidings:dismiss-notice',
+} as const;

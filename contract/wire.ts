@@ -1,0 +1,303 @@
+/**
+ * The wire contract between the Tidings server and every client (tray app, blog pages, tests,
+ * third-party scripts). Event names, payload shapes, limits and error codes are declared here ONCE;
+ * the server, main/ and the tests import them, nobody redeclares them. docs/PROTOCOL.md explains
+ * them in prose with examples.
+ *
+ * Schemas (zod) are the single source of truth for anything a peer sends us; the TypeScript types
+ * are inferred from them so the two can never drift apart.
+ */
+import { z } from 'zod';
+
+/** Bumped on any incompatible change; clients compare it with `/healthz` and `sync`. */
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Limits. Shared so clients can validate before sending and tests can probe the edges.
+// ---------------------------------------------------------------------------------------------
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  passwordMax: 200,
+  deviceNameMax: 64,
+  titleMax: 200,
+  bodyMax: 50_000,
+  /** Max ids in one mark-read call. */
+  markReadIdsMax: 500,
+  /** Default and max page size for notification lists. */
+  pageDefault: 50,
+  pageMax: 200,
+  /** Max items in the `sync` reply on connect; beyond it `truncated` is true. */
+  syncMax: 200,
+  /** HTTP JSON body limit, in bytes. */
+  httpBodyBytes: 64 * 1024,
+  /** socket.io max message size, in bytes (maxHttpBufferSize). */
+  socketMessageBytes: 16 * 1024,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Errors: a stable code to switch on and a human message to show.
+// ---------------------------------------------------------------------------------------------
+export const ERROR_CODES = [
+  'unauthorized', // no, bad, expired or revoked token; wrong password
+  'forbidden', // authenticated but not allowed (not an author, not an admin, not your post)
+  'not_found',
+  'invalid_payload', // failed schema validation or malformed JSON
+  'payload_too_large',
+  'conflict', // e.g. username taken
+  'registration_closed',
+  'rate_limited',
+  'storage_unavailable', // the write did not reach the disk (disk full, read-only): nothing changed
+  'internal',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** HTTP error bodies are always `{ error: WireError }`. */
+export interface HttpErrorBody {
+  error: WireError;
+}
+
+/** Socket acks: success carries data, failure carries a WireError. */
+export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: WireError };
+
+// ---------------------------------------------------------------------------------------------
+// Domain objects as they travel on the wire.
+// ---------------------------------------------------------------------------------------------
+export const NOTIFICATION_TYPES = ['new_post', 'post_liked'] as const;
+export const NotificationTypeSchema = z.enum(NOTIFICATION_TYPES);
+export type NotificationType = z.infer<typeof NotificationTypeSchema>;
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+  isAuthor: boolean;
+  subscribed: boolean;
+  createdAt: string;
+}
+
+export interface PostSummary {
+  id: string;
+  title: string;
+  /** Absolute URL of the post's page on the server that issued it. */
+  url: string;
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+export interface Post extends PostSummary {
+  body: string;
+  author: Actor;
+  likeCount: number;
+  /** Whether the caller likes it; false for anonymous callers. */
+  likedByMe: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NotificationItem {
+  /** Unique per notification; stable across devices and reconnects. De-duplicate on it. */
+  id: string;
+  /** Increases with every notification a user can see; `since` and `before` take it. */
+  seq: number;
+  type: NotificationType;
+  /** Plain text, never HTML. */
+  message: string;
+  post: PostSummary;
+  actor: Actor;
+  createdAt: string;
+  read: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket.io: handshake and events.
+// ---------------------------------------------------------------------------------------------
+export const HandshakeAuthSchema = z.object({
+  token: z.string().min(1).max(200),
+  /** The highest `seq` the client has seen; the server replies with what came after it. */
+  since: z.number().int().min(0).optional(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
+
+/** `connect_error` carries `err.data` of this shape; `err.message` is the human message. */
+export type ConnectErrorData = WireError;
+
+export const MarkReadRequestSchema = z.union([
+  z.strictObject({
+    ids: z.array(z.string().min(1).max(100)).min(1).max(LIMITS.markReadIdsMax),
+  }),
+  z.strictObject({ all: z.literal(true) }),
+]);
+export type MarkReadRequest = z.infer<typeof MarkReadRequestSchema>;
+
+export const ListRequestSchema = z.strictObject({
+  /** Return items with seq strictly below this; omit for the newest. */
+  before: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).max(LIMITS.pageMax).optional(),
+});
+export type ListRequest = z.infer<typeof ListRequestSchema>;
+
+export interface UnreadCountPayload {
+  count: number;
+}
+
+/**
+ * Read state changed on another device (or the web page). `all` carries `upToSeq`, so an item
+ * that arrived after the mark-all stays unread everywhere.
+ */
+export type ReadChangePayload = { ids: string[] } | { all: true; upToSeq: number };
+
+export interface SyncPayload {
+  /** Items with seq > `since`, oldest first. Without `since`, the newest page. */
+  items: NotificationItem[];
+  unreadCount: number;
+  /** True when more items came after `since` than fit: fetch older ones with `notification:list`. */
+  truncated: boolean;
+  protocolVersion: number;
+}
+
+export const SERVER_EVENTS = {
+  notificationNew: 'notification:new',
+  unreadCount: 'unread:count',
+  notificationRead: 'notification:read',
+  sync: 'sync',
+} as const;
+
+export const CLIENT_EVENTS = {
+  markRead: 'notification:mark-read',
+  list: 'notification:list',
+} as const;
+
+export interface ServerToClientEvents {
+  'notification:new': (item: NotificationItem) => void;
+  'unread:count': (payload: UnreadCountPayload) => void;
+  'notification:read': (payload: ReadChangePayload) => void;
+  sync: (payload: SyncPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  'notification:mark-read': (
+    payload: MarkReadRequest,
+    ack: (result: Ack<{ unreadCount: number }>) => void,
+  ) => void;
+  'notification:list': (
+    payload: ListRequest,
+    ack: (result: Ack<{ items: NotificationItem[] }>) => void,
+  ) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP API: request schemas and response types. Paths live here too, so clients never
+// hand-type them.
+// ---------------------------------------------------------------------------------------------
+export const API = {
+  health: '/healthz',
+  metrics: '/metrics',
+  register: '/api/auth/register',
+  login: '/api/auth/login',
+  logout: '/api/auth/logout',
+  me: '/api/me',
+  posts: '/api/posts',
+  post: (id: string) => `/api/posts/${encodeURIComponent(id)}`,
+  like: (id: string) => `/api/posts/${encodeURIComponent(id)}/like`,
+  subscription: '/api/subscription',
+  notifications: '/api/notifications',
+  unreadCount: '/api/notifications/unread-count',
+  markRead: '/api/notifications/read',
+  userRoles: (username: string) => `/api/users/${encodeURIComponent(username)}/roles`,
+} as const;
+
+/** The public page of a post. Fixed now so URLs handed out stay valid. */
+export const postPagePath = (id: string): string => `/posts/${encodeURIComponent(id)}`;
+
+export const UsernameSchema = z
+  .string()
+  .min(LIMITS.usernameMin)
+  .max(LIMITS.usernameMax)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "-" or "_"');
+
+export const RegisterRequestSchema = z.strictObject({
+  username: UsernameSchema,
+  password: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
+});
+export type RegisterRequest = z.infer<typeof RegisterRequestSchema>;
+
+export const LoginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(LIMITS.usernameMax),
+  password: z.string().min(1).max(LIMITS.passwordMax),
+  /** A label for this device's token, e.g. "Ana's laptop". */
+  device: z.string().min(1).max(LIMITS.deviceNameMax).optional(),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export interface LoginResponse {
+  token: string;
+  user: PublicUser;
+}
+
+export const PostInputSchema = z.strictObject({
+  title: z.string().trim().min(1).max(LIMITS.titleMax),
+  body: z.string().min(1).max(LIMITS.bodyMax),
+});
+export type PostInput = z.infer<typeof PostInputSchema>;
+
+export const PostPatchSchema = PostInputSchema.partial().refine(
+  (patch) => patch.title !== undefined || patch.body !== undefined,
+  'send a title, a body or both',
+);
+export type PostPatch = z.infer<typeof PostPatchSchema>;
+
+/** Query strings arrive as text; these coerce and bound them. */
+export const PostListQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export interface PostListResponse {
+  items: Post[];
+  page: number;
+  limit: number;
+  total: number;
+}
+
+export const NotificationListQuerySchema = z.strictObject({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).optional(),
+});
+
+export interface NotificationListResponse {
+  items: NotificationItem[];
+  unreadCount: number;
+}
+
+export interface UnreadCountResponse {
+  unreadCount: number;
+}
+
+export const RolesRequestSchema = z.strictObject({ author: z.boolean() });
+export type RolesRequest = z.infer<typeof RolesRequestSchema>;
+
+export interface HealthResponse {
+  ok: true;
+  service: 'tidings';
+  version: string;
+  protocolVersion: number;
+}
+
+/** Turns a zod failure into one readable line: "title: Too big: expected ...". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
+    .join('; ');
+}

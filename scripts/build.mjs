@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Builds what runs: tsc emits the server, the Electron main process and the contract to dist/;
+// esbuild bundles the browser-side code (the inbox window, the preload, the blog's page scripts),
+// which cannot load Node-style modules. Each bundle is listed once, below.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+rmSync('dist', { recursive: true, force: true });
+const tsc = spawnSync(join('node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+/** Bundles that exist only once their source does, so each part of the app can land on its own. */
+const bundles = [];
+
+for (const bundle of bundles) {
+  if (!existsSync(bundle.entryPoints[0])) continue;
+  await build({ bundle: true, sourcemap: false, minify: false, logLevel: 'warning', ...bundle });
+}
+
+/** Static files copied as they are (HTML, CSS, images), source → destination. */
+const statics = [];
+for (const [from, to] of statics) {
+  if (existsSync(from)) cpSync(from, to, { recursive: true });
+}
