@@ -14,7 +14,15 @@ const tsc = spawnSync(join('node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.buil
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 /** Bundles that exist only once their source does, so each part of the app can land on its own. */
-const bundles = [];
+const bundles = [
+  {
+    entryPoints: ['renderer/main.ts'],
+    outfile: 'dist/renderer/app.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+];
 
 for (const bundle of bundles) {
   if (!existsSync(bundle.entryPoints[0])) continue;
@@ -22,7 +30,10 @@ for (const bundle of bundles) {
 }
 
 /** Static files copied as they are (HTML, CSS, images), source → destination. */
-const statics = [];
+const statics = [
+  ['renderer/index.html', 'dist/renderer/index.html'],
+  ['renderer/styles.css', 'dist/renderer/styles.css'],
+];
 for (const [from, to] of statics) {
   if (existsSync(from)) cpSync(from, to, { recursive: true });
 }

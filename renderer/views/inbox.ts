@@ -1,0 +1,300 @@
+/**
+ * The inbox: unread count and "Mark all read", filters, items grouped by day, infinite scroll
+ * back through older items, and keyboard navigation (arrows or j/k, Enter opens, m marks read).
+ */
+import type { AppSnapshot } from '../../contract/ipc.js';
+import type { NotificationItem } from '../../contract/wire.js';
+import { el, replaceChildren } from '../elements.js';
+import { icon, typeIcon } from '../icons.js';
+import {
+  FILTER_LABELS,
+  FILTERS,
+  emptyStateFor,
+  filterItems,
+  groupByDay,
+  itemLabel,
+  moveFocus,
+  relativeTime,
+  shouldLoadOlder,
+  unreadLabel,
+  type InboxFilter,
+} from '../present.js';
+import type { View, ViewContext } from './view.js';
+
+/** Only http(s) links get an href; anything else stays a plain, script-free text link. */
+function safeHref(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+export function createInboxView(context: ViewContext): View {
+  let filter: InboxFilter = 'all';
+  let focusedId: string | null = null;
+  let snapshot: AppSnapshot | null = null;
+  let requestingOlder = false;
+
+  const unread = el('p', { class: 'unread-count', role: 'status', 'aria-live': 'polite' });
+  const markAll = el(
+    'button',
+    { type: 'button', class: 'ghost', title: 'Mark all read (Shift+M)' },
+    icon('checkAll'),
+    'Mark all read',
+  );
+  const settingsButton = el(
+    'button',
+    { type: 'button', class: 'icon-button', 'aria-label': 'Settings', title: 'Settings' },
+    icon('gear'),
+  );
+  const header = el(
+    'header',
+    { class: 'bar' },
+    el('div', { class: 'bar-title' }, el('h1', {}, 'Inbox'), unread),
+    el('div', { class: 'bar-actions' }, markAll, settingsButton),
+  );
+
+  const filterButtons = new Map<InboxFilter, HTMLButtonElement>();
+  const filters = el('div', { class: 'filters', role: 'group', 'aria-label': 'Show' });
+  for (const name of FILTERS) {
+    const button = el('button', { type: 'button', 'aria-pressed': String(name === filter) });
+    button.textContent = FILTER_LABELS[name];
+    button.addEventListener('click', () => setFilter(name));
+    filterButtons.set(name, button);
+    filters.appendChild(button);
+  }
+
+  const list = el('div', { class: 'list', 'aria-label': 'Notifications', tabindex: '-1' });
+  const element = el('main', { class: 'screen inbox' }, header, filters, list);
+
+  markAll.addEventListener('click', () => void markAllRead());
+  settingsButton.addEventListener('click', () => context.navigate('settings'));
+  list.addEventListener('scroll', () => maybeLoadOlder(), { passive: true });
+  element.addEventListener('keydown', onKeyDown);
+
+  function setFilter(name: InboxFilter): void {
+    filter = name;
+    for (const [key, button] of filterButtons)
+      button.setAttribute('aria-pressed', String(key === name));
+    list.scrollTop = 0;
+    render();
+  }
+
+  async function run(action: Promise<{ ok: boolean; message?: string }>): Promise<void> {
+    try {
+      const result = await action;
+      if (!result.ok) context.showError(result.message ?? 'That did not work. Try again.');
+    } catch {
+      context.showError('The app did not answer. Try again.');
+    }
+  }
+
+  function markAllRead(): Promise<void> {
+    return run(context.api.markAllRead());
+  }
+
+  function markRead(id: string): Promise<void> {
+    return run(context.api.markRead([id]));
+  }
+
+  function open(id: string): Promise<void> {
+    return run(context.api.openItem(id));
+  }
+
+  function maybeLoadOlder(): void {
+    if (!snapshot || requestingOlder) return;
+    const { hasMore, loadingOlder } = snapshot.inbox;
+    const { scrollTop, clientHeight, scrollHeight } = list;
+    if (!shouldLoadOlder({ scrollTop, clientHeight, scrollHeight, hasMore, loadingOlder })) return;
+    requestingOlder = true;
+    void run(context.api.loadOlder()).finally(() => {
+      requestingOlder = false;
+    });
+  }
+
+  function rows(): HTMLElement[] {
+    return [...list.querySelectorAll<HTMLElement>('.item')];
+  }
+
+  function focusRow(row: HTMLElement | undefined): void {
+    if (!row) return;
+    for (const other of rows()) other.tabIndex = other === row ? 0 : -1;
+    focusedId = row.dataset['id'] ?? null;
+    row.focus();
+    row.scrollIntoView({ block: 'nearest' });
+  }
+
+  function onKeyDown(event: KeyboardEvent): void {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    const all = rows();
+    const row =
+      event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('.item') : null;
+    const index = row ? all.indexOf(row) : -1;
+    const key = event.key;
+    if (key === 'ArrowDown' || key === 'j' || key === 'ArrowUp' || key === 'k') {
+      const delta = key === 'ArrowDown' || key === 'j' ? 1 : -1;
+      // Arrows elsewhere (a filter button) keep their usual meaning; j/k work anywhere.
+      if (!row && key.startsWith('Arrow')) return;
+      event.preventDefault();
+      focusRow(all[moveFocus(index, delta, all.length)]);
+      return;
+    }
+    if (key === 'Home' && row) {
+      event.preventDefault();
+      focusRow(all[0]);
+    } else if (key === 'End' && row) {
+      event.preventDefault();
+      focusRow(all.at(-1));
+    } else if (key === 'Enter' && row && event.target === row) {
+      event.preventDefault();
+      void open(row.dataset['id'] ?? '');
+    } else if (key === 'm' && row) {
+      event.preventDefault();
+      void markRead(row.dataset['id'] ?? '');
+    } else if (key === 'M' && event.shiftKey) {
+      event.preventDefault();
+      void markAllRead();
+    }
+  }
+
+  function renderItem(item: NotificationItem, now: number): HTMLElement {
+    const title = el(
+      'a',
+      { class: 'post-title', href: safeHref(item.post.url), title: item.post.url },
+      item.post.title,
+    );
+    title.addEventListener('click', (event) => {
+      // Links never navigate the app window; the core opens the browser after its origin check.
+      event.preventDefault();
+      void open(item.id);
+    });
+    const markButton = item.read
+      ? null
+      : el(
+          'button',
+          {
+            type: 'button',
+            class: 'icon-button mark-read',
+            'aria-label': `Mark read: ${item.post.title}`,
+            title: 'Mark read (m)',
+          },
+          icon('check'),
+        );
+    markButton?.addEventListener('click', () => void markRead(item.id));
+    const row = el(
+      'article',
+      {
+        class: `item ${item.read ? 'read' : 'unread'} type-${item.type}`,
+        'data-id': item.id,
+        tabindex: '-1',
+        'aria-label': itemLabel(item, now),
+      },
+      el('span', { class: 'item-icon', 'aria-hidden': 'true' }, typeIcon(item.type)),
+      el(
+        'div',
+        { class: 'item-body' },
+        el('p', { class: 'message' }, item.message),
+        title,
+        el(
+          'time',
+          {
+            class: 'age',
+            datetime: item.createdAt,
+            title: new Date(item.createdAt).toLocaleString(),
+          },
+          relativeTime(item.createdAt, now),
+        ),
+      ),
+      el(
+        'div',
+        { class: 'item-side' },
+        item.read ? null : el('span', { class: 'dot', 'aria-hidden': 'true' }),
+        markButton,
+      ),
+    );
+    row.addEventListener('click', (event) => {
+      if (event.target === row || !(event.target as Element).closest('a, button')) focusRow(row);
+    });
+    return row;
+  }
+
+  function render(): void {
+    if (!snapshot) return;
+    const now = context.now();
+    const { inbox } = snapshot;
+    unread.textContent = unreadLabel(inbox.unreadCount);
+    markAll.disabled = inbox.unreadCount === 0;
+
+    const hadFocus = list.contains(document.activeElement);
+    const visible = filterItems(inbox.items, filter);
+    list.setAttribute('aria-busy', String(inbox.loadingOlder));
+
+    if (visible.length === 0 && !inbox.loadingOlder && !inbox.hasMore) {
+      const empty = emptyStateFor(filter);
+      replaceChildren(
+        list,
+        el(
+          'div',
+          { class: 'empty' },
+          icon('inbox', 'empty-icon'),
+          el('h2', {}, empty.title),
+          el('p', {}, empty.hint),
+        ),
+      );
+    } else {
+      const sections = groupByDay(visible, now).map((group) =>
+        el(
+          'section',
+          { class: 'day', 'aria-labelledby': `day-${group.key}` },
+          el('h2', { id: `day-${group.key}`, class: 'day-label' }, group.label),
+          el(
+            'ul',
+            { class: 'items' },
+            ...group.items.map((item) => el('li', {}, renderItem(item, now))),
+          ),
+        ),
+      );
+      const footer = inbox.loadingOlder
+        ? el(
+            'p',
+            { class: 'list-footer', role: 'status' },
+            el('span', { class: 'spinner' }),
+            'Loading older…',
+          )
+        : !inbox.hasMore && visible.length > 0
+          ? el('p', { class: 'list-footer' }, 'That’s everything.')
+          : null;
+      replaceChildren(list, ...sections, footer);
+    }
+
+    const all = rows();
+    const current = all.find((row) => row.dataset['id'] === focusedId) ?? all[0];
+    if (current) current.tabIndex = 0;
+    if (hadFocus) (current ?? list).focus({ preventScroll: true });
+    // A short first page (or a filter that hides most items) may not fill the window.
+    maybeLoadOlder();
+  }
+
+  return {
+    element,
+    update(next) {
+      snapshot = next;
+      render();
+    },
+    focus() {
+      const current = rows().find((row) => row.tabIndex === 0);
+      (current ?? filterButtons.get(filter))?.focus();
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The sign-in screen: server address (checked first, so "unreachable", "not a Tidings server"
+ * and "incompatible" are told apart from a wrong password), username and password.
+ */
+import type { AppSnapshot } from '../../contract/ipc.js';
+import { el, replaceChildren } from '../elements.js';
+import { icon } from '../icons.js';
+import { parseServerUrl } from '../present.js';
+import type { View, ViewContext } from './view.js';
+
+type Field = 'server' | 'username' | 'password';
+
+export function createSignInView(context: ViewContext): View {
+  const serverInput = el('input', {
+    id: 'sign-in-server',
+    name: 'server',
+    type: 'text',
+    inputmode: 'url',
+    autocomplete: 'url',
+    spellcheck: 'false',
+    placeholder: 'https://blog.example.org',
+    'aria-describedby': 'sign-in-server-error',
+  });
+  const usernameInput = el('input', {
+    id: 'sign-in-username',
+    name: 'username',
+    type: 'text',
+    autocomplete: 'username',
+    spellcheck: 'false',
+    autocapitalize: 'none',
+    'aria-describedby': 'sign-in-username-error',
+  });
+  const passwordInput = el('input', {
+    id: 'sign-in-password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    'aria-describedby': 'sign-in-password-error',
+  });
+  const inputs: Record<Field, HTMLInputElement> = {
+    server: serverInput,
+    username: usernameInput,
+    password: passwordInput,
+  };
+  const errors: Record<Field, HTMLElement> = {
+    server: el('p', { id: 'sign-in-server-error', class: 'field-error', role: 'alert' }),
+    username: el('p', { id: 'sign-in-username-error', class: 'field-error', role: 'alert' }),
+    password: el('p', { id: 'sign-in-password-error', class: 'field-error', role: 'alert' }),
+  };
+  const sessionNote = el('p', { class: 'session-note', role: 'status' });
+  const submit = el('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
+
+  const field = (name: Field, label: string): HTMLElement =>
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: inputs[name].id }, label),
+      inputs[name],
+      errors[name],
+    );
+
+  const form = el(
+    'form',
+    { class: 'sign-in-form', novalidate: true, 'aria-label': 'Sign in to Tidings' },
+    field('server', 'Server'),
+    field('username', 'Username'),
+    field('password', 'Password'),
+    submit,
+  );
+
+  const element = el(
+    'main',
+    { class: 'screen sign-in' },
+    el(
+      'div',
+      { class: 'brand' },
+      el('span', { class: 'brand-mark' }, icon('bell')),
+      el('h1', {}, 'Tidings'),
+      el('p', { class: 'tagline' }, 'Your blog’s notifications, on your desktop.'),
+    ),
+    sessionNote,
+    form,
+  );
+
+  let prefilled = false;
+  let busy = false;
+
+  function showError(name: Field, message: string): void {
+    errors[name].textContent = message;
+    inputs[name].setAttribute('aria-invalid', 'true');
+    inputs[name].focus();
+  }
+
+  function clearErrors(): void {
+    for (const name of Object.keys(inputs) as Field[]) {
+      errors[name].textContent = '';
+      inputs[name].removeAttribute('aria-invalid');
+    }
+  }
+
+  function setBusy(value: boolean, label = 'Sign in'): void {
+    busy = value;
+    form.setAttribute('aria-busy', String(value));
+    submit.disabled = value;
+    replaceChildren(
+      submit,
+      value ? el('span', { class: 'spinner', 'aria-hidden': 'true' }) : null,
+      label,
+    );
+    for (const input of Object.values(inputs)) input.readOnly = value;
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (busy) return;
+    void signIn();
+  });
+
+  async function signIn(): Promise<void> {
+    clearErrors();
+    const server = parseServerUrl(serverInput.value);
+    if (!server.ok) return showError('server', server.message);
+    serverInput.value = server.url;
+    const username = usernameInput.value.trim();
+    if (username === '') return showError('username', 'Enter your username.');
+    if (passwordInput.value === '') return showError('password', 'Enter your password.');
+
+    setBusy(true, 'Checking server…');
+    try {
+      const check = await context.api.checkServer(server.url);
+      if (!check.ok) return showError('server', check.message);
+      setBusy(true, 'Signing in…');
+      const result = await context.api.signIn({
+        serverUrl: server.url,
+        username,
+        password: passwordInput.value,
+      });
+      if (!result.ok) {
+        // A refused login is about the credentials; anything else (network, server) is not.
+        const target: Field = result.code === 'unauthorized' ? 'password' : 'server';
+        if (target === 'password') passwordInput.select();
+        return showError(target, result.message);
+      }
+      passwordInput.value = '';
+    } catch {
+      showError('server', 'Something went wrong talking to the app. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return {
+    element,
+    update(snapshot: AppSnapshot) {
+      if (!prefilled) {
+        prefilled = true;
+        serverInput.value = snapshot.settings.serverUrl;
+        usernameInput.value = snapshot.settings.username;
+      }
+      const { status } = snapshot;
+      sessionNote.textContent = status.state === 'signed-out' && status.reason ? status.reason : '';
+      sessionNote.hidden = sessionNote.textContent === '';
+    },
+    focus() {
+      const first = [serverInput, usernameInput, passwordInput].find((input) => input.value === '');
+      (first ?? passwordInput).focus();
+    },
+  };
+}
