@@ -1,0 +1,65 @@
+/**
+ * Binds the IPC routes (ipcRoutes.ts) to ipcMain and pushes snapshots to the inbox window. Every
+ * handler goes through dispatchIpc, which checks the sender before anything else.
+ */
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { IPC_CHANNELS } from '../../contract/ipc.js';
+import type { TidingsCore } from '../core/ports.js';
+import { createIpcRoutes, dispatchIpc } from './ipcRoutes.js';
+import type { IpcSender } from './security.js';
+
+export interface IpcBinding {
+  /** Sends the current snapshot now (after the window (re)loads). */
+  pushSnapshot(): void;
+  dispose(): void;
+}
+
+export function bindIpc(options: {
+  core: TidingsCore;
+  /** The inbox window's webContents, or null while it does not exist. */
+  inboxContents: () => Electron.WebContents | null;
+  appPageUrl: string;
+  log: (message: string) => void;
+}): IpcBinding {
+  const { core, inboxContents, appPageUrl, log } = options;
+  const routes = createIpcRoutes(core);
+  const trusted = (): { webContentsId: number | null; appPageUrl: string } => ({
+    webContentsId: liveContents(inboxContents())?.id ?? null,
+    appPageUrl,
+  });
+
+  for (const channel of Object.keys(routes)) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...args: unknown[]) =>
+      dispatchIpc(routes, { channel, sender: describeSender(event), args }, trusted(), log),
+    );
+  }
+
+  const send = (): void => {
+    const contents = liveContents(inboxContents());
+    contents?.send(IPC_CHANNELS.snapshot, core.snapshot());
+  };
+  const unsubscribe = core.subscribe((snapshot) => {
+    liveContents(inboxContents())?.send(IPC_CHANNELS.snapshot, snapshot);
+  });
+
+  return {
+    pushSnapshot: send,
+    dispose() {
+      unsubscribe();
+      for (const channel of Object.keys(routes)) ipcMain.removeHandler(channel);
+    },
+  };
+}
+
+function describeSender(event: IpcMainInvokeEvent): IpcSender {
+  const frame = event.senderFrame;
+  return {
+    webContentsId: event.sender.id,
+    frameUrl: frame?.url ?? null,
+    isMainFrame: frame !== null && frame.parent === null,
+  };
+}
+
+function liveContents(contents: Electron.WebContents | null): Electron.WebContents | null {
+  return contents && !contents.isDestroyed() ? contents : null;
+}

@@ -1,0 +1,135 @@
+/**
+ * What each IPC channel accepts and which core method it forwards to, as plain functions: the
+ * sender check, argument validation and error shaping are all here, so they are testable in Node.
+ * ipc.ts only binds them to ipcMain.
+ *
+ * The renderer is treated as untrusted input: every argument is validated with zod before the core
+ * sees it, and a refusal is an ActionResult the UI can show, never a thrown stack trace.
+ */
+import { z } from 'zod';
+import {
+  IPC_CHANNELS,
+  type ActionResult,
+  type SettingsPatch,
+  type SignInRequest,
+} from '../../contract/ipc.js';
+import { LIMITS, NotificationTypeSchema, describeIssues } from '../../contract/wire.js';
+import type { TidingsCore } from '../core/ports.js';
+import { isTrustedSender, type IpcSender } from './security.js';
+
+const ItemIdSchema = z.string().min(1).max(100);
+const ServerUrlSchema = z.string().trim().min(1).max(2048);
+const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour)');
+
+export const SignInRequestSchema = z.strictObject({
+  serverUrl: ServerUrlSchema,
+  username: z.string().min(1).max(LIMITS.usernameMax),
+  password: z.string().min(1).max(LIMITS.passwordMax),
+}) satisfies z.ZodType<SignInRequest>;
+
+export const SettingsPatchSchema = z
+  .strictObject({
+    notificationsEnabled: z.boolean(),
+    pausedUntil: z.number().int().min(0).nullable(),
+    quietHours: z.strictObject({
+      enabled: z.boolean(),
+      start: ClockTimeSchema,
+      end: ClockTimeSchema,
+    }),
+    mutedTypes: z.array(NotificationTypeSchema).max(10),
+    sound: z.boolean(),
+    startAtLogin: z.boolean(),
+  })
+  .partial() satisfies z.ZodType<SettingsPatch>;
+
+/** A week is the longest pause the tray menu or settings offer; 0 resumes. */
+const PauseMinutesSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 60);
+
+type Channel = Exclude<
+  (typeof IPC_CHANNELS)[keyof typeof IPC_CHANNELS],
+  typeof IPC_CHANNELS.snapshot
+>;
+type Route = (args: readonly unknown[]) => Promise<unknown>;
+
+/** One handler per invokable channel. A missing or extra channel fails to compile. */
+export function createIpcRoutes(core: TidingsCore): Record<Channel, Route> {
+  return {
+    [IPC_CHANNELS.getSnapshot]: withArgs(z.tuple([]), async () => core.snapshot()),
+    [IPC_CHANNELS.checkServer]: withArgs(z.tuple([ServerUrlSchema]), ([url]) =>
+      core.checkServer(url),
+    ),
+    [IPC_CHANNELS.signIn]: withArgs(z.tuple([SignInRequestSchema]), ([request]) =>
+      core.signIn(request),
+    ),
+    [IPC_CHANNELS.signOut]: withArgs(z.tuple([]), () => core.signOut()),
+    [IPC_CHANNELS.markRead]: withArgs(
+      z.tuple([z.array(ItemIdSchema).min(1).max(LIMITS.markReadIdsMax)]),
+      ([ids]) => core.markRead(ids),
+    ),
+    [IPC_CHANNELS.markAllRead]: withArgs(z.tuple([]), () => core.markAllRead()),
+    [IPC_CHANNELS.loadOlder]: withArgs(z.tuple([]), () => core.loadOlder()),
+    [IPC_CHANNELS.openItem]: withArgs(z.tuple([ItemIdSchema]), ([id]) => core.openItem(id)),
+    [IPC_CHANNELS.updateSettings]: withArgs(z.tuple([SettingsPatchSchema]), ([patch]) =>
+      core.updateSettings(patch),
+    ),
+    [IPC_CHANNELS.pauseNotifications]: withArgs(z.tuple([PauseMinutesSchema]), ([minutes]) =>
+      core.pauseNotifications(minutes),
+    ),
+    [IPC_CHANNELS.dismissNotice]: withArgs(z.tuple([z.number().int().min(0)]), ([id]) =>
+      core.dismissNotice(id),
+    ),
+  };
+}
+
+function withArgs<Args extends readonly unknown[]>(
+  schema: z.ZodType<Args>,
+  forward: (args: Args) => Promise<unknown>,
+): Route {
+  return async (args) => {
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) return refusal('invalid_payload', describeIssues(parsed.error));
+    return forward(parsed.data);
+  };
+}
+
+export function refusal(code: string, message: string): ActionResult {
+  return { ok: false, code, message };
+}
+
+export function isInvokableChannel(
+  routes: Record<Channel, Route>,
+  channel: string,
+): channel is Channel {
+  return Object.hasOwn(routes, channel);
+}
+
+/**
+ * Runs one IPC call: refuses untrusted senders and unknown channels, validates, forwards, and turns
+ * a core failure into a refusal (the details go to the log, not to the window).
+ */
+export async function dispatchIpc(
+  routes: Record<Channel, Route>,
+  call: { channel: string; sender: IpcSender; args: readonly unknown[] },
+  trusted: { webContentsId: number | null; appPageUrl: string },
+  log: (message: string) => void,
+): Promise<unknown> {
+  if (!isTrustedSender(call.sender, trusted)) {
+    log(`ipc: refused ${call.channel} from ${call.sender.frameUrl ?? 'a closed frame'}`);
+    return refusal('forbidden', 'This window may not talk to Tidings.');
+  }
+  if (!isInvokableChannel(routes, call.channel)) {
+    return refusal('not_found', `Unknown request: ${call.channel}`);
+  }
+  try {
+    return await routes[call.channel](call.args);
+  } catch (error) {
+    log(
+      `ipc: ${call.channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return refusal('internal', 'Something went wrong in Tidings. The details are in its log.');
+  }
+}
