@@ -1,0 +1,227 @@
+/**
+ * The tray app's ONE live socket to the server. It owns reconnecting (its own backoff, so it can
+ * say when the next attempt is due), the handshake (`since` recomputed on every attempt, so a
+ * reconnect asks for exactly what was missed) and the plain-language status. What the events
+ * mean for the inbox is the caller's business.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  CLIENT_EVENTS,
+  PROTOCOL_VERSION,
+  SERVER_EVENTS,
+  type Ack,
+  type ClientToServerEvents,
+  type ConnectErrorData,
+  type ListRequest,
+  type MarkReadRequest,
+  type NotificationItem,
+  type ReadChangePayload,
+  type ServerToClientEvents,
+  type SyncPayload,
+} from '../../contract/wire.js';
+import type { ConnectionStatus } from '../../contract/ipc.js';
+import type { Clock } from './ports.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+
+/** How long an ack may take before the call counts as failed. */
+export const ACK_TIMEOUT_MS = 8_000;
+/** How long one connection attempt may take before it counts as failed. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface ConnectionListener {
+  status(status: ConnectionStatus): void;
+  /** `sentSince` is the `since` this connection's handshake carried (undefined: none). */
+  sync(payload: SyncPayload, sentSince: number | undefined): void;
+  newItem(item: NotificationItem): void;
+  unreadCount(count: number): void;
+  remoteRead(change: ReadChangePayload): void;
+  /** The server refused the token: the caller signs out. No retry follows. */
+  unauthorized(message: string): void;
+}
+
+export interface ConnectionOptions {
+  serverUrl: string;
+  token: string;
+  /** The highest seq seen so far, or 0: read at every attempt. */
+  highestSeq: () => number;
+  clock: Clock;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  log: (message: string) => void;
+}
+
+export interface Connection {
+  /** Starts connecting; retries on its own until closed. */
+  open(): void;
+  /** Disconnects for good and cancels the retry timer. */
+  close(): void;
+  /** Reconnect now instead of at the next backoff deadline (resume from sleep, network back). */
+  wake(): void;
+  markRead(request: MarkReadRequest): Promise<Ack<{ unreadCount: number }>>;
+  list(request: ListRequest): Promise<Ack<{ items: NotificationItem[] }>>;
+}
+
+type TidingsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export function createConnection(
+  options: ConnectionOptions,
+  listener: ConnectionListener,
+): Connection {
+  const { clock, log } = options;
+  const random = options.random ?? Math.random;
+  let attempt = 0;
+  let retryTimer: { cancel(): void } | null = null;
+  let closed = false;
+  let sentSince: number | undefined;
+
+  const socket: TidingsSocket = io(options.serverUrl, {
+    autoConnect: false,
+    // Reconnection is driven below, so the status can say when the next attempt is due.
+    reconnection: false,
+    // forceNew: two accounts (or two test cores) in one process must not share a Manager.
+    forceNew: true,
+    transports: ['websocket'],
+    timeout: CONNECT_TIMEOUT_MS,
+    auth: (reply) => {
+      const highest = options.highestSeq();
+      sentSince = highest > 0 ? highest : undefined;
+      reply(
+        sentSince === undefined
+          ? { token: options.token }
+          : { token: options.token, since: sentSince },
+      );
+    },
+  });
+
+  const connectNow = (): void => {
+    if (closed) return;
+    retryTimer?.cancel();
+    retryTimer = null;
+    listener.status({ state: 'connecting' });
+    socket.connect();
+  };
+
+  const scheduleRetry = (reason: string): void => {
+    if (closed || retryTimer !== null) return;
+    const delay = backoffDelay(attempt, random, options.backoff ?? DEFAULT_BACKOFF);
+    attempt += 1;
+    const retryAt = clock.now() + delay;
+    retryTimer = clock.setTimeout(() => {
+      retryTimer = null;
+      connectNow();
+    }, delay);
+    listener.status({ state: 'offline', retryAt, reason });
+  };
+
+  socket.on('connect', () => {
+    attempt = 0;
+    listener.status({ state: 'online' });
+  });
+
+  socket.on('connect_error', (error: Error & { data?: Partial<ConnectErrorData> }) => {
+    if (closed) return;
+    if (error.data?.code === 'unauthorized') {
+      closed = true;
+      listener.unauthorized(error.message || 'the server refused the saved sign-in');
+      return;
+    }
+    log(`tidings: connection attempt failed: ${error.message}`);
+    scheduleRetry(describeConnectError(error));
+  });
+
+  socket.on('disconnect', (reason) => {
+    if (closed || reason === 'io client disconnect') return;
+    // 'io server disconnect' is how the server drops a revoked token's sockets; the retry's
+    // handshake then gets `unauthorized`, so the user learns why rather than seeing a loop.
+    scheduleRetry(describeDisconnect(reason));
+  });
+
+  socket.on(SERVER_EVENTS.sync, (payload) => {
+    if (payload.protocolVersion !== PROTOCOL_VERSION) {
+      closed = true;
+      socket.disconnect();
+      listener.status({
+        state: 'server-incompatible',
+        message: `The server speaks protocol ${payload.protocolVersion}; this app speaks ${PROTOCOL_VERSION}. Update the app or the server.`,
+      });
+      return;
+    }
+    listener.sync(payload, sentSince);
+  });
+  socket.on(SERVER_EVENTS.notificationNew, (item) => listener.newItem(item));
+  socket.on(SERVER_EVENTS.unreadCount, (payload) => listener.unreadCount(payload.count));
+  socket.on(SERVER_EVENTS.notificationRead, (change) => listener.remoteRead(change));
+
+  const request = <T extends object>(
+    send: (socket: TidingsSocket, done: (error: Error | null, result?: Ack<T>) => void) => void,
+  ): Promise<Ack<T>> =>
+    new Promise((resolve) => {
+      if (!socket.connected) {
+        resolve({
+          ok: false,
+          error: { code: 'internal', message: 'Not connected to the server.' },
+        });
+        return;
+      }
+      send(socket, (error, result) => {
+        if (error || result === undefined) {
+          resolve({
+            ok: false,
+            error: { code: 'internal', message: 'The server did not answer in time.' },
+          });
+        } else {
+          resolve(result);
+        }
+      });
+    });
+
+  return {
+    open: connectNow,
+    close() {
+      closed = true;
+      retryTimer?.cancel();
+      retryTimer = null;
+      socket.disconnect();
+    },
+    wake() {
+      if (closed) return;
+      attempt = 0;
+      // After sleep an "online" socket may be dead without knowing it yet; a fresh handshake
+      // with `since` costs one round trip and catches up at once.
+      if (socket.connected) socket.disconnect();
+      connectNow();
+    },
+    markRead: (payload) =>
+      request<{ unreadCount: number }>((s, done) =>
+        s
+          .timeout(ACK_TIMEOUT_MS)
+          .emit(CLIENT_EVENTS.markRead, payload, (error, result) => done(error, result)),
+      ),
+    list: (payload) =>
+      request<{ items: NotificationItem[] }>((s, done) =>
+        s
+          .timeout(ACK_TIMEOUT_MS)
+          .emit(CLIENT_EVENTS.list, payload, (error, result) => done(error, result)),
+      ),
+  };
+}
+
+function describeConnectError(error: Error): string {
+  if (error.message === 'timeout') return 'the server did not answer';
+  if (/websocket error|xhr poll error/i.test(error.message)) return 'the server cannot be reached';
+  return error.message;
+}
+
+function describeDisconnect(reason: string): string {
+  switch (reason) {
+    case 'ping timeout':
+      return 'the connection stopped responding';
+    case 'transport close':
+    case 'transport error':
+      return 'the connection was lost';
+    case 'io server disconnect':
+      return 'the server closed the connection';
+    default:
+      return reason;
+  }
+}

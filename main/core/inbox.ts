@@ -1,0 +1,198 @@
+/**
+ * The inbox as the tray app holds it: a bounded, newest-first list of notifications without
+ * duplicates, and the unread count. Pure functions over immutable data; the connection feeds it
+ * server events, the UI reads snapshots of it.
+ *
+ * The server's unread count is the authority. The list may hold only part of a user's history
+ * (it is bounded and paged), so the count is never derived from it; local changes (a new item, an
+ * optimistic mark-read) adjust it until the server's next count replaces it.
+ */
+import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../contract/wire.js';
+
+/** Enough for weeks of a busy blog; older items are fetched on demand. */
+export const INBOX_CAPACITY = 500;
+
+export interface InboxState {
+  /** Newest first (highest seq first), unique by id, at most `capacity` long. */
+  readonly items: readonly NotificationItem[];
+  readonly unreadCount: number;
+  /** True while older items may exist on the server. */
+  readonly hasMore: boolean;
+  readonly loadingOlder: boolean;
+  /** The highest seq ever seen: what the next handshake sends as `since`. 0 when none. */
+  readonly highestSeq: number;
+  readonly capacity: number;
+}
+
+/** What an optimistic mark-read changed, so it can be undone exactly if the server refuses. */
+export interface ReadChange {
+  readonly ids: readonly string[];
+  /** How much the unread count went down. */
+  readonly countDelta: number;
+}
+
+export function emptyInbox(capacity = INBOX_CAPACITY): InboxState {
+  return {
+    items: [],
+    unreadCount: 0,
+    hasMore: false,
+    loadingOlder: false,
+    highestSeq: 0,
+    capacity,
+  };
+}
+
+/** A live `notification:new`. `added` is false for a duplicate, which changes nothing. */
+export function addItem(
+  state: InboxState,
+  item: NotificationItem,
+): { state: InboxState; added: boolean } {
+  if (state.items.some((existing) => existing.id === item.id)) return { state, added: false };
+  const merged = mergeItems(state, [item]);
+  return {
+    state: { ...merged, unreadCount: state.unreadCount + (item.read ? 0 : 1) },
+    added: true,
+  };
+}
+
+/**
+ * The reply to a (re)connect. `sentSince` is what the handshake sent: undefined on a first
+ * connect, when the reply is simply the newest page. `missed` lists the unread items that were
+ * not in the inbox before: the ones the user has not heard about yet.
+ */
+export function applySync(
+  state: InboxState,
+  payload: SyncPayload,
+  sentSince: number | undefined,
+): { state: InboxState; missed: NotificationItem[] } {
+  const known = new Set(state.items.map((item) => item.id));
+  const missed =
+    sentSince === undefined ? [] : payload.items.filter((i) => !i.read && !known.has(i.id));
+  // A truncated catch-up leaves a gap between what we hold and what arrived. Dropping the older
+  // side keeps the list contiguous, so paging back with `before` fills the rest in order.
+  const base =
+    sentSince === undefined || payload.truncated ? { ...state, items: [], hasMore: true } : state;
+  const merged = mergeItems(base, payload.items);
+  return {
+    state: {
+      ...merged,
+      unreadCount: payload.unreadCount,
+      hasMore: merged.hasMore || (sentSince === undefined && payload.items.length > 0),
+    },
+    missed,
+  };
+}
+
+/** A page from `notification:list` with `before`. Fewer than asked for means the end. */
+export function appendOlder(
+  state: InboxState,
+  page: readonly NotificationItem[],
+  requestedLimit: number,
+): InboxState {
+  // Not trimmed: trimming drops the oldest items, which are the ones the user just asked for.
+  // Paging is user-driven, so the list grows only as far as someone scrolls.
+  const merged = mergeItems(state, page, { trim: false });
+  return { ...merged, loadingOlder: false, hasMore: page.length >= requestedLimit };
+}
+
+export function setLoadingOlder(state: InboxState, loadingOlder: boolean): InboxState {
+  return { ...state, loadingOlder };
+}
+
+/** The seq to page back from: the oldest one held, or undefined when the list is empty. */
+export function oldestSeq(state: InboxState): number | undefined {
+  return state.items.at(-1)?.seq;
+}
+
+export function findItem(state: InboxState, id: string): NotificationItem | undefined {
+  return state.items.find((item) => item.id === id);
+}
+
+/** Optimistic mark-read of some ids. Unknown or already-read ids change nothing. */
+export function markReadLocally(
+  state: InboxState,
+  ids: readonly string[],
+): { state: InboxState; change: ReadChange } {
+  const wanted = new Set(ids);
+  const changed: string[] = [];
+  const items = state.items.map((item) => {
+    if (!wanted.has(item.id) || item.read) return item;
+    changed.push(item.id);
+    return { ...item, read: true };
+  });
+  const countDelta = Math.min(changed.length, state.unreadCount);
+  return {
+    state: { ...state, items, unreadCount: state.unreadCount - countDelta },
+    change: { ids: changed, countDelta },
+  };
+}
+
+/** Optimistic mark-all-read: every held item read, and the count to 0. */
+export function markAllReadLocally(state: InboxState): { state: InboxState; change: ReadChange } {
+  const changed = state.items.filter((item) => !item.read).map((item) => item.id);
+  return {
+    state: {
+      ...state,
+      items: state.items.map((item) => (item.read ? item : { ...item, read: true })),
+      unreadCount: 0,
+    },
+    change: { ids: changed, countDelta: state.unreadCount },
+  };
+}
+
+/** Undoes an optimistic change the server refused. */
+export function rollbackRead(state: InboxState, change: ReadChange): InboxState {
+  const undo = new Set(change.ids);
+  return {
+    ...state,
+    items: state.items.map((item) => (undo.has(item.id) ? { ...item, read: false } : item)),
+    unreadCount: state.unreadCount + change.countDelta,
+  };
+}
+
+/**
+ * Read state changed on another device. The count is left alone: the server follows every read
+ * change with the authoritative `unread:count`, and guessing here could only drift from it.
+ */
+export function applyRemoteRead(state: InboxState, payload: ReadChangePayload): InboxState {
+  const isRead =
+    'ids' in payload
+      ? (() => {
+          const ids = new Set(payload.ids);
+          return (item: NotificationItem) => ids.has(item.id);
+        })()
+      : (item: NotificationItem) => item.seq <= payload.upToSeq;
+  return {
+    ...state,
+    items: state.items.map((item) => (!item.read && isRead(item) ? { ...item, read: true } : item)),
+  };
+}
+
+export function setUnreadCount(state: InboxState, count: number): InboxState {
+  if (!Number.isInteger(count) || count < 0) return state;
+  return { ...state, unreadCount: count };
+}
+
+/** Merges items in, keeps newest first, unique by id (the newer copy wins), trims to capacity. */
+function mergeItems(
+  state: InboxState,
+  incoming: readonly NotificationItem[],
+  { trim } = { trim: true },
+): InboxState {
+  const byId = new Map<string, NotificationItem>();
+  for (const item of state.items) byId.set(item.id, item);
+  for (const item of incoming) {
+    const held = byId.get(item.id);
+    // An item we already marked read stays read even if a stale copy says otherwise.
+    byId.set(item.id, held?.read ? { ...item, read: true } : item);
+  }
+  const sorted = [...byId.values()].sort((a, b) => b.seq - a.seq);
+  const trimmed = trim && sorted.length > state.capacity;
+  const highestSeq = Math.max(state.highestSeq, ...incoming.map((item) => item.seq));
+  return {
+    ...state,
+    items: trimmed ? sorted.slice(0, state.capacity) : sorted,
+    hasMore: state.hasMore || trimmed,
+    highestSeq,
+  };
+}

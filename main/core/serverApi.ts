@@ -1,0 +1,168 @@
+/**
+ * The few HTTP calls the tray app makes: is this a Tidings server (`/healthz`), sign in, sign out.
+ * Every failure becomes a code and a sentence the sign-in form can show as it is; nothing here
+ * throws to the caller. Replies are validated, because the user may type any address at all.
+ */
+import { z } from 'zod';
+import {
+  API,
+  PROTOCOL_VERSION,
+  type HealthResponse,
+  type LoginRequest,
+  type LoginResponse,
+} from '../../contract/wire.js';
+
+/** A server that takes longer than this to answer a sign-in form is treated as unreachable. */
+export const HTTP_TIMEOUT_MS = 10_000;
+
+export type ApiResult<T extends object> =
+  ({ ok: true } & T) | { ok: false; code: ApiFailure; message: string };
+
+export type ApiFailure =
+  | 'invalid_url'
+  | 'unreachable'
+  | 'not_tidings'
+  | 'server_incompatible'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'server_error';
+
+const HealthSchema = z.object({
+  ok: z.literal(true),
+  service: z.literal('tidings'),
+  version: z.string(),
+  protocolVersion: z.number().int(),
+}) satisfies z.ZodType<HealthResponse>;
+
+const LoginResponseSchema = z.object({
+  token: z.string().min(1),
+  user: z.object({ username: z.string() }).loose(),
+});
+
+/** The `HttpErrorBody` shape from the contract. */
+const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+/** The origin every URL is built on, or an error for anything that is not an http(s) address. */
+export function normalizeServerUrl(input: string): ApiResult<{ origin: string }> {
+  const trimmed = input.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return { ok: false, code: 'invalid_url', message: `"${input}" is not a web address.` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, code: 'invalid_url', message: 'Use an http:// or https:// address.' };
+  }
+  return { ok: true, origin: url.origin };
+}
+
+export async function checkHealth(origin: string): Promise<ApiResult<{ version: string }>> {
+  const reply = await send(origin, API.health, { method: 'GET' });
+  if (!reply.ok) return reply;
+  const health = HealthSchema.safeParse(reply.body);
+  if (reply.status !== 200 || !health.success) {
+    return {
+      ok: false,
+      code: 'not_tidings',
+      message: `${origin} does not look like a Tidings server.`,
+    };
+  }
+  if (health.data.protocolVersion !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      code: 'server_incompatible',
+      message: `The server speaks protocol ${health.data.protocolVersion}; this app speaks ${PROTOCOL_VERSION}. Update the app or the server.`,
+    };
+  }
+  return { ok: true, version: health.data.version };
+}
+
+export async function login(
+  origin: string,
+  request: LoginRequest,
+): Promise<ApiResult<{ token: string; username: string }>> {
+  const reply = await send(origin, API.login, { method: 'POST', json: request });
+  if (!reply.ok) return reply;
+  if (reply.status === 200 || reply.status === 201) {
+    const parsed = LoginResponseSchema.safeParse(reply.body);
+    if (parsed.success) {
+      const body: Pick<LoginResponse, 'token'> = parsed.data;
+      return { ok: true, token: body.token, username: parsed.data.user.username };
+    }
+    return {
+      ok: false,
+      code: 'not_tidings',
+      message: `${origin} gave an answer Tidings does not understand.`,
+    };
+  }
+  return failureFrom(reply.status, reply.body, 'Wrong username or password.');
+}
+
+/** Revokes the token on the server. A token the server already forgot counts as revoked. */
+export async function logout(origin: string, token: string): Promise<ApiResult<object>> {
+  const reply = await send(origin, API.logout, { method: 'POST', token });
+  if (!reply.ok) return reply;
+  if (reply.status < 300 || reply.status === 401) return { ok: true };
+  return failureFrom(reply.status, reply.body, 'The server did not accept the sign-out.');
+}
+
+type Reply =
+  { ok: true; status: number; body: unknown } | { ok: false; code: ApiFailure; message: string };
+
+async function send(
+  origin: string,
+  path: string,
+  init: { method: 'GET' | 'POST'; json?: unknown; token?: string },
+): Promise<Reply> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, origin), {
+      method: init.method,
+      headers,
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      redirect: 'error',
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+  } catch {
+    return {
+      ok: false,
+      code: 'unreachable',
+      message: `Cannot reach ${origin}. Check the address and your network.`,
+    };
+  }
+  const text = await response.text().catch(() => '');
+  let body: unknown = null;
+  try {
+    body = text === '' ? null : JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  return { ok: true, status: response.status, body };
+}
+
+function failureFrom(status: number, body: unknown, unauthorizedMessage: string): ApiResult<never> {
+  const parsed = ErrorBodySchema.safeParse(body);
+  if (status === 401) return { ok: false, code: 'unauthorized', message: unauthorizedMessage };
+  if (status === 429) {
+    return {
+      ok: false,
+      code: 'rate_limited',
+      message: 'Too many attempts. Wait a minute and try again.',
+    };
+  }
+  if (!parsed.success) {
+    return {
+      ok: false,
+      code: 'not_tidings',
+      message: 'The server gave an answer Tidings does not understand.',
+    };
+  }
+  return { ok: false, code: 'server_error', message: parsed.data.error.message };
+}

@@ -1,0 +1,101 @@
+/**
+ * The tray app's persisted settings: their schema, their defaults and how a stored value is read
+ * back. A settings file edited by hand, or written by an older version, must never stop the app
+ * from starting, so every field that fails validation falls back to its default on its own and
+ * the caller gets a warning naming it.
+ */
+import { z } from 'zod';
+import { NotificationTypeSchema } from '../../contract/wire.js';
+import type { Settings, SettingsPatch } from '../../contract/ipc.js';
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  serverUrl: '',
+  username: '',
+  notificationsEnabled: true,
+  pausedUntil: null,
+  quietHours: Object.freeze({ enabled: false, start: '22:00', end: '07:00' }),
+  mutedTypes: [],
+  sound: true,
+  startAtLogin: false,
+});
+
+const serverUrlSchema = z.union([
+  z.literal(''),
+  z.url({ protocol: /^https?$/, error: 'use an http:// or https:// address' }),
+]);
+
+export const QuietHoursSchema = z.strictObject({
+  enabled: z.boolean(),
+  start: z.string().regex(TIME_OF_DAY, 'use HH:MM, 24-hour'),
+  end: z.string().regex(TIME_OF_DAY, 'use HH:MM, 24-hour'),
+});
+
+/** One schema per field, so a bad field is replaced alone and the others survive. */
+export const SETTINGS_FIELDS = {
+  serverUrl: serverUrlSchema,
+  username: z.string().max(100),
+  notificationsEnabled: z.boolean(),
+  pausedUntil: z.number().int().min(0).nullable(),
+  quietHours: QuietHoursSchema,
+  mutedTypes: z.array(NotificationTypeSchema).max(2),
+  sound: z.boolean(),
+  startAtLogin: z.boolean(),
+} satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
+
+export const SettingsPatchSchema = z
+  .strictObject({
+    notificationsEnabled: SETTINGS_FIELDS.notificationsEnabled,
+    pausedUntil: SETTINGS_FIELDS.pausedUntil,
+    quietHours: SETTINGS_FIELDS.quietHours,
+    mutedTypes: SETTINGS_FIELDS.mutedTypes,
+    sound: SETTINGS_FIELDS.sound,
+    startAtLogin: SETTINGS_FIELDS.startAtLogin,
+  })
+  .partial() satisfies z.ZodType<SettingsPatch>;
+
+export interface ParsedSettings {
+  settings: Settings;
+  /** One line per field that was replaced by its default. Empty when all was well. */
+  warnings: string[];
+}
+
+/** Reads settings from anything (a parsed JSON file, electron-store's object, nothing at all). */
+export function parseSettings(raw: unknown): ParsedSettings {
+  const warnings: string[] = [];
+  if (raw === undefined || raw === null) return { settings: defaultSettings(), warnings };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return {
+      settings: defaultSettings(),
+      warnings: ['settings: expected an object; using the defaults'],
+    };
+  }
+  const source = raw as Record<string, unknown>;
+  const settings = defaultSettings();
+  for (const key of Object.keys(SETTINGS_FIELDS) as (keyof Settings)[]) {
+    if (!(key in source)) continue;
+    const result = SETTINGS_FIELDS[key].safeParse(source[key]);
+    if (result.success) {
+      assignField(settings, key, result.data);
+    } else {
+      warnings.push(
+        `settings: "${key}" is invalid (${result.error.issues[0]?.message ?? 'bad value'}); using the default`,
+      );
+    }
+  }
+  return { settings, warnings };
+}
+
+export function defaultSettings(): Settings {
+  return {
+    ...DEFAULT_SETTINGS,
+    quietHours: { ...DEFAULT_SETTINGS.quietHours },
+    mutedTypes: [],
+  };
+}
+
+function assignField<K extends keyof Settings>(target: Settings, key: K, value: unknown): void {
+  // The value was just validated by SETTINGS_FIELDS[key], whose output type is Settings[K].
+  target[key] = value as Settings[K];
+}
