@@ -138,13 +138,16 @@ async function send(
     };
   }
   const text = await response.text().catch(() => '');
-  let body: unknown = null;
+  return { ok: true, status: response.status, body: parseJson(text) };
+}
+
+/** A non-JSON reply (an HTML error page, say) reads as null: the caller then says "not Tidings". */
+function parseJson(text: string): unknown {
   try {
-    body = text === '' ? null : JSON.parse(text);
+    return text === '' ? null : JSON.parse(text);
   } catch {
-    body = null;
+    return null;
   }
-  return { ok: true, status: response.status, body };
 }
 
 function failureFrom(status: number, body: unknown, unauthorizedMessage: string): ApiResult<never> {

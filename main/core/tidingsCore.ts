@@ -344,7 +344,7 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
         return;
       }
       const account: Account = { serverUrl: settings.serverUrl, username: settings.username };
-      let token: string | null = null;
+      let token: string | null;
       try {
         token = await deps.credentials.getToken(
           credentialAccount(account.serverUrl, account.username),
