@@ -22,6 +22,15 @@ const bundles = [
     format: 'iife',
     target: 'chrome120',
   },
+  {
+    // The blog's page script (live bell, liking without reload), socket.io-client included.
+    entryPoints: ['server/web/client/main.ts'],
+    outfile: 'dist/server/web/static/app.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+  },
 ];
 
 for (const bundle of bundles) {
@@ -33,6 +42,7 @@ for (const bundle of bundles) {
 const statics = [
   ['renderer/index.html', 'dist/renderer/index.html'],
   ['renderer/styles.css', 'dist/renderer/styles.css'],
+  ['server/web/static', 'dist/server/web/static'],
 ];
 for (const [from, to] of statics) {
   if (existsSync(from)) cpSync(from, to, { recursive: true });

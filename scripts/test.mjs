@@ -30,6 +30,7 @@ const selected = process.argv.slice(2);
 
 run('type-check (node, main, server, tests)', npx('tsc'), ['-p', 'tsconfig.json']);
 run('type-check (renderer)', npx('tsc'), ['-p', 'renderer/tsconfig.json']);
+run('type-check (blog page scripts)', npx('tsc'), ['-p', 'server/web/client/tsconfig.json']);
 run('lint', npx('eslint'), ['.']);
 run('format', npx('prettier'), ['--check', '.']);
 run('build', process.execPath, ['scripts/build.mjs']);

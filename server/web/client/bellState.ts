@@ -1,0 +1,65 @@
+/**
+ * The bell's state as plain data and pure functions over it: what the menu lists, the unread
+ * count and the newest seq seen (sent as `since` when the socket reconnects). The DOM shell in
+ * bell.ts feeds it socket events and renders the result. The server's count is authoritative:
+ * every payload that carries one replaces ours.
+ */
+import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../../contract/wire.js';
+
+/** How many notifications the menu lists. */
+export const MENU_SIZE = 15;
+
+export interface BellState {
+  items: readonly NotificationItem[];
+  unreadCount: number;
+  lastSeq: number;
+}
+
+export const initialBell = (unreadCount: number): BellState => ({
+  items: [],
+  unreadCount,
+  lastSeq: 0,
+});
+
+function withItems(state: BellState, incoming: readonly NotificationItem[]): BellState {
+  const byId = new Map(state.items.map((item) => [item.id, item]));
+  for (const item of incoming) byId.set(item.id, item);
+  const items = [...byId.values()].sort((a, b) => b.seq - a.seq).slice(0, MENU_SIZE);
+  const lastSeq = Math.max(state.lastSeq, ...incoming.map((item) => item.seq));
+  return { ...state, items, lastSeq };
+}
+
+export const applySync = (state: BellState, sync: SyncPayload): BellState => ({
+  ...withItems(state, sync.items),
+  unreadCount: sync.unreadCount,
+});
+
+/** A new item; the count follows in its own `unread:count` event. */
+export const applyNew = (state: BellState, item: NotificationItem): BellState =>
+  withItems(state, [item]);
+
+export const applyCount = (state: BellState, count: number): BellState => ({
+  ...state,
+  unreadCount: count,
+});
+
+export function applyRead(state: BellState, change: ReadChangePayload): BellState {
+  const isRead =
+    'all' in change
+      ? (item: NotificationItem) => item.seq <= change.upToSeq
+      : (item: NotificationItem) => change.ids.includes(item.id);
+  return {
+    ...state,
+    items: state.items.map((item) => (!item.read && isRead(item) ? { ...item, read: true } : item)),
+  };
+}
+
+/** Only http(s) URLs are ever navigated to, whatever a payload says. */
+export function safePostUrl(url: string, base: string): string | undefined {
+  try {
+    const parsed = new URL(url, base);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
