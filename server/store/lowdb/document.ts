@@ -1,0 +1,106 @@
+/**
+ * The shape of the data file (`tidings.json`), versioned so later versions can migrate it. The
+ * schema is checked on every open: a file that does not match is refused, never "repaired".
+ *
+ * Everything a user can see is derived from these lists; nothing is stored per recipient.
+ * docs/STORAGE.md describes each field.
+ */
+import { z } from 'zod';
+import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { SubscriptionSpan } from '../../domain/fanout.js';
+
+export const DOCUMENT_VERSION = 1;
+
+const Id = z.string().min(1).max(200);
+const Seq = z.number().int().min(0);
+const Timestamp = z.iso.datetime();
+
+const UserSchema = z.strictObject({
+  id: Id,
+  username: z.string().min(1).max(200),
+  passwordHash: z.string().min(1),
+  isAdmin: z.boolean(),
+  isAuthor: z.boolean(),
+  createdAt: Timestamp,
+}) satisfies z.ZodType<UserRecord>;
+
+const TokenSchema = z.strictObject({
+  id: Id,
+  userId: Id,
+  tokenHash: z.string().min(1),
+  device: z.string(),
+  createdAt: Timestamp,
+}) satisfies z.ZodType<TokenRecord>;
+
+const PostSchema = z.strictObject({
+  id: Id,
+  authorId: Id,
+  title: z.string(),
+  body: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+}) satisfies z.ZodType<PostRecord>;
+
+const EventSchema = z.strictObject({
+  seq: Seq.min(1),
+  id: Id,
+  type: z.enum(['new_post', 'post_liked']),
+  createdAt: Timestamp,
+  audience: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('subscribers') }),
+    z.strictObject({ kind: z.literal('user'), userId: Id }),
+  ]),
+  actorId: Id,
+  postId: Id,
+  postTitle: z.string(),
+  actorName: z.string(),
+}) satisfies z.ZodType<EventRecord>;
+
+const SpanSchema = z.tuple([Seq, Seq.nullable()]).readonly() satisfies z.ZodType<SubscriptionSpan>;
+
+const ReadStateSchema = z.strictObject({
+  /** Every visible event with seq <= cursor is read. */
+  cursor: Seq,
+  /** Seqs above the cursor read out of order, ascending. */
+  above: z.array(Seq),
+});
+
+export const DocumentSchema = z.strictObject({
+  version: z.literal(DOCUMENT_VERSION),
+  settings: z.strictObject({ registrationOpen: z.boolean() }),
+  /** The newest seq ever issued; never reused, even after retention dropped the event. */
+  latestSeq: Seq,
+  users: z.array(UserSchema),
+  tokens: z.array(TokenSchema),
+  /** In publish order, oldest first. */
+  posts: z.array(PostSchema),
+  /** postId → ids of the users who like it now. */
+  likes: z.record(Id, z.array(Id)),
+  /** postId → users whose like was notified and later taken back: liking again stays silent. */
+  notifiedUnlikes: z.record(Id, z.array(Id)),
+  /** userId → the spans of seqs during which they were subscribed. */
+  subscriptions: z.record(Id, z.array(SpanSchema)),
+  /** Ascending by seq. */
+  events: z.array(EventSchema),
+  /** userId → read state; users who never read anything have no entry. */
+  readState: z.record(Id, ReadStateSchema),
+});
+
+export type StoreDocument = z.infer<typeof DocumentSchema>;
+export type ReadState = z.infer<typeof ReadStateSchema>;
+
+export function emptyDocument(): StoreDocument {
+  return {
+    version: DOCUMENT_VERSION,
+    settings: { registrationOpen: true },
+    latestSeq: 0,
+    users: [],
+    tokens: [],
+    posts: [],
+    likes: {},
+    notifiedUnlikes: {},
+    subscriptions: {},
+    events: [],
+    readState: {},
+  };
+}

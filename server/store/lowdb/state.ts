@@ -1,0 +1,204 @@
+/**
+ * The store's data in memory, with the indexes that keep every query cheap at the DESIGN's scale
+ * (10,000 users, 1,000 posts, 100,000 likes, 100,000 events). It is built from the file's document
+ * on open and turned back into one on every write; records are replaced, never mutated in place.
+ */
+import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { SubscriptionSpan } from '../../domain/fanout.js';
+import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
+import { dropUpTo, insertSorted } from './sortedSeqs.js';
+
+export interface StoreState {
+  registrationOpen: boolean;
+  latestSeq: number;
+  users: Map<string, UserRecord>;
+  /** Lower-cased username → user id: usernames are unique case-insensitively. */
+  userIdByName: Map<string, string>;
+  tokens: Map<string, TokenRecord>;
+  tokenIdByHash: Map<string, string>;
+  tokenIdsByUser: Map<string, Set<string>>;
+  posts: Map<string, PostRecord>;
+  /** Post ids in publish order, oldest first, for paging newest-first by offset. */
+  postOrder: string[];
+  likes: Map<string, Set<string>>;
+  notifiedUnlikes: Map<string, Set<string>>;
+  subscriptions: Map<string, SubscriptionSpan[]>;
+  /** Ascending by seq. */
+  events: EventRecord[];
+  eventsById: Map<string, EventRecord>;
+  eventsBySeq: Map<number, EventRecord>;
+  /** Seqs of events addressed to the subscribers, ascending. */
+  subscriberStream: number[];
+  /** userId → seqs of events addressed to that user alone, ascending. */
+  userStreams: Map<string, number[]>;
+  /** userId → seqs of their own posts in the subscriber stream, which they never see. */
+  ownPostSeqs: Map<string, number[]>;
+  readState: Map<string, ReadState>;
+}
+
+export function buildState(document: StoreDocument): StoreState {
+  const state: StoreState = {
+    registrationOpen: document.settings.registrationOpen,
+    latestSeq: document.latestSeq,
+    users: new Map(),
+    userIdByName: new Map(),
+    tokens: new Map(),
+    tokenIdByHash: new Map(),
+    tokenIdsByUser: new Map(),
+    posts: new Map(),
+    postOrder: [],
+    likes: toSetMap(document.likes),
+    notifiedUnlikes: toSetMap(document.notifiedUnlikes),
+    subscriptions: new Map(Object.entries(document.subscriptions)),
+    events: [],
+    eventsById: new Map(),
+    eventsBySeq: new Map(),
+    subscriberStream: [],
+    userStreams: new Map(),
+    ownPostSeqs: new Map(),
+    readState: new Map(Object.entries(document.readState)),
+  };
+  for (const user of document.users) putUser(state, user);
+  for (const token of document.tokens) putToken(state, token);
+  for (const post of document.posts) {
+    state.posts.set(post.id, post);
+    state.postOrder.push(post.id);
+  }
+  for (const event of document.events) appendEvent(state, event);
+  return state;
+}
+
+export function toDocument(state: StoreState): StoreDocument {
+  return {
+    version: DOCUMENT_VERSION,
+    settings: { registrationOpen: state.registrationOpen },
+    latestSeq: state.latestSeq,
+    users: [...state.users.values()],
+    tokens: [...state.tokens.values()],
+    posts: state.postOrder.flatMap((id) => state.posts.get(id) ?? []),
+    likes: fromSetMap(state.likes),
+    notifiedUnlikes: fromSetMap(state.notifiedUnlikes),
+    subscriptions: Object.fromEntries(state.subscriptions),
+    events: state.events,
+    readState: Object.fromEntries(state.readState),
+  };
+}
+
+export function putUser(state: StoreState, user: UserRecord): void {
+  state.users.set(user.id, user);
+  state.userIdByName.set(user.username.toLowerCase(), user.id);
+}
+
+export function putToken(state: StoreState, token: TokenRecord): void {
+  state.tokens.set(token.id, token);
+  state.tokenIdByHash.set(token.tokenHash, token.id);
+  const ofUser = state.tokenIdsByUser.get(token.userId) ?? new Set();
+  ofUser.add(token.id);
+  state.tokenIdsByUser.set(token.userId, ofUser);
+}
+
+export function deleteToken(state: StoreState, tokenId: string): boolean {
+  const token = state.tokens.get(tokenId);
+  if (!token) return false;
+  state.tokens.delete(tokenId);
+  state.tokenIdByHash.delete(token.tokenHash);
+  state.tokenIdsByUser.get(token.userId)?.delete(tokenId);
+  return true;
+}
+
+/** Events arrive in seq order, so every index here is an append. */
+export function appendEvent(state: StoreState, event: EventRecord): void {
+  state.events.push(event);
+  state.eventsById.set(event.id, event);
+  state.eventsBySeq.set(event.seq, event);
+  if (event.audience.kind === 'subscribers') {
+    state.subscriberStream.push(event.seq);
+    insertSorted(streamOf(state.ownPostSeqs, event.actorId), event.seq);
+  } else {
+    insertSorted(streamOf(state.userStreams, event.audience.userId), event.seq);
+  }
+}
+
+export function addToSetMap(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key) ?? new Set();
+  set.add(value);
+  map.set(key, set);
+}
+
+export function removeFromSetMap(
+  map: Map<string, Set<string>>,
+  key: string,
+  value: string,
+): boolean {
+  const set = map.get(key);
+  if (!set?.delete(value)) return false;
+  if (set.size === 0) map.delete(key);
+  return true;
+}
+
+export interface RetentionPolicy {
+  maxEventAgeDays: number;
+  maxEvents: number;
+}
+
+/**
+ * Drops the oldest events: those older than the age limit, then as many more as it takes to fit
+ * the count limit. Returns how many were dropped. Read cursors are plain seqs and stay valid; read
+ * marks and subscription spans that only covered dropped events are pruned with them.
+ */
+export function applyRetention(state: StoreState, policy: RetentionPolicy, now: Date): number {
+  const cutoff = now.getTime() - policy.maxEventAgeDays * 24 * 60 * 60 * 1000;
+  let drop = Math.max(0, state.events.length - policy.maxEvents);
+  for (let event = state.events[drop]; event; event = state.events[++drop]) {
+    if (Date.parse(event.createdAt) >= cutoff) break;
+  }
+  const dropped = state.events.splice(0, drop);
+  const newestDropped = dropped[dropped.length - 1];
+  if (newestDropped === undefined) return 0;
+  const upTo = newestDropped.seq;
+  for (const event of dropped) {
+    state.eventsById.delete(event.id);
+    state.eventsBySeq.delete(event.seq);
+  }
+  dropUpTo(state.subscriberStream, upTo);
+  pruneStreams(state.userStreams, upTo);
+  pruneStreams(state.ownPostSeqs, upTo);
+  for (const [userId, read] of state.readState) {
+    if ((read.above[0] ?? Infinity) <= upTo) {
+      state.readState.set(userId, {
+        cursor: read.cursor,
+        above: read.above.filter((s) => s > upTo),
+      });
+    }
+  }
+  for (const [userId, spans] of state.subscriptions) {
+    const kept = spans.filter(([, to]) => to === null || to > upTo);
+    if (kept.length === 0) state.subscriptions.delete(userId);
+    else if (kept.length < spans.length) state.subscriptions.set(userId, kept);
+  }
+  return drop;
+}
+
+function pruneStreams(streams: Map<string, number[]>, upTo: number): void {
+  for (const [key, seqs] of streams) {
+    dropUpTo(seqs, upTo);
+    if (seqs.length === 0) streams.delete(key);
+  }
+}
+
+function streamOf(streams: Map<string, number[]>, key: string): number[] {
+  let seqs = streams.get(key);
+  if (!seqs) {
+    seqs = [];
+    streams.set(key, seqs);
+  }
+  return seqs;
+}
+
+function toSetMap(record: Record<string, string[]>): Map<string, Set<string>> {
+  return new Map(Object.entries(record).map(([key, values]) => [key, new Set(values)]));
+}
+
+function fromSetMap(map: Map<string, Set<string>>): Record<string, string[]> {
+  return Object.fromEntries([...map].map(([key, values]) => [key, [...values]]));
+}
