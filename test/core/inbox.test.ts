@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  addItem,
+  appendOlder,
+  applyRemoteRead,
+  applySync,
+  emptyInbox,
+  markAllReadLocally,
+  markReadLocally,
+  rollbackRead,
+  setUnreadCount,
+} from '../../main/core/inbox.js';
+import { PROTOCOL_VERSION } from '../../contract/wire.js';
+import { sampleItem } from './sampleItems.js';
+
+const sync = (items: ReturnType<typeof sampleItem>[], unreadCount: number, truncated = false) => ({
+  items,
+  unreadCount,
+  truncated,
+  protocolVersion: PROTOCOL_VERSION,
+});
+
+test('a new item goes on top and raises the count; the same id twice changes nothing', () => {
+  let inbox = emptyInbox();
+  inbox = addItem(inbox, sampleItem(1)).state;
+  const second = addItem(inbox, sampleItem(2));
+  assert.equal(second.added, true);
+  const duplicate = addItem(second.state, sampleItem(2));
+  assert.equal(duplicate.added, false);
+  assert.deepEqual(
+    duplicate.state.items.map((item) => item.id),
+    ['n2', 'n1'],
+  );
+  assert.equal(duplicate.state.unreadCount, 2);
+  assert.equal(duplicate.state.highestSeq, 2);
+});
+
+test('whatever order items arrive in, the inbox is newest first, unique and bounded', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 60 }), { maxLength: 120 }), (seqs) => {
+      let inbox = emptyInbox(25);
+      for (const seq of seqs) inbox = addItem(inbox, sampleItem(seq)).state;
+      const held = inbox.items.map((item) => item.seq);
+      assert.ok(held.length <= 25);
+      assert.equal(new Set(held).size, held.length);
+      assert.deepEqual(
+        held,
+        [...held].sort((a, b) => b - a),
+      );
+      assert.equal(inbox.highestSeq, seqs.length ? Math.max(...seqs) : 0);
+      if (new Set(seqs).size > 25) assert.equal(inbox.hasMore, true);
+    }),
+  );
+});
+
+test('a first sync replaces the list, takes the server count and reports nothing as missed', () => {
+  const inbox = emptyInbox();
+  const { state, missed } = applySync(inbox, sync([sampleItem(3), sampleItem(4)], 7), undefined);
+  assert.deepEqual(
+    state.items.map((item) => item.id),
+    ['n4', 'n3'],
+  );
+  assert.equal(state.unreadCount, 7);
+  assert.equal(state.hasMore, true);
+  assert.deepEqual(missed, []);
+});
+
+test('a catch-up sync reports only the unread items that were not already held', () => {
+  let inbox = emptyInbox();
+  inbox = addItem(inbox, sampleItem(5)).state;
+  const { state, missed } = applySync(
+    inbox,
+    sync([sampleItem(5), sampleItem(6), sampleItem(7, { read: true }), sampleItem(8)], 3),
+    5,
+  );
+  assert.deepEqual(
+    missed.map((item) => item.id),
+    ['n6', 'n8'],
+  );
+  assert.equal(state.items.length, 4);
+  assert.equal(state.unreadCount, 3);
+});
+
+test('a truncated catch-up drops the older side of the gap, so paging back stays in order', () => {
+  let inbox = emptyInbox();
+  inbox = addItem(inbox, sampleItem(1)).state;
+  const { state } = applySync(inbox, sync([sampleItem(300), sampleItem(301)], 2, true), 1);
+  assert.deepEqual(
+    state.items.map((item) => item.seq),
+    [301, 300],
+  );
+  assert.equal(state.hasMore, true);
+});
+
+test('mark read is optimistic and a refusal rolls back exactly what it changed', () => {
+  let inbox = emptyInbox();
+  for (const seq of [1, 2, 3]) inbox = addItem(inbox, sampleItem(seq)).state;
+  inbox = addItem(inbox, sampleItem(4, { read: true })).state;
+  const { state, change } = markReadLocally(inbox, ['n1', 'n4', 'unknown']);
+  assert.equal(state.unreadCount, 2);
+  assert.deepEqual(change.ids, ['n1']);
+  const undone = rollbackRead(state, change);
+  assert.equal(undone.unreadCount, 3);
+  assert.equal(undone.items.find((item) => item.id === 'n1')?.read, false);
+  assert.equal(undone.items.find((item) => item.id === 'n4')?.read, true);
+});
+
+test('mark all read zeroes the count and its rollback restores it', () => {
+  let inbox = emptyInbox();
+  for (const seq of [1, 2]) inbox = addItem(inbox, sampleItem(seq)).state;
+  inbox = setUnreadCount(inbox, 9);
+  const { state, change } = markAllReadLocally(inbox);
+  assert.equal(state.unreadCount, 0);
+  assert.ok(state.items.every((item) => item.read));
+  assert.equal(rollbackRead(state, change).unreadCount, 9);
+});
+
+test('a mark-all from another device leaves items newer than upToSeq unread', () => {
+  let inbox = emptyInbox();
+  for (const seq of [1, 2, 3]) inbox = addItem(inbox, sampleItem(seq)).state;
+  const state = applyRemoteRead(inbox, { all: true, upToSeq: 2 });
+  assert.deepEqual(
+    state.items.map((item) => [item.seq, item.read]),
+    [
+      [3, false],
+      [2, true],
+      [1, true],
+    ],
+  );
+  const byIds = applyRemoteRead(inbox, { ids: ['n3'] });
+  assert.equal(byIds.items[0]?.read, true);
+});
+
+test('a page of older items is appended; a short page means there is nothing older', () => {
+  let inbox = emptyInbox();
+  inbox = addItem(inbox, sampleItem(10)).state;
+  inbox = appendOlder(inbox, [sampleItem(9), sampleItem(8)], 2);
+  assert.equal(inbox.hasMore, true);
+  inbox = appendOlder(inbox, [sampleItem(7)], 2);
+  assert.equal(inbox.hasMore, false);
+  assert.deepEqual(
+    inbox.items.map((item) => item.seq),
+    [10, 9, 8, 7],
+  );
+  assert.equal(inbox.highestSeq, 10);
+});
+
+test('a nonsense count from the wire is ignored', () => {
+  const inbox = setUnreadCount(emptyInbox(), 4);
+  assert.equal(setUnreadCount(inbox, -1).unreadCount, 4);
+  assert.equal(setUnreadCount(inbox, 1.5).unreadCount, 4);
+});
