@@ -29,7 +29,9 @@ function context(overrides: Partial<AlertContext> = {}, settingsPatch = {}): Ale
 }
 
 function batchOf(items: NotificationItem[]): AlertBatch {
-  return items.reduce<AlertBatch | null>((batch, item) => addToBatch(batch, item, NOON), null)!;
+  const [first, ...rest] = items;
+  if (first === undefined) throw new Error('a batch needs at least one item');
+  return rest.reduce((batch, item) => addToBatch(batch, item, NOON), addToBatch(null, first, NOON));
 }
 
 const allUnread = () => true;
