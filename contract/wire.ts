@@ -245,6 +245,22 @@ export interface LoginResponse {
   user: PublicUser;
 }
 
+/** `201` from `POST /api/auth/register`; sign in separately to get a device token. */
+export interface RegisterResponse {
+  user: PublicUser;
+}
+
+/** From `POST` and `DELETE /api/posts/:id/like`: the caller's like state after the call. */
+export interface LikeResponse {
+  liked: boolean;
+  likeCount: number;
+}
+
+/** From `POST` and `DELETE /api/subscription`. */
+export interface SubscriptionResponse {
+  subscribed: boolean;
+}
+
 export const PostInputSchema = z.strictObject({
   title: z.string().trim().min(1).max(LIMITS.titleMax),
   body: z.string().min(1).max(LIMITS.bodyMax),

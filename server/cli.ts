@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * The `tidings-server` entry point: serves by default, or runs an admin command. Every failure a
+ * user can cause ends in one clear line on stderr and a non-zero exit; stack traces stay out of
+ * their way (set TIDINGS_DEBUG=1 to see them).
+ */
+import { text } from 'node:stream/consumers';
+import { ConfigError, parseCommandLine, PROGRAM } from './config.js';
+import { runAdminCommand } from './admin.js';
+import { DataDirError } from './dataDirLock.js';
+import { DomainError } from './domain/errors.js';
+import { createLogger } from './log.js';
+import { ListenError, serve, type RunningTidings } from './serve.js';
+import { CorruptDataError, StorageUnavailableError } from './store/store.js';
+
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+function fail(message: string, code = EXIT_FAILURE, error?: unknown): never {
+  process.stderr.write(`${PROGRAM}: ${message}\n`);
+  if (process.env.TIDINGS_DEBUG && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exit(code);
+}
+
+function explain(error: unknown): never {
+  if (error instanceof ConfigError) fail(`${error.message} (see --help)`, EXIT_USAGE);
+  if (error instanceof DataDirError || error instanceof ListenError) fail(error.message);
+  if (error instanceof DomainError) fail(error.message);
+  if (error instanceof CorruptDataError) {
+    fail(
+      `the data file is unusable and was left untouched: ${error.message}; ` +
+        'restore a backup (see docs/OPERATIONS.md)',
+      EXIT_FAILURE,
+      error,
+    );
+  }
+  if (error instanceof StorageUnavailableError) {
+    fail(`cannot write the data: ${error.message}`, EXIT_FAILURE, error);
+  }
+  fail(
+    `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    EXIT_FAILURE,
+    error,
+  );
+}
+
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.TIDINGS_PASSWORD;
+  if (fromEnv !== undefined) return fromEnv;
+  if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
+  return (await text(process.stdin)).replace(/\r?\n$/, '');
+}
+
+async function runServer(
+  server: RunningTidings,
+  log: ReturnType<typeof createLogger>,
+): Promise<void> {
+  const shutdown = (reason: string, exitCode: number) => {
+    log.info(`${reason}: finishing pending writes`);
+    setTimeout(() => fail('pending writes did not finish in time'), SHUTDOWN_LIMIT_MS).unref();
+    server.close().then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        log.error('could not close cleanly', error);
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection', error));
+  process.once('uncaughtException', (error) => {
+    log.error('uncaught exception', error);
+    shutdown('crash', EXIT_FAILURE);
+  });
+}
+
+async function main(): Promise<void> {
+  const command = parseCommandLine(process.argv.slice(2), process.env);
+  if (command.kind === 'help') {
+    process.stdout.write(command.text);
+    return;
+  }
+  if (command.kind === 'admin') {
+    const line = await runAdminCommand(command.command, {
+      dataDir: command.dataDir,
+      passwordCost: command.passwordCost,
+      readPassword,
+    });
+    process.stdout.write(`${line}\n`);
+    return;
+  }
+  const log = createLogger();
+  const server = await serve(command.config, log);
+  await runServer(server, log);
+  process.stdout.write(`Tidings server listening on ${server.url}\n`);
+}
+
+main().catch(explain);

@@ -1,0 +1,391 @@
+/**
+ * The server's configuration, read in ONE place: command-line flags, then TIDINGS_* environment
+ * variables, then defaults. Every setting is declared once below; the parser, the validation and
+ * `--help` are all generated from those declarations.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
+
+const onOff = z.enum(['on', 'off'], 'expected "on" or "off"').transform((value) => value === 'on');
+
+const httpUrl = z
+  .string()
+  .refine(
+    (value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value),
+    'expected an http(s) URL',
+  );
+
+const origins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(httpUrl.transform((url) => new URL(url).origin)));
+
+interface Setting<S extends z.ZodType> {
+  flag: string;
+  env: string;
+  /** Shown in --help after the flag. */
+  placeholder: string;
+  help: string;
+  default?: string;
+  schema: S;
+}
+
+const setting = <S extends z.ZodType>(definition: Setting<S>): Setting<S> => definition;
+
+/** Every server setting, once. */
+export const SETTINGS = {
+  host: setting({
+    flag: 'host',
+    env: 'TIDINGS_HOST',
+    placeholder: 'ADDR',
+    help: 'address to listen on (0.0.0.0 for all interfaces)',
+    default: '127.0.0.1',
+    schema: z.string().min(1, 'expected an address'),
+  }),
+  port: setting({
+    flag: 'port',
+    env: 'TIDINGS_PORT',
+    placeholder: 'N',
+    help: 'port to listen on; 0 picks a free one',
+    default: '4300',
+    schema: wholeNumber(0, 65535),
+  }),
+  dataDir: setting({
+    flag: 'data-dir',
+    env: 'TIDINGS_DATA_DIR',
+    placeholder: 'DIR',
+    help: 'where the data file lives (created when missing)',
+    default: './data',
+    schema: z
+      .string()
+      .min(1, 'expected a directory')
+      .transform((dir) => resolve(dir)),
+  }),
+  publicUrl: setting({
+    flag: 'public-url',
+    env: 'TIDINGS_PUBLIC_URL',
+    placeholder: 'URL',
+    help: 'the URL users reach the server at (behind a reverse proxy); post links use it',
+    schema: httpUrl.transform((url) => new URL(url).origin).optional(),
+  }),
+  allowedOrigins: setting({
+    flag: 'allowed-origins',
+    env: 'TIDINGS_ALLOWED_ORIGINS',
+    placeholder: 'LIST',
+    help: 'comma-separated browser origins allowed besides the server own',
+    default: '',
+    schema: origins,
+  }),
+  registration: setting({
+    flag: 'registration',
+    env: 'TIDINGS_REGISTRATION',
+    placeholder: 'open|closed',
+    help: 'open or close self-service sign-up at start (kept in the data file otherwise)',
+    schema: z.enum(['open', 'closed'], 'expected "open" or "closed"').optional(),
+  }),
+  trustProxy: setting({
+    flag: 'trust-proxy',
+    env: 'TIDINGS_TRUST_PROXY',
+    placeholder: 'on|off',
+    help: 'trust X-Forwarded-For from one reverse proxy in front (for per-IP limits)',
+    default: 'off',
+    schema: onOff,
+  }),
+  rateLimits: setting({
+    flag: 'rate-limits',
+    env: 'TIDINGS_RATE_LIMITS',
+    placeholder: 'on|off',
+    help: 'rate limiting; turn off only for trusted load tests',
+    default: 'on',
+    schema: onOff,
+  }),
+  rateLogin: setting({
+    flag: 'rate-login',
+    env: 'TIDINGS_RATE_LOGIN',
+    placeholder: 'N',
+    help: 'login attempts per account per minute',
+    default: '10',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  rateLoginIp: setting({
+    flag: 'rate-login-ip',
+    env: 'TIDINGS_RATE_LOGIN_IP',
+    placeholder: 'N',
+    help: 'login attempts per IP address per minute',
+    default: '30',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  rateRegister: setting({
+    flag: 'rate-register',
+    env: 'TIDINGS_RATE_REGISTER',
+    placeholder: 'N',
+    help: 'registrations per IP address per hour',
+    default: '20',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  ratePublish: setting({
+    flag: 'rate-publish',
+    env: 'TIDINGS_RATE_PUBLISH',
+    placeholder: 'N',
+    help: 'posts published per user per minute',
+    default: '20',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  rateSocket: setting({
+    flag: 'rate-socket',
+    env: 'TIDINGS_RATE_SOCKET',
+    placeholder: 'N',
+    help: 'events one socket may send per minute',
+    default: '120',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  passwordCost: setting({
+    flag: 'password-cost',
+    env: 'TIDINGS_PASSWORD_COST',
+    placeholder: 'N',
+    help: 'scrypt cost as log2(N); lower it only for tests and benchmarks',
+    default: '15',
+    schema: wholeNumber(10, 20),
+  }),
+};
+
+type Settings = typeof SETTINGS;
+type SettingValues = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  loginPerAccountPerMinute: number;
+  loginPerIpPerMinute: number;
+  registerPerIpPerHour: number;
+  publishPerUserPerMinute: number;
+  socketEventsPerMinute: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string | undefined;
+  allowedOrigins: readonly string[];
+  registration: 'open' | 'closed' | undefined;
+  trustProxy: boolean;
+  passwordCost: number;
+  rateLimits: Readonly<RateLimitConfig>;
+}
+
+export type AdminCommand =
+  | { kind: 'users-add'; username: string; isAuthor: boolean; isAdmin: boolean }
+  | { kind: 'users-make-author'; username: string }
+  | { kind: 'tokens-revoke'; username: string }
+  | { kind: 'registration'; open: boolean };
+
+export type Command =
+  | { kind: 'help'; text: string }
+  | { kind: 'serve'; config: ServerConfig }
+  | {
+      kind: 'admin';
+      command: AdminCommand;
+      dataDir: string;
+      passwordCost: number;
+    };
+
+/** A flag or variable the user got wrong; the CLI prints the message and exits 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const PROGRAM = 'tidings-server';
+
+const ADMIN_USAGE: [string, string][] = [
+  ['users add NAME [--author] [--admin]', 'add a user; password from TIDINGS_PASSWORD or stdin'],
+  ['users make-author NAME', 'let a user publish'],
+  ['tokens revoke NAME', 'sign a user out of every device'],
+  ['registration open|closed', 'open or close self-service sign-up'],
+];
+
+export function helpText(): string {
+  const rows = Object.values(SETTINGS).map((s: Setting<z.ZodType>) => [
+    `--${s.flag} ${s.placeholder}`,
+    s.env,
+    s.help + (s.default ? ` (default ${s.default})` : ''),
+  ]);
+  const width = (column: number) => Math.max(...rows.map((row) => row[column]?.length ?? 0)) + 2;
+  const [w0, w1] = [width(0), width(1)];
+  const adminWidth = Math.max(...ADMIN_USAGE.map(([usage]) => usage.length)) + 2;
+  return [
+    `Usage: ${PROGRAM} [serve] [options]`,
+    `       ${PROGRAM} <admin command> [--data-dir DIR]   (while the server is stopped)`,
+    '',
+    'Serves the Tidings API, realtime notifications and blog pages.',
+    '',
+    'Options (flag, environment variable, meaning):',
+    ...rows.map(
+      ([flag = '', env = '', help = '']) => `  ${flag.padEnd(w0)}${env.padEnd(w1)}${help}`,
+    ),
+    `  ${'--help'.padEnd(w0)}${''.padEnd(w1)}show this text`,
+    '',
+    'Admin commands:',
+    ...ADMIN_USAGE.map(([usage, help]) => `  ${usage.padEnd(adminWidth)}${help}`),
+    '',
+  ].join('\n');
+}
+
+type Env = Record<string, string | undefined>;
+
+function describeFlagError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // parseArgs appends advice about "--" that does not help here: keep its first sentence.
+  return message.split('. ')[0] ?? message;
+}
+
+function readSettings(
+  flags: Record<string, string | boolean | undefined>,
+  env: Env,
+  keys: (keyof Settings)[],
+): Partial<SettingValues> {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of keys) {
+    const s: Setting<z.ZodType> = SETTINGS[key];
+    const flagValue = flags[s.flag];
+    raw[key] = typeof flagValue === 'string' ? flagValue : (env[s.env] ?? s.default);
+  }
+  const shape = Object.fromEntries(keys.map((key) => [key, SETTINGS[key].schema]));
+  const result = z.object(shape).safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.path[0] as keyof Settings | undefined;
+    const s = key ? SETTINGS[key] : undefined;
+    const where = s ? `--${s.flag} (or ${s.env}) "${raw[key as string] ?? ''}"` : 'a setting';
+    throw new ConfigError(`${where}: ${issue?.message ?? 'invalid value'}`);
+  }
+  return result.data as Partial<SettingValues>;
+}
+
+function stringOptions(keys: (keyof Settings)[]) {
+  return Object.fromEntries(keys.map((key) => [SETTINGS[key].flag, { type: 'string' as const }]));
+}
+
+const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
+const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'passwordCost'];
+const ADMIN_WORDS = new Set(['users', 'tokens', 'registration']);
+
+function parseServe(args: string[], env: Env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...stringOptions(SERVE_KEYS), help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new ConfigError(describeFlagError(error));
+  }
+  if (parsed.values.help) return { kind: 'help', text: helpText() };
+  const values = readSettings(parsed.values, env, SERVE_KEYS) as SettingValues;
+  const config: ServerConfig = {
+    host: values.host,
+    port: values.port,
+    dataDir: values.dataDir,
+    publicUrl: values.publicUrl,
+    allowedOrigins: Object.freeze([...values.allowedOrigins]),
+    registration: values.registration,
+    trustProxy: values.trustProxy,
+    passwordCost: values.passwordCost,
+    rateLimits: Object.freeze({
+      enabled: values.rateLimits,
+      loginPerAccountPerMinute: values.rateLogin,
+      loginPerIpPerMinute: values.rateLoginIp,
+      registerPerIpPerHour: values.rateRegister,
+      publishPerUserPerMinute: values.ratePublish,
+      socketEventsPerMinute: values.rateSocket,
+    }),
+  };
+  return { kind: 'serve', config: Object.freeze(config) };
+}
+
+function parseAdmin(args: string[], env: Env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        ...stringOptions(ADMIN_KEYS),
+        author: { type: 'boolean' },
+        admin: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new ConfigError(describeFlagError(error));
+  }
+  if (parsed.values.help) return { kind: 'help', text: helpText() };
+  const command = parseAdminWords(parsed.positionals, parsed.values);
+  const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
+    SettingValues,
+    'dataDir' | 'passwordCost'
+  >;
+  return Object.freeze({
+    kind: 'admin',
+    command: Object.freeze(command),
+    dataDir: values.dataDir,
+    passwordCost: values.passwordCost,
+  });
+}
+
+function parseAdminWords(
+  words: string[],
+  flags: { author?: boolean | undefined; admin?: boolean | undefined },
+): AdminCommand {
+  const [group, action, name, ...extra] = words;
+  const usage = ADMIN_USAGE.find(([line]) => line.startsWith(`${group} ${action ?? ''}`.trim()));
+  const fail = (why: string): never => {
+    throw new ConfigError(`${why}; usage: ${PROGRAM} ${usage?.[0] ?? '<admin command>'}`);
+  };
+  if (group !== 'users' && (flags.author || flags.admin)) {
+    fail('--author and --admin belong to "users add"');
+  }
+  if (group === 'registration') {
+    if (action !== 'open' && action !== 'closed') fail('expected "open" or "closed"');
+    if (name !== undefined) fail(`unexpected "${name}"`);
+    return { kind: 'registration', open: action === 'open' };
+  }
+  if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
+  if (!name) return fail('expected a user name');
+  if (group === 'users' && action === 'add') {
+    return { kind: 'users-add', username: name, isAuthor: !!flags.author, isAdmin: !!flags.admin };
+  }
+  if (flags.author || flags.admin) fail('--author and --admin belong to "users add"');
+  if (group === 'users' && action === 'make-author') {
+    return { kind: 'users-make-author', username: name };
+  }
+  if (group === 'tokens' && action === 'revoke') return { kind: 'tokens-revoke', username: name };
+  return fail(`unknown command "${words.join(' ')}"`);
+}
+
+/** Reads argv (without node and the script) and the environment into one typed, frozen command. */
+export function parseCommandLine(argv: string[], env: Env): Command {
+  const [first, ...rest] = argv;
+  if (first === 'help') return { kind: 'help', text: helpText() };
+  if (first === 'serve') return parseServe(rest, env);
+  if (first !== undefined && ADMIN_WORDS.has(first)) return parseAdmin(argv, env);
+  if (first !== undefined && !first.startsWith('-')) {
+    throw new ConfigError(`unknown command "${first}"`);
+  }
+  return parseServe(argv, env);
+}

@@ -1,0 +1,88 @@
+/**
+ * A user's notifications: subscriptions, listing, catch-up, unread counts and read state. Each
+ * read change is pushed to all of that user's devices.
+ */
+import {
+  LIMITS,
+  type MarkReadRequest,
+  type NotificationItem,
+  type SyncPayload,
+  PROTOCOL_VERSION,
+} from '../../contract/wire.js';
+import type { Store } from '../store/store.js';
+import { toNotificationItem } from './notificationItems.js';
+import type { Push } from './push.js';
+
+export interface InboxOptions {
+  store: Store;
+  push: Push;
+  publicUrl: string;
+}
+
+export function createInbox({ store, push, publicUrl }: InboxOptions) {
+  /** Newest first, strictly below `before` when given. */
+  async function list(
+    userId: string,
+    before: number | undefined,
+    limit: number = LIMITS.pageDefault,
+  ): Promise<NotificationItem[]> {
+    const entries = await store.listInbox(userId, {
+      beforeSeq: before ?? store.latestSeq() + 1,
+      limit,
+    });
+    return entries
+      .map((entry) => toNotificationItem(publicUrl, entry))
+      .sort((a, b) => b.seq - a.seq);
+  }
+
+  return {
+    list,
+
+    unreadCount: (userId: string): Promise<number> => store.unreadCount(userId),
+
+    /**
+     * What a connecting client missed, oldest first. With `since`: the newest LIMITS.syncMax items
+     * after it, `truncated` when more came (older ones are fetched with `list`). Without: the
+     * newest page, `truncated` when older items exist.
+     */
+    async sync(userId: string, since: number | undefined): Promise<SyncPayload> {
+      const bound = since === undefined ? LIMITS.pageDefault : LIMITS.syncMax;
+      const newest = (await list(userId, undefined, bound + 1)).filter(
+        (item) => since === undefined || item.seq > since,
+      );
+      return {
+        items: newest.slice(0, bound).reverse(),
+        unreadCount: await store.unreadCount(userId),
+        truncated: newest.length > bound,
+        protocolVersion: PROTOCOL_VERSION,
+      };
+    },
+
+    async markRead(
+      userId: string,
+      request: MarkReadRequest,
+      originSocketId?: string,
+    ): Promise<number> {
+      if ('all' in request) {
+        const upToSeq = await store.markAllRead(userId);
+        const unreadCount = await store.unreadCount(userId);
+        push.readChanged(userId, { all: true, upToSeq }, unreadCount, originSocketId);
+        return unreadCount;
+      }
+      const changed = await store.markRead(userId, request.ids);
+      const unreadCount = await store.unreadCount(userId);
+      if (changed.length > 0) {
+        push.readChanged(userId, { ids: changed }, unreadCount, originSocketId);
+      }
+      return unreadCount;
+    },
+
+    async setSubscribed(userId: string, subscribed: boolean): Promise<void> {
+      if (subscribed) await store.subscribe(userId);
+      else await store.unsubscribe(userId);
+      push.subscriptionChanged(userId, subscribed);
+    },
+  };
+}
+
+export type Inbox = ReturnType<typeof createInbox>;

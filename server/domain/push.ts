@@ -1,0 +1,34 @@
+/**
+ * What the domain tells live clients after a change has reached the disk. The realtime layer
+ * implements it with socket.io; admin commands (no server running) use `noPush`.
+ */
+import type { NotificationItem, ReadChangePayload } from '../../contract/wire.js';
+
+export interface Push {
+  /** One broadcast to the subscribers, minus the author. */
+  newPost(item: NotificationItem, authorId: string): void;
+  /** To the post's author alone. */
+  liked(item: NotificationItem, authorId: string): void;
+  /** To every socket of the user; `notification:read` skips the socket that made the change. */
+  readChanged(
+    userId: string,
+    change: ReadChangePayload,
+    unreadCount: number,
+    originSocketId?: string,
+  ): void;
+  /** Moves the user's live sockets in or out of the subscribers' room. */
+  subscriptionChanged(userId: string, subscribed: boolean): void;
+  /** Disconnects sockets that authenticated with these tokens. */
+  tokensRevoked(tokenIds: string[]): void;
+  /** Disconnects every socket of the user. */
+  userTokensRevoked(userId: string): void;
+}
+
+export const noPush: Push = {
+  newPost: () => undefined,
+  liked: () => undefined,
+  readChanged: () => undefined,
+  subscriptionChanged: () => undefined,
+  tokensRevoked: () => undefined,
+  userTokensRevoked: () => undefined,
+};

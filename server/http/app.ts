@@ -1,0 +1,57 @@
+/**
+ * The express app, assembled from routers. Order matters: security headers, metrics, the origin
+ * guard, then the JSON body parser (size-limited), the API, any extra routers (the blog's pages
+ * plug in here), and last the JSON 404 and the error handler.
+ */
+import express, { type Router } from 'express';
+import helmet from 'helmet';
+import { LIMITS } from '../../contract/wire.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { authRoutes } from './authRoutes.js';
+import { errorHandler, notFound } from './errors.js';
+import { notificationRoutes } from './notificationRoutes.js';
+import { opsRoutes } from './opsRoutes.js';
+import { corsGuard, type OriginCheck } from './origins.js';
+import { postRoutes } from './postRoutes.js';
+import type { RouteDependencies } from './routes.js';
+
+export interface HttpAppOptions {
+  routes: RouteDependencies;
+  metrics: Metrics;
+  log: Logger;
+  version: string;
+  isOriginAllowed: OriginCheck;
+  trustProxy: boolean;
+  /** Routers mounted after the API, e.g. the blog's web pages. */
+  extraRouters?: Router[];
+}
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // One reverse proxy in front: req.ip is then the client's address, for per-IP rate limits.
+  app.set('trust proxy', options.trustProxy ? 1 : false);
+  app.use(helmet());
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = req.route?.path;
+      options.metrics.httpRequest(
+        req.method,
+        typeof route === 'string' ? route : 'unmatched',
+        res.statusCode,
+      );
+    });
+    next();
+  });
+  app.use(opsRoutes(options.metrics, options.version));
+  app.use(corsGuard(options.isOriginAllowed));
+  app.use(express.json({ limit: LIMITS.httpBodyBytes }));
+  app.use(authRoutes(options.routes));
+  app.use(postRoutes(options.routes));
+  app.use(notificationRoutes(options.routes));
+  for (const router of options.extraRouters ?? []) app.use(router);
+  app.use(notFound);
+  app.use(errorHandler(options.log));
+  return app;
+}

@@ -1,0 +1,14 @@
+/** What every router gets: the domain services, the session lookup and the rate limits. */
+import type { Accounts } from '../domain/accounts.js';
+import type { Inbox } from '../domain/inbox.js';
+import type { Posts } from '../domain/posts.js';
+import type { RateLimits } from './rateLimits.js';
+import type { Sessions } from './session.js';
+
+export interface RouteDependencies {
+  accounts: Accounts;
+  posts: Posts;
+  inbox: Inbox;
+  sessions: Sessions;
+  rateLimits: RateLimits;
+}

@@ -1,0 +1,151 @@
+/**
+ * What happens on a socket: the handshake is authenticated, the socket joins its user's room (and
+ * the subscribers' room), receives `sync`, and may then ask to mark read or list with acks. Every
+ * payload is validated; a bad payload or a missing ack never throws.
+ */
+import type { z } from 'zod';
+import {
+  describeIssues,
+  HandshakeAuthSchema,
+  ListRequestSchema,
+  MarkReadRequestSchema,
+  type Ack,
+  type ConnectErrorData,
+  type WireError,
+} from '../../contract/wire.js';
+import type { Accounts } from '../domain/accounts.js';
+import { DomainError } from '../domain/errors.js';
+import type { Inbox } from '../domain/inbox.js';
+import type { RateLimits } from '../http/rateLimits.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { StorageUnavailableError, type Store } from '../store/store.js';
+import { authWithWebSession } from '../web/socketSession.js';
+import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
+
+export interface SocketHandlerDependencies {
+  accounts: Accounts;
+  inbox: Inbox;
+  store: Pick<Store, 'isSubscribed'>;
+  rateLimits: RateLimits;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** A refused handshake: the client sees `err.message` and `err.data` in `connect_error`. */
+function refusal(data: ConnectErrorData): Error & { data: ConnectErrorData } {
+  return Object.assign(new Error(data.message), { data });
+}
+
+function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new DomainError('invalid_payload', describeIssues(result.error));
+  return result.data;
+}
+
+export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
+  const { accounts, inbox, store, rateLimits, metrics, log } = deps;
+
+  function toWireError(error: unknown): WireError {
+    if (error instanceof DomainError) return error.toWire();
+    if (error instanceof StorageUnavailableError) {
+      return { code: 'storage_unavailable', message: 'The server could not save this; try later.' };
+    }
+    log.error('internal error in a socket handler', error);
+    return { code: 'internal', message: 'Something went wrong on the server.' };
+  }
+
+  /** Runs a request and answers through the ack, when the client sent one. */
+  function answer<T extends object>(ack: unknown, work: () => Promise<T>): void {
+    const reply = typeof ack === 'function' ? (ack as (result: Ack<T>) => void) : undefined;
+    work().then(
+      (result) => reply?.({ ok: true, ...result }),
+      (error: unknown) => reply?.({ ok: false, error: toWireError(error) }),
+    );
+  }
+
+  io.use((socket, next) => {
+    // The blog's pages send no token: their session cookie stands in (server/web/socketSession.ts).
+    const auth: unknown = authWithWebSession(socket.handshake);
+    const token =
+      typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
+    if (typeof token !== 'string' || token.length === 0) {
+      next(
+        refusal({
+          code: 'unauthorized',
+          message: 'Sign in first: send auth: {token} in the handshake.',
+        }),
+      );
+      return;
+    }
+    const parsed = HandshakeAuthSchema.safeParse(auth);
+    if (!parsed.success) {
+      next(
+        refusal({
+          code: 'invalid_payload',
+          message: `Bad handshake: ${describeIssues(parsed.error)}`,
+        }),
+      );
+      return;
+    }
+    accounts.authenticate(parsed.data.token).then(
+      (session) => {
+        if (!session) {
+          next(
+            refusal({
+              code: 'unauthorized',
+              message: 'This token is not valid (signed out or revoked); sign in again.',
+            }),
+          );
+          return;
+        }
+        socket.data = {
+          userId: session.user.id,
+          tokenId: session.tokenId,
+          since: parsed.data.since,
+        };
+        next();
+      },
+      (error: unknown) => next(refusal(toWireError(error))),
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const { userId, since } = socket.data;
+    metrics.socketConnected();
+    socket.on('disconnect', () => {
+      metrics.socketDisconnected();
+      rateLimits.forgetSocket(socket.id);
+    });
+
+    socket.on('notification:mark-read', (payload: unknown, ack: unknown) =>
+      answer(ack, async () => {
+        await rateLimits.socketEvent(socket.id);
+        const request = parsePayload(MarkReadRequestSchema, payload);
+        return { unreadCount: await inbox.markRead(userId, request, socket.id) };
+      }),
+    );
+
+    socket.on('notification:list', (payload: unknown, ack: unknown) =>
+      answer(ack, async () => {
+        await rateLimits.socketEvent(socket.id);
+        const request = parsePayload(ListRequestSchema, payload ?? {});
+        return { items: await inbox.list(userId, request.before, request.limit) };
+      }),
+    );
+
+    // Rooms first, then the catch-up: an event published in between arrives twice at worst
+    // (clients de-duplicate on id), never zero times.
+    void socket.join(userRoom(userId));
+    store
+      .isSubscribed(userId)
+      .then(async (subscribed) => {
+        if (subscribed) await socket.join(SUBSCRIBERS_ROOM);
+        socket.emit('sync', await inbox.sync(userId, since));
+      })
+      .catch((error: unknown) => {
+        log.error('could not send sync', error);
+        socket.disconnect(true);
+      });
+  });
+}

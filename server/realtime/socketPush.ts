@@ -1,0 +1,79 @@
+/**
+ * Push over socket.io: the realtime side of the domain's Push port. A new post is ONE broadcast
+ * to the subscribers' room; unread counts follow on the next turn of the event loop, so computing
+ * them never delays the broadcast.
+ */
+import type { Push } from '../domain/push.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
+
+export function createSocketPush(
+  io: TidingsServer,
+  store: Pick<Store, 'unreadCount'>,
+  metrics: Metrics,
+  log: Logger,
+): Push {
+  async function sendUnreadCount(userId: string): Promise<void> {
+    const count = await store.unreadCount(userId);
+    io.to(userRoom(userId)).emit('unread:count', { count });
+  }
+
+  /** Each connected user in a room once, whatever their number of devices. */
+  function usersIn(room: string): Set<string> {
+    const users = new Set<string>();
+    for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
+      const userId = io.sockets.sockets.get(socketId)?.data.userId;
+      if (userId) users.add(userId);
+    }
+    return users;
+  }
+
+  function later(what: string, work: () => Promise<void>): void {
+    setImmediate(() => {
+      work().catch((error: unknown) => log.error(`could not send ${what}`, error));
+    });
+  }
+
+  return {
+    newPost(item, authorId) {
+      io.to(SUBSCRIBERS_ROOM).except(userRoom(authorId)).emit('notification:new', item);
+      metrics.eventPushed(item.type);
+      later('unread counts after a new post', async () => {
+        const users = usersIn(SUBSCRIBERS_ROOM);
+        users.delete(authorId);
+        for (const userId of users) await sendUnreadCount(userId);
+      });
+    },
+
+    liked(item, authorId) {
+      io.to(userRoom(authorId)).emit('notification:new', item);
+      metrics.eventPushed(item.type);
+      later('the unread count after a like', () => sendUnreadCount(authorId));
+    },
+
+    readChanged(userId, change, unreadCount, originSocketId) {
+      const others = originSocketId
+        ? io.to(userRoom(userId)).except(originSocketId)
+        : io.to(userRoom(userId));
+      others.emit('notification:read', change);
+      io.to(userRoom(userId)).emit('unread:count', { count: unreadCount });
+    },
+
+    subscriptionChanged(userId, subscribed) {
+      if (subscribed) io.in(userRoom(userId)).socketsJoin(SUBSCRIBERS_ROOM);
+      else io.in(userRoom(userId)).socketsLeave(SUBSCRIBERS_ROOM);
+    },
+
+    tokensRevoked(tokenIds) {
+      for (const socket of io.sockets.sockets.values()) {
+        if (tokenIds.includes(socket.data.tokenId)) socket.disconnect(true);
+      }
+    },
+
+    userTokensRevoked(userId) {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
+  };
+}

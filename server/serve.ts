@@ -1,0 +1,134 @@
+/**
+ * Runs the server: lock the data dir, open the store, listen, then assemble the HTTP app and the
+ * socket server around the domain services. `close()` stops accepting, flushes pending writes and
+ * releases the lock.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from './config.js';
+import { lockDataDir } from './dataDirLock.js';
+import { createHttpApp } from './http/app.js';
+import { createOriginCheck } from './http/origins.js';
+import { createRateLimits } from './http/rateLimits.js';
+import { createSessions } from './http/session.js';
+import type { Logger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { attachSocketHandlers } from './realtime/socketHandlers.js';
+import { createSocketPush } from './realtime/socketPush.js';
+import { createSocketServer } from './realtime/socketServer.js';
+import { createServices } from './services.js';
+import { createLowdbStore } from './store/lowdb/index.js';
+import type { Store } from './store/store.js';
+import { timeStoreWrites } from './timedStore.js';
+import { readVersion } from './version.js';
+import { createWebRouter } from './web/router.js';
+
+export interface RunningTidings {
+  /** Where the server listens, e.g. http://127.0.0.1:4300. */
+  url: string;
+  /** Where users reach it; post links use it. */
+  publicUrl: string;
+  close(): Promise<void>;
+}
+
+/** The port is taken or may not be used; the message says which in one line. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+function listen(server: HttpServer, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new ListenError(`port ${port} on ${host} is already in use; pick another with --port`),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(new ListenError(`not allowed to listen on ${where}; use a port above 1023`));
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new ListenError(`cannot listen on ${host}: no such address on this machine`));
+      } else {
+        reject(new ListenError(`cannot listen on ${where}: ${error.message}`));
+      }
+    });
+    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+  });
+}
+
+function urlFor(host: string, port: number): string {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
+  const lock = lockDataDir(config.dataDir);
+  let store: Store | undefined;
+  const httpServer = createServer();
+  try {
+    const rawStore = createLowdbStore({ dataDir: config.dataDir });
+    await rawStore.open();
+    store = rawStore;
+    if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+
+    const address = await listen(httpServer, config.host, config.port);
+    const url = urlFor(config.host, address.port);
+    const publicUrl =
+      config.publicUrl ?? (WILDCARDS.has(config.host) ? urlFor('localhost', address.port) : url);
+    if (!config.publicUrl && WILDCARDS.has(config.host)) {
+      log.info(`post links use ${publicUrl}; set --public-url to the address users reach`);
+    }
+
+    const metrics = createMetrics(rawStore);
+    const timedStore = timeStoreWrites(rawStore, metrics.timeWrite);
+    const isOriginAllowed = createOriginCheck(config.allowedOrigins, () => [
+      new URL(publicUrl).origin,
+      new URL(url).origin,
+    ]);
+    const io = createSocketServer(httpServer, isOriginAllowed);
+    const push = createSocketPush(io, timedStore, metrics, log);
+    const services = createServices({
+      store: timedStore,
+      push,
+      publicUrl,
+      passwordCost: config.passwordCost,
+    });
+    const rateLimits = createRateLimits(config.rateLimits);
+    attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
+    const app = createHttpApp({
+      routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
+      metrics,
+      log,
+      version: readVersion(),
+      isOriginAllowed,
+      trustProxy: config.trustProxy,
+      // The blog's pages (server/web), served after the API.
+      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+    });
+    httpServer.on('request', app);
+
+    const openStore = store;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      publicUrl,
+      close() {
+        closing ??= (async () => {
+          httpServer.closeIdleConnections();
+          await io.close();
+          httpServer.closeAllConnections();
+          await openStore.close();
+          lock.release();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    httpServer.close();
+    await store?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}
