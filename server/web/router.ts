@@ -20,6 +20,10 @@ import type { Accounts, Session } from '../domain/accounts.js';
 import { DomainError } from '../domain/errors.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
+import { STATUS_OF } from '../http/errors.js';
+import type { RateLimits } from '../http/rateLimits.js';
+import type { Logger } from '../log.js';
+import { StorageUnavailableError } from '../store/store.js';
 import { csrfTokenFor, isValidCsrfToken, newAnonymousSecret } from './csrf.js';
 import { fieldErrorsOf } from './formErrors.js';
 import { renderSignIn, renderSignUp } from './pages/account.js';
@@ -44,6 +48,9 @@ export interface WebDependencies {
   accounts: Accounts;
   posts: Posts;
   inbox: Inbox;
+  /** The API's limits, so signing in, signing up and publishing cost the same on both paths. */
+  rateLimits: RateLimits;
+  log: Logger;
 }
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
@@ -57,19 +64,6 @@ interface RequestState {
   session: Session | undefined;
   context: PageContext;
 }
-
-const STATUS_OF: Record<ErrorCode, number> = {
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  invalid_payload: 400,
-  payload_too_large: 413,
-  conflict: 409,
-  registration_closed: 403,
-  rate_limited: 429,
-  storage_unavailable: 503,
-  internal: 500,
-};
 
 /** Where to go after signing in or subscribing: only paths on this site, never another origin. */
 const LocalPathSchema = z
@@ -88,7 +82,13 @@ const AuthorFormSchema = z.object({ username: UsernameSchema, author: z.enum(['t
 
 const wantsJson = (req: Request): boolean => (req.get('accept') ?? '').includes('application/json');
 
-export function createWebRouter({ accounts, posts, inbox }: WebDependencies): Router {
+export function createWebRouter({
+  accounts,
+  posts,
+  inbox,
+  rateLimits,
+  log,
+}: WebDependencies): Router {
   const router = Router();
   const states = new WeakMap<Request, RequestState>();
 
@@ -241,6 +241,7 @@ export function createWebRouter({ accounts, posts, inbox }: WebDependencies): Ro
       return;
     }
     try {
+      await rateLimits.register(req.ip ?? 'unknown');
       await accounts.register(input.data);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -270,6 +271,7 @@ export function createWebRouter({ accounts, posts, inbox }: WebDependencies): Ro
       return;
     }
     try {
+      await rateLimits.login(req.ip ?? 'unknown', input.data.username);
       const { token } = await accounts.login({ ...input.data, device: WEB_DEVICE_LABEL });
       setSessionCookie(req, res, token);
       res.redirect(303, next);
@@ -308,6 +310,7 @@ export function createWebRouter({ accounts, posts, inbox }: WebDependencies): Ro
       html(res, renderCompose(stateOf(req).context, { title, body, errors }), 422);
       return;
     }
+    await rateLimits.publish(session.user.id);
     const post = await posts.publish(session.user, input.data);
     res.redirect(303, postPagePath(post.id));
   });
@@ -443,7 +446,15 @@ export function createWebRouter({ accounts, posts, inbox }: WebDependencies): Ro
       });
       return;
     }
-    console.error('web page failed:', error);
+    if (error instanceof StorageUnavailableError) {
+      sendProblem(req, res, 503, {
+        code: 'storage_unavailable',
+        title: TITLES.storage_unavailable,
+        message: 'The server could not save this change, so nothing was changed. Try again later.',
+      });
+      return;
+    }
+    log.error(`web page failed on ${req.method} ${req.path}`, error);
     sendProblem(req, res, 500, {
       code: 'internal',
       title: 'Something went wrong',

@@ -47,6 +47,9 @@ export function startBell(root: HTMLElement): void {
   button.hidden = false;
 
   const socket: BellSocket = io({
+    // WebSocket only: its handshake always carries Origin, which the server requires before it
+    // accepts the session cookie in place of a token (server/web/socketSession.ts).
+    transports: ['websocket'],
     // `since` lets the server send only what this page missed while disconnected.
     auth: (send) => send(state.lastSeq > 0 ? { since: state.lastSeq } : {}),
   });
