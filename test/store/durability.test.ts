@@ -1,0 +1,294 @@
+/**
+ * What is on disk: it survives a restart, a bad file is refused and left exactly as it was, many
+ * changes share one write, and a write that fails changes nothing until the disk works again.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Adapter } from 'lowdb';
+import {
+  BACKUP_FILE_NAME,
+  DATA_FILE_NAME,
+  createLowdbStore,
+} from '../../server/store/lowdb/index.js';
+import { CorruptDataError, StorageUnavailableError } from '../../server/store/store.js';
+import { addUser, inboxOf, makeDataDir, openTempStore, publish } from './tempStore.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+async function tempStore(...args: Parameters<typeof openTempStore>) {
+  const temp = await openTempStore(...args);
+  cleanups.push(() => temp.dispose());
+  return temp;
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await makeDataDir();
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('persistence', () => {
+  it('everything comes back after close and reopen', async () => {
+    const temp = await tempStore();
+    let store = temp.store;
+    const author = await addUser(store, 'author', true);
+    const reader = await addUser(store, 'reader');
+    await store.subscribe(reader.id);
+    const { post, event } = await publish(store, author, 'Kept');
+    await publish(store, author, 'Also kept');
+    await store.addLike(post.id, reader.id);
+    await store.markRead(reader.id, [event.id]);
+    await store.createToken({ userId: reader.id, tokenHash: 'abc', device: 'laptop' });
+    await store.setRegistrationOpen(false);
+    const latest = store.latestSeq();
+
+    store = await temp.reopen();
+    assert.equal(store.latestSeq(), latest);
+    assert.equal((await store.findUserByUsername('READER'))?.id, reader.id);
+    assert.equal((await store.findTokenByHash('abc'))?.userId, reader.id);
+    assert.equal(await store.isRegistrationOpen(), false);
+    assert.equal(await store.hasLiked(post.id, reader.id), true);
+    assert.equal(await store.isSubscribed(reader.id), true);
+    assert.deepEqual(await inboxOf(store, reader), ['new_post:Kept', 'new_post:Also kept']);
+    assert.equal(await store.unreadCount(reader.id), 1);
+    assert.deepEqual(await inboxOf(store, author), ['post_liked:Kept']);
+    const stats = store.stats();
+    assert.equal(stats.users, 2);
+    assert.equal(stats.events, 3);
+    assert.ok(stats.bytes > 0);
+  });
+
+  it('close() finishes the writes still waiting for their window', async () => {
+    const temp = await tempStore({ commitWindowMs: 50 });
+    const pending = addUser(temp.store, 'late');
+    await temp.store.close();
+    await pending;
+    const store = await temp.reopen();
+    assert.ok(await store.findUserByUsername('late'));
+  });
+
+  it('a missing file gives a fresh, empty store and creates the file', async () => {
+    const dataDir = join(await tempDir(), 'not-yet-there');
+    const store = createLowdbStore({ dataDir });
+    await store.open();
+    assert.equal(await store.countUsers(), 0);
+    assert.equal(store.latestSeq(), 0);
+    assert.equal(await store.isRegistrationOpen(), true);
+    await store.close();
+    const file = JSON.parse(await readFile(join(dataDir, DATA_FILE_NAME), 'utf8')) as object;
+    assert.equal((file as { version: number }).version, 1);
+  });
+
+  it('each successful open keeps a last-good copy that can be restored', async () => {
+    const temp = await tempStore();
+    await addUser(temp.store, 'saved');
+    await temp.reopen();
+    const dataFile = join(temp.dataDir, DATA_FILE_NAME);
+    const backupFile = join(temp.dataDir, BACKUP_FILE_NAME);
+    assert.equal(await readFile(backupFile, 'utf8'), await readFile(dataFile, 'utf8'));
+
+    await temp.store.close();
+    await writeFile(dataFile, '{"version":1,"users":[{"id":');
+    await assert.rejects(createLowdbStore({ dataDir: temp.dataDir }).open(), CorruptDataError);
+    // The restore docs/STORAGE.md describes: copy the backup over the data file.
+    await writeFile(dataFile, await readFile(backupFile));
+    const restored = await temp.reopen();
+    assert.ok(await restored.findUserByUsername('saved'));
+  });
+});
+
+describe('a bad data file is refused and left untouched', () => {
+  const validText = async (): Promise<string> => {
+    const temp = await tempStore();
+    const author = await addUser(temp.store, 'someone', true);
+    await publish(temp.store, author, 'A post');
+    await temp.store.close();
+    return readFile(join(temp.dataDir, DATA_FILE_NAME), 'utf8');
+  };
+
+  const cases: [string, (valid: string) => string, RegExp][] = [
+    ['an empty file', () => '', /empty/],
+    ['a truncated file', (valid) => valid.slice(0, valid.length / 2), /not valid JSON/],
+    ['text that is not JSON', () => 'hello, world', /not valid JSON/],
+    ['another format version', (valid) => valid.replace('"version":1', '"version":7'), /version 7/],
+    ['no version at all', () => '[1,2,3]', /unsupported format version/],
+    [
+      'the wrong shape',
+      (valid) => JSON.stringify({ ...(JSON.parse(valid) as object), users: 'nobody' }),
+      /unexpected shape/,
+    ],
+    [
+      'events out of order',
+      (valid) => {
+        const document = JSON.parse(valid) as { events: { seq: number }[] };
+        const first = document.events[0];
+        if (first) document.events.push({ ...first });
+        return JSON.stringify(document);
+      },
+      /out of order/,
+    ],
+  ];
+
+  for (const [name, corrupt, problem] of cases) {
+    it(`${name}: CorruptDataError names the file and the problem`, async () => {
+      const dataDir = await tempDir();
+      const file = join(dataDir, DATA_FILE_NAME);
+      const bytes = Buffer.from(corrupt(await validText()));
+      await writeFile(file, bytes);
+      const store = createLowdbStore({ dataDir });
+      const error = await store.open().then(
+        () => assert.fail('open() accepted a bad file'),
+        (rejection: unknown) => rejection,
+      );
+      assert.ok(error instanceof CorruptDataError, `got ${String(error)}`);
+      assert.equal(error.file, file);
+      assert.match(error.message, new RegExp(file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.match(error.message, problem);
+      assert.deepEqual(await readFile(file), bytes, 'the file is byte-identical');
+      await assert.rejects(readFile(join(dataDir, BACKUP_FILE_NAME)), { code: 'ENOENT' });
+    });
+  }
+
+  it('a data directory that cannot be used is a clear error at open', async () => {
+    const parent = await tempDir();
+    const notADirectory = join(parent, 'plain-file');
+    await writeFile(notADirectory, 'I am a file');
+    await assert.rejects(createLowdbStore({ dataDir: notADirectory }).open(), (error: Error) => {
+      assert.ok(error instanceof StorageUnavailableError);
+      assert.match(error.message, /cannot use data directory .*plain-file/);
+      return true;
+    });
+  });
+});
+
+/** Wraps the real file to count writes, check none overlap, and fail on demand. */
+function instrumentedFile() {
+  const seen = { writes: 0, inFlight: 0, maxInFlight: 0, failWith: undefined as Error | undefined };
+  const wrapFile = (file: Adapter<string>): Adapter<string> => ({
+    read: () => file.read(),
+    async write(text) {
+      seen.inFlight++;
+      seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+      try {
+        if (seen.failWith) throw seen.failWith;
+        await file.write(text);
+        seen.writes++;
+      } finally {
+        seen.inFlight--;
+      }
+    },
+  });
+  return { seen, wrapFile };
+}
+
+describe('group commit', () => {
+  it('many concurrent changes share a few writes, and each resolves only once it is on disk', async () => {
+    const { seen, wrapFile } = instrumentedFile();
+    const temp = await tempStore({ wrapFile });
+    const author = await addUser(temp.store, 'author', true);
+    const dataFile = join(temp.dataDir, DATA_FILE_NAME);
+    const writesBefore = seen.writes;
+
+    const onDiskWhenResolved: boolean[] = [];
+    const changes = Array.from({ length: 200 }, async (_, i) => {
+      const user =
+        i % 2 === 0
+          ? await addUser(temp.store, `user${i}`)
+          : (await publish(temp.store, author, `post ${i}`)).post;
+      onDiskWhenResolved.push(readFileSync(dataFile, 'utf8').includes(user.id));
+    });
+    await Promise.all(changes);
+
+    const writes = seen.writes - writesBefore;
+    assert.ok(writes >= 1 && writes <= 3, `200 changes took ${writes} writes; expected 1 to 3`);
+    assert.equal(seen.maxInFlight, 1, 'never two writes in flight');
+    assert.equal(onDiskWhenResolved.length, 200);
+    assert.ok(onDiskWhenResolved.every(Boolean), 'every change was on disk when it resolved');
+  });
+
+  it('a change made while a write is in flight goes out in the next write', async () => {
+    const { seen, wrapFile } = instrumentedFile();
+    const temp = await tempStore({ wrapFile, commitWindowMs: 0 });
+    const first = addUser(temp.store, 'first');
+    // Let the first write start, then change something while it is in flight.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = addUser(temp.store, 'second');
+    await Promise.all([first, second]);
+    assert.equal(seen.maxInFlight, 1);
+    const store = await temp.reopen();
+    assert.ok(await store.findUserByUsername('first'));
+    assert.ok(await store.findUserByUsername('second'));
+  });
+});
+
+describe('a failing write', () => {
+  it('rejects with StorageUnavailableError, rolls back, and the store recovers with the disk', async () => {
+    const temp = await tempStore();
+    const { store, dataDir } = temp;
+    const author = await addUser(store, 'author', true);
+    const reader = await addUser(store, 'reader');
+    await store.subscribe(reader.id);
+    await publish(store, author, 'Before the outage');
+    const seqBefore = store.latestSeq();
+
+    // The data directory disappears behind the store's back and a file takes its path: every
+    // write now fails for real (ENOTDIR), even for root, who ignores file permissions.
+    const movedAway = `${dataDir}.moved`;
+    await rename(dataDir, movedAway);
+    await writeFile(dataDir, 'not a directory');
+    try {
+      const results = await Promise.allSettled([
+        publish(store, author, 'Lost in the outage'),
+        addUser(store, 'newcomer'),
+        store.markAllRead(reader.id),
+      ]);
+      for (const result of results) {
+        assert.equal(result.status, 'rejected');
+        assert.ok(result.reason instanceof StorageUnavailableError, String(result.reason));
+        assert.match((result.reason as Error).message, /could not write .*ENOTDIR/);
+      }
+      assert.equal(store.latestSeq(), seqBefore, 'the seq counter is rolled back');
+      assert.deepEqual(await inboxOf(store, reader), ['new_post:Before the outage']);
+      assert.equal(await store.unreadCount(reader.id), 1, 'mark-all was rolled back');
+      assert.equal(await store.findUserByUsername('newcomer'), undefined);
+      assert.equal((await store.listPosts(0, 10)).total, 1);
+    } finally {
+      await rm(dataDir);
+      await rename(movedAway, dataDir);
+    }
+
+    await publish(store, author, 'After the outage');
+    assert.deepEqual(await inboxOf(store, reader), [
+      'new_post:Before the outage',
+      'new_post:After the outage',
+    ]);
+    const reopened = await temp.reopen();
+    assert.deepEqual(await inboxOf(reopened, reader), [
+      'new_post:Before the outage',
+      'new_post:After the outage',
+    ]);
+    assert.equal(await reopened.findUserByUsername('newcomer'), undefined);
+  });
+
+  it('a full disk (ENOSPC) is reported as such and nothing changes', async () => {
+    const { seen, wrapFile } = instrumentedFile();
+    const temp = await tempStore({ wrapFile });
+    const author = await addUser(temp.store, 'author', true);
+    seen.failWith = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    await assert.rejects(publish(temp.store, author, 'Too big to fit'), (error: Error) => {
+      assert.ok(error instanceof StorageUnavailableError);
+      assert.match(error.message, /ENOSPC: no space left on device/);
+      return true;
+    });
+    assert.equal((await temp.store.listPosts(0, 10)).total, 0);
+    seen.failWith = undefined;
+    await publish(temp.store, author, 'Fits now');
+    assert.equal((await temp.store.listPosts(0, 10)).total, 1);
+  });
+});
