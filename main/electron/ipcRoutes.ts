@@ -7,40 +7,20 @@
  * sees it, and a refusal is an ActionResult the UI can show, never a thrown stack trace.
  */
 import { z } from 'zod';
-import {
-  IPC_CHANNELS,
-  type ActionResult,
-  type SettingsPatch,
-  type SignInRequest,
-} from '../../contract/ipc.js';
-import { LIMITS, NotificationTypeSchema, describeIssues } from '../../contract/wire.js';
+import { IPC_CHANNELS, type ActionResult, type SignInRequest } from '../../contract/ipc.js';
+import { LIMITS, describeIssues } from '../../contract/wire.js';
 import type { TidingsCore } from '../core/ports.js';
+import { SettingsPatchSchema } from '../core/settingsSchema.js';
 import { isTrustedSender, type IpcSender } from './security.js';
 
 const ItemIdSchema = z.string().min(1).max(100);
 const ServerUrlSchema = z.string().trim().min(1).max(2048);
-const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour)');
 
 export const SignInRequestSchema = z.strictObject({
   serverUrl: ServerUrlSchema,
   username: z.string().min(1).max(LIMITS.usernameMax),
   password: z.string().min(1).max(LIMITS.passwordMax),
 }) satisfies z.ZodType<SignInRequest>;
-
-export const SettingsPatchSchema = z
-  .strictObject({
-    notificationsEnabled: z.boolean(),
-    pausedUntil: z.number().int().min(0).nullable(),
-    quietHours: z.strictObject({
-      enabled: z.boolean(),
-      start: ClockTimeSchema,
-      end: ClockTimeSchema,
-    }),
-    mutedTypes: z.array(NotificationTypeSchema).max(10),
-    sound: z.boolean(),
-    startAtLogin: z.boolean(),
-  })
-  .partial() satisfies z.ZodType<SettingsPatch>;
 
 /** A week is the longest pause the tray menu or settings offer; 0 resumes. */
 const PauseMinutesSchema = z

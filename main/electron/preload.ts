@@ -34,7 +34,9 @@ const api: TidingsApi = {
   openItem: (id) => invoke<ActionResult>(IPC_CHANNELS.openItem, id),
   updateSettings: (patch) => invoke<ActionResult>(IPC_CHANNELS.updateSettings, patch),
   pauseNotifications: (minutes) => invoke<ActionResult>(IPC_CHANNELS.pauseNotifications, minutes),
-  dismissNotice: (id) => invoke<void>(IPC_CHANNELS.dismissNotice, id),
+  dismissNotice: async (id) => {
+    await ipcRenderer.invoke(IPC_CHANNELS.dismissNotice, id);
+  },
 };
 
 contextBridge.exposeInMainWorld('tidings', api);

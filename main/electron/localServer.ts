@@ -1,0 +1,117 @@
+/**
+ * The bundled server, run by the app itself for a single-user trial: Electron's own binary runs
+ * dist/server/cli.js as plain Node (ELECTRON_RUN_AS_NODE), on 127.0.0.1, with its data in the app's
+ * user-data folder. No Electron import here, so a Node test can run it with Node's binary.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const LISTEN_LINE = /listening on (http:\/\/[^\s]+)/;
+
+/** The URL from the server's "listening on http://…" line, or null while it has not printed one. */
+export function parseListeningUrl(output: string): string | null {
+  return LISTEN_LINE.exec(output)?.[1] ?? null;
+}
+
+export async function startLocalServer(options: {
+  /** The binary that runs it: Electron's (process.execPath) in the app, Node's in tests. */
+  execPath: string;
+  cliPath: string;
+  dataDir: string;
+  /** 0 picks a free port; the app then reuses that port so saved sign-ins stay valid. */
+  port: number;
+  log: (message: string) => void;
+  startupTimeoutMs?: number;
+}): Promise<LocalServer> {
+  const child = spawn(
+    options.execPath,
+    [
+      options.cliPath,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--data-dir',
+      options.dataDir,
+    ],
+    {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+
+  const url = await waitForListening(child, () => output, options.startupTimeoutMs ?? 15_000);
+  // Keep the server's later lines in the app's log rather than in memory.
+  child.stdout.off('data', collect);
+  child.stderr.off('data', collect);
+  child.stdout.on('data', (chunk: Buffer) =>
+    options.log(`local server: ${chunk.toString().trim()}`),
+  );
+  child.stderr.on('data', (chunk: Buffer) =>
+    options.log(`local server: ${chunk.toString().trim()}`),
+  );
+
+  return {
+    url,
+    port: Number(new URL(url).port),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      // SIGTERM lets the server finish its pending writes before it exits.
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function waitForListening(
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `the local server did not start within ${timeoutMs / 1000} s: ${lastLine(output())}`,
+        ),
+      );
+    }, timeoutMs);
+    const check = (): void => {
+      const url = parseListeningUrl(output());
+      if (!url) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', onExit);
+      resolve(url);
+    };
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`the local server stopped (exit ${code}): ${lastLine(output())}`));
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', onExit);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`the local server could not be started: ${error.message}`));
+    });
+  });
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? 'no output';
+}
