@@ -23,6 +23,16 @@ const bundles = [
     target: 'chrome120',
   },
   {
+    // The inbox window's preload. Sandboxed preloads cannot load ES modules: CommonJS, with
+    // `electron` left to the preload's own require.
+    entryPoints: ['main/electron/preload.ts'],
+    outfile: 'dist/main/electron/preload.cjs',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron'],
+  },
+  {
     // The blog's page script (live bell, liking without reload), socket.io-client included.
     entryPoints: ['server/web/client/main.ts'],
     outfile: 'dist/server/web/static/app.js',
@@ -42,6 +52,8 @@ for (const bundle of bundles) {
 const statics = [
   ['renderer/index.html', 'dist/renderer/index.html'],
   ['renderer/styles.css', 'dist/renderer/styles.css'],
+  // Tray, overlay and app icons, next to the main process that loads them (see trayImages.ts).
+  ['assets', 'dist/main/assets'],
   ['server/web/static', 'dist/server/web/static'],
 ];
 for (const [from, to] of statics) {
