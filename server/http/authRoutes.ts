@@ -8,7 +8,7 @@ import {
   UsernameSchema,
   type RegisterResponse,
 } from '../../contract/wire.js';
-import type { RouteDependencies } from './routes.js';
+import { routeOf, type RouteDependencies } from './routes.js';
 import { parseWith } from './validation.js';
 
 export function authRoutes({ accounts, sessions, rateLimits }: RouteDependencies): Router {
@@ -38,7 +38,7 @@ export function authRoutes({ accounts, sessions, rateLimits }: RouteDependencies
     res.json(await accounts.toPublicUser(user));
   });
 
-  router.put(API.userRoles(':username'), async (req, res) => {
+  router.put(routeOf(API.userRoles, 'username'), async (req, res) => {
     const { user } = await sessions.requireSession(req);
     const username = parseWith(UsernameSchema, req.params.username, 'a username');
     const { author } = parseWith(RolesRequestSchema, req.body, '{author}');

@@ -8,7 +8,7 @@ import {
   PostPatchSchema,
   type LikeResponse,
 } from '../../contract/wire.js';
-import type { RouteDependencies } from './routes.js';
+import { routeOf, type RouteDependencies } from './routes.js';
 import { parseWith } from './validation.js';
 
 const PostIdSchema = z.string().min(1).max(100);
@@ -32,30 +32,30 @@ export function postRoutes({ posts, sessions, rateLimits }: RouteDependencies): 
     res.status(201).json(await posts.publish(user, input));
   });
 
-  router.get(API.post(':id'), async (req, res) => {
+  router.get(routeOf(API.post, 'id'), async (req, res) => {
     const session = await sessions.optionalSession(req);
     res.json(await posts.get(session?.user, postId(req.params)));
   });
 
-  router.patch(API.post(':id'), async (req, res) => {
+  router.patch(routeOf(API.post, 'id'), async (req, res) => {
     const { user } = await sessions.requireSession(req);
     const id = postId(req.params);
     res.json(await posts.edit(user, id, parseWith(PostPatchSchema, req.body, '{title?, body?}')));
   });
 
-  router.delete(API.post(':id'), async (req, res) => {
+  router.delete(routeOf(API.post, 'id'), async (req, res) => {
     const { user } = await sessions.requireSession(req);
     await posts.remove(user, postId(req.params));
     res.status(204).end();
   });
 
-  router.post(API.like(':id'), async (req, res) => {
+  router.post(routeOf(API.like, 'id'), async (req, res) => {
     const { user } = await sessions.requireSession(req);
     const body: LikeResponse = await posts.like(user, postId(req.params));
     res.json(body);
   });
 
-  router.delete(API.like(':id'), async (req, res) => {
+  router.delete(routeOf(API.like, 'id'), async (req, res) => {
     const { user } = await sessions.requireSession(req);
     const body: LikeResponse = await posts.unlike(user, postId(req.params));
     res.json(body);

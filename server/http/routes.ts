@@ -12,3 +12,11 @@ export interface RouteDependencies {
   sessions: Sessions;
   rateLimits: RateLimits;
 }
+
+/**
+ * An express route pattern from a contract path builder: `routeOf(API.post, 'id')` is
+ * `/api/posts/:id`. The builders percent-encode, hence the decode.
+ */
+export function routeOf(build: (value: string) => string, param: string): string {
+  return decodeURIComponent(build(`:${param}`));
+}
