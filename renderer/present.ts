@@ -225,6 +225,26 @@ export function parseServerUrl(text: string): ParsedServerUrl {
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
+export type SignInField = 'server' | 'username' | 'password' | 'form';
+
+/** Which part of the sign-in form a refusal is about, from the core's error code. */
+export function signInErrorField(code: string, message: string): SignInField {
+  switch (code) {
+    case 'invalid_url':
+    case 'unreachable':
+    case 'not_tidings':
+    case 'server_incompatible':
+      return 'server';
+    case 'unauthorized':
+    case 'rate_limited':
+      return 'password';
+    case 'invalid_payload':
+      return message.startsWith('username') ? 'username' : 'password';
+    default:
+      return 'form';
+  }
+}
+
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function isClockTime(text: string): boolean {

@@ -145,7 +145,7 @@ export function createInboxView(context: ViewContext): View {
     if (key === 'ArrowDown' || key === 'j' || key === 'ArrowUp' || key === 'k') {
       const delta = key === 'ArrowDown' || key === 'j' ? 1 : -1;
       // Arrows elsewhere (a filter button) keep their usual meaning; j/k work anywhere.
-      if (!row && key.startsWith('Arrow')) return;
+      if (!row && event.target !== list && key.startsWith('Arrow')) return;
       event.preventDefault();
       focusRow(all[moveFocus(index, delta, all.length)]);
       return;
@@ -293,8 +293,8 @@ export function createInboxView(context: ViewContext): View {
       render();
     },
     focus() {
-      const current = rows().find((row) => row.tabIndex === 0);
-      (current ?? filterButtons.get(filter))?.focus();
+      // The list itself, not an item: no focus ring on open, and the first arrow or j picks one.
+      list.focus({ preventScroll: true });
     },
   };
 }

@@ -219,7 +219,9 @@ export function createSettingsView(context: ViewContext): View {
     reflect(startAtLogin.input, () => (startAtLogin.input.checked = settings.startAtLogin));
 
     const paused = pauseDescription(settings.pausedUntil, context.now());
-    pauseText.textContent = paused ?? 'Notifications are on.';
+    pauseText.textContent =
+      paused ??
+      (settings.notificationsEnabled ? 'Notifications are on.' : 'Notifications are off.');
     replaceChildren(pauseButton, paused ? 'Resume' : 'Pause for 1 hour');
   }
 

@@ -5,10 +5,10 @@
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { el, replaceChildren } from '../elements.js';
 import { icon } from '../icons.js';
-import { parseServerUrl } from '../present.js';
+import { parseServerUrl, signInErrorField, type SignInField } from '../present.js';
 import type { View, ViewContext } from './view.js';
 
-type Field = 'server' | 'username' | 'password';
+type Field = Exclude<SignInField, 'form'>;
 
 export function createSignInView(context: ViewContext): View {
   const serverInput = el('input', {
@@ -48,6 +48,7 @@ export function createSignInView(context: ViewContext): View {
     password: el('p', { id: 'sign-in-password-error', class: 'field-error', role: 'alert' }),
   };
   const sessionNote = el('p', { class: 'session-note', role: 'status' });
+  const formError = el('p', { class: 'form-error', role: 'alert' });
   const submit = el('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
 
   const field = (name: Field, label: string): HTMLElement =>
@@ -65,6 +66,7 @@ export function createSignInView(context: ViewContext): View {
     field('server', 'Server'),
     field('username', 'Username'),
     field('password', 'Password'),
+    formError,
     submit,
   );
 
@@ -91,7 +93,18 @@ export function createSignInView(context: ViewContext): View {
     inputs[name].focus();
   }
 
+  function showRefusal(code: string, message: string): void {
+    const target = signInErrorField(code, message);
+    if (target === 'form') {
+      formError.textContent = message;
+      return;
+    }
+    if (target === 'password') passwordInput.select();
+    showError(target, message);
+  }
+
   function clearErrors(): void {
+    formError.textContent = '';
     for (const name of Object.keys(inputs) as Field[]) {
       errors[name].textContent = '';
       inputs[name].removeAttribute('aria-invalid');
@@ -128,22 +141,17 @@ export function createSignInView(context: ViewContext): View {
     setBusy(true, 'Checking server…');
     try {
       const check = await context.api.checkServer(server.url);
-      if (!check.ok) return showError('server', check.message);
+      if (!check.ok) return showRefusal(check.code, check.message);
       setBusy(true, 'Signing in…');
       const result = await context.api.signIn({
         serverUrl: server.url,
         username,
         password: passwordInput.value,
       });
-      if (!result.ok) {
-        // A refused login is about the credentials; anything else (network, server) is not.
-        const target: Field = result.code === 'unauthorized' ? 'password' : 'server';
-        if (target === 'password') passwordInput.select();
-        return showError(target, result.message);
-      }
+      if (!result.ok) return showRefusal(result.code, result.message);
       passwordInput.value = '';
     } catch {
-      showError('server', 'Something went wrong talking to the app. Try again.');
+      formError.textContent = 'Something went wrong inside the app. Try again.';
     } finally {
       setBusy(false);
     }

@@ -1,0 +1,305 @@
+/**
+ * The inbox window, used as a person would: in Debian's Chromium, on the real core, against a real
+ * server process. Reader signs in; Writer publishes and likes over HTTP; the window follows live.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../fixtures/server.js';
+import { API } from '../../contract/wire.js';
+import type { Settings } from '../../contract/ipc.js';
+import {
+  ARTIFACTS_DIR,
+  openWindow,
+  startInboxWindow,
+  waitUntil,
+  type AppUnderTest,
+} from './harness.js';
+
+/** A blog user driven over HTTP, the way a script or the web pages would. */
+async function blogUser(baseUrl: string, username: string, password: string) {
+  const call = async (method: string, path: string, token?: string, body?: unknown) => {
+    const response = await fetch(new URL(path, baseUrl), {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+  await call('POST', API.register, undefined, { username, password });
+  const { token } = (await call('POST', API.login, undefined, { username, password })) as {
+    token: string;
+  };
+  return {
+    subscribe: () => call('POST', API.subscription, token),
+    makeAuthor: (other: string) => call('PUT', API.userRoles(other), token, { author: true }),
+    publish: async (title: string): Promise<{ id: string; url: string }> => {
+      const post = await call('POST', API.posts, token, { title, body: `About ${title}.` });
+      return post as unknown as { id: string; url: string };
+    },
+    like: (postId: string) => call('POST', API.like(postId), token),
+  };
+}
+
+async function freePortWithNothingOnIt(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
+  const address = probe.address();
+  await new Promise<void>((closed) => probe.close(() => closed()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const READER_PASSWORD = 'reader-password';
+
+describe('the inbox window, on the real core and a real server', () => {
+  let server: RunningServer;
+  let app: AppUnderTest;
+  let writer: Awaited<ReturnType<typeof blogUser>>;
+  let reader: Awaited<ReturnType<typeof blogUser>>;
+
+  const shot = (name: string) =>
+    app.page.screenshot({ path: join(ARTIFACTS_DIR, `inbox-window-${name}.png`) });
+  const item = (text: string | RegExp) => app.page.getByRole('article').filter({ hasText: text });
+
+  before(async () => {
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    server = await startServer();
+    writer = await blogUser(server.url, 'writer', 'writer-password');
+    reader = await blogUser(server.url, 'reader', READER_PASSWORD);
+    await reader.subscribe();
+    app = await startInboxWindow();
+  });
+
+  after(async () => {
+    await app?.close();
+    await server?.stop();
+    await server?.cleanup();
+  });
+
+  it('explains an unreachable server, a server that is not Tidings and a wrong password', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await shot('sign-in');
+
+    const signIn = async (serverUrl: string, password: string) => {
+      await page.getByLabel('Server').fill(serverUrl);
+      await page.getByLabel('Username').fill('reader');
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+
+    await signIn(`http://127.0.0.1:${await freePortWithNothingOnIt()}`, READER_PASSWORD);
+    await page.locator('#sign-in-server-error').filter({ hasText: /reach/i }).waitFor();
+
+    // The window's own page server answers HTTP but has no /healthz: not a Tidings server.
+    await signIn(new URL(page.url()).origin, READER_PASSWORD);
+    await page
+      .locator('#sign-in-server-error')
+      .filter({ hasText: /Tidings/ })
+      .waitFor();
+
+    await signIn(server.url, 'not-the-password');
+    await page.locator('#sign-in-password-error').filter({ hasText: /./ }).waitFor();
+    assert.equal(app.core.snapshot().account, null, 'a refused sign-in leaves nobody signed in');
+    await shot('sign-in-wrong-password');
+  });
+
+  it('signs in and shows an empty, connected inbox', async () => {
+    const { page } = app;
+    await page.getByLabel('Password').fill(READER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await page.getByText('No notifications yet').waitFor();
+    await page.getByText('All caught up').waitFor();
+    await waitUntil('online', () => app.core.snapshot().status.state === 'online');
+    assert.equal(await page.locator('.banner').isHidden(), true, 'no banner while online');
+  });
+
+  it('shows a post published by another user live, with unread 1', async () => {
+    const { page } = app;
+    await writer.publish('Shipping the tray app');
+    await item('Shipping the tray app').waitFor();
+    await page.getByText('1 unread').waitFor();
+    assert.equal(await page.title(), 'Tidings (1)');
+    const label = await item('Shipping the tray app').getAttribute('aria-label');
+    assert.match(label ?? '', /^Unread\. New post: /);
+  });
+
+  it('opens the post when its title is clicked, and marks it read', async () => {
+    const { page } = app;
+    const post = app.core.snapshot().inbox.items[0]?.post;
+    assert.ok(post, 'the item is in the core inbox');
+    await page.getByRole('link', { name: 'Shipping the tray app' }).click();
+    await waitUntil('the opener got the post URL', () => app.shell.opened.includes(post.url));
+    await page.getByText('All caught up').waitFor();
+    await page.locator('article.read').filter({ hasText: 'Shipping the tray app' }).waitFor();
+    assert.equal(page.url().startsWith('http://127.0.0.1'), true, 'the window did not navigate');
+  });
+
+  it('filters posts, likes and unread items, with an empty state for each', async () => {
+    const { page } = app;
+    await writer.makeAuthor('reader');
+    const readerAsAuthor = reader;
+    const own = await readerAsAuthor.publish('Why fan-out on read');
+    await writer.like(own.id);
+    await writer.publish('Group commit in lowdb');
+    await item(/liked/).waitFor();
+    await item('Group commit in lowdb').waitFor();
+    await page.getByText('2 unread').waitFor();
+    await shot('inbox');
+
+    await page.getByRole('button', { name: 'Likes', exact: true }).click();
+    await page.getByRole('article').first().waitFor();
+    const likeTypes = await page
+      .getByRole('article')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('class')));
+    assert.ok(likeTypes.length >= 1);
+    assert.ok(
+      likeTypes.every((type) => type?.includes('type-post_liked')),
+      String(likeTypes),
+    );
+
+    await page.getByRole('button', { name: 'Posts', exact: true }).click();
+    await item('Group commit in lowdb').waitFor();
+    assert.equal(await item(/liked/).count(), 0);
+
+    await page.getByRole('button', { name: 'Unread', exact: true }).click();
+    await item('Group commit in lowdb').waitFor();
+    assert.equal(await item('Shipping the tray app').count(), 0, 'read items are hidden');
+
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    assert.equal(await page.getByRole('article').count(), 3);
+  });
+
+  it('works from the keyboard: j/k move, m marks read, Enter opens', async () => {
+    const { page } = app;
+    await page.locator('.list').focus();
+    await page.keyboard.press('j');
+    const first = page.locator('article:focus');
+    await first.waitFor();
+    const firstId = await first.getAttribute('data-id');
+    await page.keyboard.press('ArrowDown');
+    await waitUntil('focus moved down', async () => {
+      const id = await page.locator('article:focus').getAttribute('data-id');
+      return id !== null && id !== firstId;
+    });
+    await page.keyboard.press('k');
+    await waitUntil('focus moved back up', async () => {
+      return (await page.locator('article:focus').getAttribute('data-id')) === firstId;
+    });
+
+    await page.keyboard.press('m');
+    await page.locator(`article.read[data-id="${firstId}"]`).waitFor();
+    await page.getByText('1 unread').waitFor();
+
+    const url = app.core.snapshot().inbox.items.find((i) => i.id === firstId)?.post.url;
+    await page.locator(`article[data-id="${firstId}"]`).focus();
+    await page.keyboard.press('Enter');
+    await waitUntil('Enter opened the post', () => app.shell.opened.at(-1) === url);
+  });
+
+  it('marks everything read with one click, everywhere', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByText('All caught up').waitFor();
+    assert.equal(await page.locator('article.unread').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Mark all read' }).isDisabled(), true);
+    await waitUntil('the badge shows 0', () => app.shell.badges.at(-1)?.unreadCount === 0);
+    await page.getByRole('button', { name: 'Unread', exact: true }).click();
+    await page.getByText('Nothing unread. Nice.').waitFor();
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+  });
+
+  it('shows a hostile post title as text and runs nothing', async () => {
+    const { page } = app;
+    const hostile = `<img src=x onerror="document.title='pwned';alert(1)"><script>alert(2)</script>`;
+    await writer.publish(hostile);
+    await page.getByRole('link', { name: hostile }).waitFor();
+    assert.equal(await page.locator('.list img, .list script').count(), 0, 'no markup was created');
+    assert.equal(await page.title(), 'Tidings (1)');
+    assert.deepEqual(app.dialogs, []);
+    assert.deepEqual(
+      app.errors.filter((error) => /Content Security Policy|pwned/i.test(error)),
+      [],
+      'nothing even tried to run',
+    );
+  });
+
+  it('shows the offline banner when the server stops, and clears it when it returns', async () => {
+    const { page } = app;
+    const { port, dataDir } = server;
+    await server.stop();
+    await page
+      .locator('.banner')
+      .filter({ hasText: /Offline — retrying (in \d+s|now)/ })
+      .waitFor();
+    await shot('offline');
+
+    server = await startServer({ port, dataDir });
+    await page.locator('.banner').waitFor({ state: 'hidden', timeout: 30_000 });
+    await writer.publish('Back after the restart');
+    await item('Back after the restart').waitFor();
+    await page.getByText('2 unread').waitFor();
+  });
+
+  it('follows the OS into dark mode', async () => {
+    const dark = await openWindow(app.core, { colorScheme: 'dark' });
+    try {
+      await dark.page.getByRole('heading', { name: 'Inbox' }).waitFor();
+      await dark.page.getByRole('article').first().waitFor();
+      const background = await dark.page.evaluate(
+        'getComputedStyle(document.body).backgroundColor',
+      );
+      assert.notEqual(background, 'rgb(246, 247, 249)', 'not the light background');
+      await dark.page.screenshot({ path: join(ARTIFACTS_DIR, 'inbox-window-dark.png') });
+    } finally {
+      await dark.close();
+    }
+  });
+
+  it('saves settings as they are changed, pauses and resumes, and signs out', async () => {
+    const { page } = app;
+    const saved = async (): Promise<Settings> =>
+      JSON.parse(await readFile(app.settingsPath, 'utf8')) as Settings;
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await shot('settings');
+
+    await page.getByRole('switch', { name: /Play a sound/ }).click();
+    await waitUntil('sound off saved', async () => (await saved()).sound === false);
+
+    await page.getByRole('switch', { name: 'Likes on my posts' }).click();
+    await waitUntil('likes muted', async () => (await saved()).mutedTypes.includes('post_liked'));
+
+    await page.getByRole('switch', { name: /Quiet hours/ }).click();
+    await page.getByLabel('From', { exact: true }).fill('21:30');
+    await waitUntil(
+      'quiet hours saved',
+      async () =>
+        (await saved()).quietHours.enabled && (await saved()).quietHours.start === '21:30',
+    );
+
+    await page.getByRole('button', { name: 'Pause for 1 hour' }).click();
+    await page.getByText(/Paused until/).waitFor();
+    assert.ok(((await saved()).pausedUntil ?? 0) > Date.now());
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByText('Notifications are on.').waitFor();
+
+    await page.getByRole('switch', { name: /Start Tidings at login/ }).click();
+    await waitUntil('start at login saved', async () => (await saved()).startAtLogin);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.getByLabel('Server').inputValue(), server.url.replace(/\/$/, ''));
+    assert.equal(app.core.snapshot().account, null);
+  });
+});
