@@ -1,0 +1,117 @@
+/**
+ * The tray's badge images: every state the app can show exists at 1x and 2x with the right pixel
+ * size and an alpha channel (so it sits on any panel), and a different count is a different image.
+ * The PNGs are the committed output of `npm run icons` (scripts/generate-icons.ts).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  APP_ICON_SIZES,
+  BADGE_COUNT_STATES,
+  PANELS,
+  TRAY_IMAGE_SIZE,
+  TRAY_STATES,
+  allScaledAssetFiles,
+  assetFiles,
+  macTemplateStateFor,
+  macTrayTitle,
+  retinaVariant,
+  trayStateFor,
+} from '../../main/electron/trayImages.js';
+
+const ASSETS = resolve(fileURLToPath(new URL('../../assets', import.meta.url)));
+
+interface PngHeader {
+  width: number;
+  height: number;
+  colourType: number;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Reads the IHDR chunk, which the PNG format requires to come first. */
+async function readPngHeader(relative: string): Promise<PngHeader> {
+  const bytes = await readFile(join(ASSETS, relative));
+  assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${relative} is not a PNG`);
+  assert.equal(bytes.toString('latin1', 12, 16), 'IHDR', `${relative} has no IHDR first`);
+  return {
+    width: bytes.readUInt32BE(16),
+    height: bytes.readUInt32BE(20),
+    colourType: bytes[25] ?? -1,
+  };
+}
+
+test('every tray, template and overlay image exists at 1x (16 px) and 2x (32 px), with alpha', async () => {
+  const files = allScaledAssetFiles();
+  assert.ok(files.length >= PANELS.length * TRAY_STATES.length, 'the list of images looks short');
+  for (const file of files) {
+    for (const [path, size] of [
+      [file, TRAY_IMAGE_SIZE],
+      [retinaVariant(file), TRAY_IMAGE_SIZE * 2],
+    ] as const) {
+      const header = await readPngHeader(path);
+      assert.deepEqual([header.width, header.height], [size, size], `${path} size`);
+      // 6 = truecolour with alpha: a transparent background works on light and dark panels.
+      assert.equal(header.colourType, 6, `${path} must have an alpha channel`);
+    }
+  }
+});
+
+test('the app icon exists at every size the packagers use', async () => {
+  for (const size of APP_ICON_SIZES) {
+    const header = await readPngHeader(assetFiles.appIcon(size));
+    assert.deepEqual([header.width, header.height], [size, size], `icon ${size}`);
+  }
+  const main = await readPngHeader('icon.png');
+  assert.ok(main.width >= 512 && main.width === main.height, 'icon.png must be square, ≥ 512 px');
+});
+
+test('each count, and offline and signed-out, looks different from every other state', async () => {
+  for (const panel of PANELS) {
+    for (const suffix of ['', '@2x']) {
+      const seen = new Map<string, string>();
+      for (const state of TRAY_STATES) {
+        const path = assetFiles.tray(panel, state).replace(/\.png$/, `${suffix}.png`);
+        const bytes = (await readFile(join(ASSETS, path))).toString('base64');
+        assert.ok(!seen.has(bytes), `${path} is identical to ${seen.get(bytes)}`);
+        seen.set(bytes, path);
+      }
+    }
+  }
+  // The two panels' images differ too (dark glyph on light, light glyph on dark).
+  const light = await readFile(join(ASSETS, assetFiles.tray('light', '3')));
+  const dark = await readFile(join(ASSETS, assetFiles.tray('dark', '3')));
+  assert.ok(!light.equals(dark), 'light and dark panel images must differ');
+});
+
+test('the badge shows nothing at 0, the count up to 9, then "9+"; offline greys, signed-out warns', () => {
+  const online = (unreadCount: number) => trayStateFor({ unreadCount, status: 'online' });
+  assert.equal(online(0), '0');
+  assert.equal(online(1), '1');
+  assert.equal(online(9), '9');
+  assert.equal(online(10), '9plus');
+  assert.equal(online(12_345), '9plus');
+  assert.equal(online(-1), '0');
+  assert.deepEqual(
+    BADGE_COUNT_STATES.map((_, n) => online(n)),
+    ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '9plus'],
+  );
+  assert.equal(trayStateFor({ unreadCount: 4, status: 'offline' }), 'offline');
+  assert.equal(trayStateFor({ unreadCount: 4, status: 'signed-out' }), 'signed-out');
+  assert.equal(trayStateFor({ unreadCount: 0, status: 'server-incompatible' }), 'signed-out');
+  // Connecting keeps the last count rather than flashing grey at every start.
+  assert.equal(trayStateFor({ unreadCount: 2, status: 'connecting' }), '2');
+});
+
+test('macOS shows the count as the tray title next to a template image', () => {
+  assert.equal(macTrayTitle({ unreadCount: 0, status: 'online' }), '');
+  assert.equal(macTrayTitle({ unreadCount: 3, status: 'online' }), '3');
+  assert.equal(macTrayTitle({ unreadCount: 250, status: 'online' }), '99+');
+  assert.equal(macTrayTitle({ unreadCount: 3, status: 'offline' }), '');
+  assert.equal(macTemplateStateFor({ unreadCount: 3, status: 'online' }), 'normal');
+  assert.equal(macTemplateStateFor({ unreadCount: 3, status: 'signed-out' }), 'signed-out');
+  assert.match(assetFiles.macTemplate('normal'), /Template\.png$/);
+});
