@@ -156,13 +156,14 @@ export function applyRetention(state: StoreState, policy: RetentionPolicy, now: 
   const newestDropped = dropped[dropped.length - 1];
   if (newestDropped === undefined) return 0;
   const upTo = newestDropped.seq;
+  dropUpTo(state.subscriberStream, upTo);
   for (const event of dropped) {
     state.eventsById.delete(event.id);
     state.eventsBySeq.delete(event.seq);
+    // Only the streams the dropped events were in, so steady-state retention costs what it drops.
+    if (event.audience.kind === 'user') pruneStream(state.userStreams, event.audience.userId, upTo);
+    else pruneStream(state.ownPostSeqs, event.actorId, upTo);
   }
-  dropUpTo(state.subscriberStream, upTo);
-  pruneStreams(state.userStreams, upTo);
-  pruneStreams(state.ownPostSeqs, upTo);
   for (const [userId, read] of state.readState) {
     if ((read.above[0] ?? Infinity) <= upTo) {
       state.readState.set(userId, {
@@ -179,11 +180,11 @@ export function applyRetention(state: StoreState, policy: RetentionPolicy, now: 
   return drop;
 }
 
-function pruneStreams(streams: Map<string, number[]>, upTo: number): void {
-  for (const [key, seqs] of streams) {
-    dropUpTo(seqs, upTo);
-    if (seqs.length === 0) streams.delete(key);
-  }
+function pruneStream(streams: Map<string, number[]>, key: string, upTo: number): void {
+  const seqs = streams.get(key);
+  if (!seqs) return;
+  dropUpTo(seqs, upTo);
+  if (seqs.length === 0) streams.delete(key);
 }
 
 function streamOf(streams: Map<string, number[]>, key: string): number[] {
