@@ -113,9 +113,9 @@ export function createConnection(
     listener.status({ state: 'offline', retryAt, reason });
   };
 
+  // 'online' waits for `sync`: only then is the inbox caught up and the protocol known to match.
   socket.on('connect', () => {
     attempt = 0;
-    listener.status({ state: 'online' });
   });
 
   socket.on('connect_error', (error: Error & { data?: Partial<ConnectErrorData> }) => {
@@ -147,6 +147,7 @@ export function createConnection(
       return;
     }
     listener.sync(payload, sentSince);
+    listener.status({ state: 'online' });
   });
   socket.on(SERVER_EVENTS.notificationNew, (item) => listener.newItem(item));
   socket.on(SERVER_EVENTS.unreadCount, (payload) => listener.unreadCount(payload.count));

@@ -4,8 +4,10 @@
  * server events, the UI reads snapshots of it.
  *
  * The server's unread count is the authority. The list may hold only part of a user's history
- * (it is bounded and paged), so the count is never derived from it; local changes (a new item, an
- * optimistic mark-read) adjust it until the server's next count replaces it.
+ * (it is bounded and paged), so the count is never derived from it. The shown count is the
+ * server's last count (plus unread items pushed since) minus the mark-reads still awaiting their
+ * ack. A refused mark-read then just leaves the pending list: a count that arrived meanwhile is
+ * neither lost nor counted twice.
  */
 import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../contract/wire.js';
 
@@ -15,7 +17,12 @@ export const INBOX_CAPACITY = 500;
 export interface InboxState {
   /** Newest first (highest seq first), unique by id, at most `capacity` long. */
   readonly items: readonly NotificationItem[];
+  /** What the badge shows: `serverUnread` minus the pending mark-reads, never below 0. */
   readonly unreadCount: number;
+  /** The server's last word on the count, plus the unread items pushed since. */
+  readonly serverUnread: number;
+  /** Optimistic mark-reads whose ack has not come back yet. */
+  readonly pending: readonly ReadChange[];
   /** True while older items may exist on the server. */
   readonly hasMore: boolean;
   readonly loadingOlder: boolean;
@@ -27,7 +34,7 @@ export interface InboxState {
 /** What an optimistic mark-read changed, so it can be undone exactly if the server refuses. */
 export interface ReadChange {
   readonly ids: readonly string[];
-  /** How much the unread count went down. */
+  /** How much the shown count went down. */
   readonly countDelta: number;
 }
 
@@ -35,6 +42,8 @@ export function emptyInbox(capacity = INBOX_CAPACITY): InboxState {
   return {
     items: [],
     unreadCount: 0,
+    serverUnread: 0,
+    pending: [],
     hasMore: false,
     loadingOlder: false,
     highestSeq: 0,
@@ -49,10 +58,7 @@ export function addItem(
 ): { state: InboxState; added: boolean } {
   if (state.items.some((existing) => existing.id === item.id)) return { state, added: false };
   const merged = mergeItems(state, [item]);
-  return {
-    state: { ...merged, unreadCount: state.unreadCount + (item.read ? 0 : 1) },
-    added: true,
-  };
+  return { state: withCount(merged, state.serverUnread + (item.read ? 0 : 1)), added: true };
 }
 
 /**
@@ -68,17 +74,17 @@ export function applySync(
   const known = new Set(state.items.map((item) => item.id));
   const missed =
     sentSince === undefined ? [] : payload.items.filter((i) => !i.read && !known.has(i.id));
-  // A truncated catch-up leaves a gap between what we hold and what arrived. Dropping the older
-  // side keeps the list contiguous, so paging back with `before` fills the rest in order.
+  // A first sync is the newest page: older ones may exist if it is not empty. A truncated
+  // catch-up leaves a gap between what we hold and what arrived; dropping the older side keeps
+  // the list contiguous, so paging back with `before` fills the rest in order.
   const base =
-    sentSince === undefined || payload.truncated ? { ...state, items: [], hasMore: true } : state;
-  const merged = mergeItems(base, payload.items);
+    sentSince === undefined
+      ? { ...state, items: [], hasMore: payload.items.length > 0 }
+      : payload.truncated
+        ? { ...state, items: [], hasMore: true }
+        : state;
   return {
-    state: {
-      ...merged,
-      unreadCount: payload.unreadCount,
-      hasMore: merged.hasMore || (sentSince === undefined && payload.items.length > 0),
-    },
+    state: withCount(mergeItems(base, payload.items), payload.unreadCount),
     missed,
   };
 }
@@ -120,34 +126,43 @@ export function markReadLocally(
     changed.push(item.id);
     return { ...item, read: true };
   });
-  const countDelta = Math.min(changed.length, state.unreadCount);
+  const change: ReadChange = {
+    ids: changed,
+    countDelta: Math.min(changed.length, state.unreadCount),
+  };
   return {
-    state: { ...state, items, unreadCount: state.unreadCount - countDelta },
-    change: { ids: changed, countDelta },
+    state: withCount({ ...state, items }, state.serverUnread, [...state.pending, change]),
+    change,
   };
 }
 
 /** Optimistic mark-all-read: every held item read, and the count to 0. */
 export function markAllReadLocally(state: InboxState): { state: InboxState; change: ReadChange } {
   const changed = state.items.filter((item) => !item.read).map((item) => item.id);
+  const change: ReadChange = { ids: changed, countDelta: state.unreadCount };
+  const items = state.items.map((item) => (item.read ? item : { ...item, read: true }));
   return {
-    state: {
-      ...state,
-      items: state.items.map((item) => (item.read ? item : { ...item, read: true })),
-      unreadCount: 0,
-    },
-    change: { ids: changed, countDelta: state.unreadCount },
+    state: withCount({ ...state, items }, state.serverUnread, [...state.pending, change]),
+    change,
   };
+}
+
+/** The server applied a mark-read and answered with the new count. */
+export function confirmRead(
+  state: InboxState,
+  change: ReadChange,
+  serverCount: number,
+): InboxState {
+  const pending = state.pending.filter((held) => held !== change);
+  return withCount(state, validCount(serverCount) ? serverCount : state.serverUnread, pending);
 }
 
 /** Undoes an optimistic change the server refused. */
 export function rollbackRead(state: InboxState, change: ReadChange): InboxState {
   const undo = new Set(change.ids);
-  return {
-    ...state,
-    items: state.items.map((item) => (undo.has(item.id) ? { ...item, read: false } : item)),
-    unreadCount: state.unreadCount + change.countDelta,
-  };
+  const items = state.items.map((item) => (undo.has(item.id) ? { ...item, read: false } : item));
+  const pending = state.pending.filter((held) => held !== change);
+  return withCount({ ...state, items }, state.serverUnread, pending);
 }
 
 /**
@@ -155,13 +170,9 @@ export function rollbackRead(state: InboxState, change: ReadChange): InboxState 
  * change with the authoritative `unread:count`, and guessing here could only drift from it.
  */
 export function applyRemoteRead(state: InboxState, payload: ReadChangePayload): InboxState {
-  const isRead =
-    'ids' in payload
-      ? (() => {
-          const ids = new Set(payload.ids);
-          return (item: NotificationItem) => ids.has(item.id);
-        })()
-      : (item: NotificationItem) => item.seq <= payload.upToSeq;
+  const ids = 'ids' in payload ? new Set(payload.ids) : null;
+  const isRead = (item: NotificationItem): boolean =>
+    ids !== null ? ids.has(item.id) : 'upToSeq' in payload && item.seq <= payload.upToSeq;
   return {
     ...state,
     items: state.items.map((item) => (!item.read && isRead(item) ? { ...item, read: true } : item)),
@@ -169,8 +180,21 @@ export function applyRemoteRead(state: InboxState, payload: ReadChangePayload): 
 }
 
 export function setUnreadCount(state: InboxState, count: number): InboxState {
-  if (!Number.isInteger(count) || count < 0) return state;
-  return { ...state, unreadCount: count };
+  return validCount(count) ? withCount(state, count) : state;
+}
+
+function validCount(count: number): boolean {
+  return Number.isInteger(count) && count >= 0;
+}
+
+/** Recomputes the shown count from the server's count and the pending changes. */
+function withCount(
+  state: InboxState,
+  serverUnread: number,
+  pending: readonly ReadChange[] = state.pending,
+): InboxState {
+  const held = pending.reduce((sum, change) => sum + change.countDelta, 0);
+  return { ...state, serverUnread, pending, unreadCount: Math.max(0, serverUnread - held) };
 }
 
 /** Merges items in, keeps newest first, unique by id (the newer copy wins), trims to capacity. */

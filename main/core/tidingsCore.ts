@@ -30,6 +30,7 @@ import {
 import {
   addItem,
   appendOlder,
+  confirmRead,
   applyRemoteRead,
   applySync,
   emptyInbox,
@@ -269,7 +270,7 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     const ack = await owner.connection.markRead(request);
     if (session !== owner) return { ok: true };
     if (ack.ok) {
-      inbox = setUnreadCount(inbox, ack.unreadCount);
+      inbox = confirmRead(inbox, change, ack.unreadCount);
       emit();
       return { ok: true };
     }

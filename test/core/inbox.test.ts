@@ -6,6 +6,7 @@ import {
   appendOlder,
   applyRemoteRead,
   applySync,
+  confirmRead,
   emptyInbox,
   markAllReadLocally,
   markReadLocally,
@@ -115,6 +116,18 @@ test('mark all read zeroes the count and its rollback restores it', () => {
   assert.equal(state.unreadCount, 0);
   assert.ok(state.items.every((item) => item.read));
   assert.equal(rollbackRead(state, change).unreadCount, 9);
+});
+
+test('a server count that arrives while a mark-read is pending is neither lost nor doubled', () => {
+  let inbox = emptyInbox();
+  for (const seq of [1, 2]) inbox = addItem(inbox, sampleItem(seq)).state;
+  const { state, change } = markReadLocally(inbox, ['n1']);
+  assert.equal(state.unreadCount, 1);
+  const meanwhile = setUnreadCount(addItem(state, sampleItem(3)).state, 3);
+  assert.equal(meanwhile.unreadCount, 2, 'the pending mark-read still shows');
+  assert.equal(rollbackRead(meanwhile, change).unreadCount, 3);
+  assert.equal(confirmRead(meanwhile, change, 2).unreadCount, 2);
+  assert.deepEqual(confirmRead(meanwhile, change, 2).pending, []);
 });
 
 test('a mark-all from another device leaves items newer than upToSeq unread', () => {

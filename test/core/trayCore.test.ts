@@ -1,0 +1,319 @@
+/**
+ * The tray core against a real Tidings server: signing in, live notifications, the badge, the
+ * alert policy and the URL guard, as a reader and an author would live them.
+ */
+import { after, afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { startServer, type RunningServer } from '../fixtures/server.js';
+import { ALERT_RULES } from '../../main/core/alertPolicy.js';
+import { like, publish, registerUser, subscribe, type BlogUser } from './blogClient.js';
+import {
+  createCoreUnderTest,
+  settle,
+  waitFor,
+  waitForSnapshot,
+  type CoreUnderTest,
+} from './coreHarness.js';
+
+/** Long enough for any batch that was going to be raised to have been raised. */
+const ALERTS_SETTLE_MS = ALERT_RULES.gatherMaxMs + 750;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+after(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function serverWithReader(args: string[] = []): Promise<{
+  server: RunningServer;
+  ana: BlogUser;
+  ben: BlogUser;
+  app: CoreUnderTest;
+}> {
+  const server = await startServer({ args });
+  cleanups.push(async () => {
+    await server.stop();
+    await server.cleanup();
+  });
+  const ana = await registerUser(server.url, 'ana');
+  const ben = await registerUser(server.url, 'ben');
+  await subscribe(server.url, ben);
+  const app = await createCoreUnderTest();
+  cleanups.push(() => app.dispose());
+  const signedIn = await app.core.signIn({
+    serverUrl: server.url,
+    username: 'ben',
+    password: ben.password,
+  });
+  assert.deepEqual(signedIn, { ok: true });
+  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'the core to come online');
+  return { server, ana, ben, app };
+}
+
+test('Ben signs in, Ana publishes: unread 1 and exactly one notification that opens the post', async () => {
+  const { server, ana, app } = await serverWithReader();
+  assert.deepEqual(app.core.snapshot().account, { serverUrl: server.url, username: 'ben' });
+  assert.equal(app.badges.at(-1)?.tooltip, 'Tidings: 0 unread');
+
+  const post = await publish(server.url, ana, 'Spring is here');
+  const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
+  assert.equal(snapshot.inbox.items[0]?.post.url, post.url);
+  assert.deepEqual(app.badges.at(-1), {
+    unreadCount: 1,
+    status: 'online',
+    tooltip: 'Tidings: 1 unread',
+  });
+
+  await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
+  await settle(ALERTS_SETTLE_MS);
+  assert.equal(app.notifications.length, 1);
+  const [raised] = app.notifications;
+  assert.equal(raised?.notification.title, 'New post: Spring is here');
+  assert.deepEqual(raised?.notification.action, {
+    kind: 'open-post',
+    itemId: snapshot.inbox.items[0]?.id,
+    url: post.url,
+  });
+
+  raised?.click();
+  await waitForSnapshot(
+    app.core,
+    (s) => s.inbox.unreadCount === 0 && s.inbox.items[0]?.read === true,
+    'the click to mark it read',
+  );
+  assert.deepEqual(app.opened, [post.url]);
+});
+
+test('a burst of 10 posts becomes ONE summary notification, and unread 10', async () => {
+  const { server, ana, app } = await serverWithReader();
+  for (let index = 1; index <= 10; index += 1)
+    await publish(server.url, ana, `Post number ${index}`);
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 10, 'unread 10');
+  await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
+  await settle(ALERTS_SETTLE_MS);
+  assert.equal(
+    app.notifications.length,
+    1,
+    JSON.stringify(app.notifications.map((n) => n.notification.title)),
+  );
+  assert.equal(app.notifications[0]?.notification.title, '10 new posts');
+  assert.deepEqual(app.notifications[0]?.notification.action, { kind: 'open-inbox' });
+  assert.equal(app.core.snapshot().inbox.items.length, 10);
+});
+
+test('likes on one post merge into "Ben and 1 other liked …" for its author', async () => {
+  const server = await startServer();
+  cleanups.push(async () => {
+    await server.stop();
+    await server.cleanup();
+  });
+  const ana = await registerUser(server.url, 'ana');
+  const ben = await registerUser(server.url, 'ben');
+  const cy = await registerUser(server.url, 'cyd');
+  const app = await createCoreUnderTest();
+  cleanups.push(() => app.dispose());
+  assert.deepEqual(
+    await app.core.signIn({ serverUrl: server.url, username: 'ana', password: ana.password }),
+    { ok: true },
+  );
+  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
+  const post = await publish(server.url, ana, 'Likeable');
+  await like(server.url, ben, post.id);
+  await like(server.url, cy, post.id);
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2');
+  await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
+  await settle(ALERTS_SETTLE_MS);
+  assert.equal(app.notifications.length, 1);
+  assert.equal(app.notifications[0]?.notification.title, 'ben and 1 other liked “Likeable”');
+  assert.equal(app.notifications[0]?.notification.action.kind, 'open-post');
+});
+
+test('do-not-disturb and muted types silence notifications, but the count still rises', async () => {
+  const { server, ana, app } = await serverWithReader();
+  assert.deepEqual(await app.core.updateSettings({ notificationsEnabled: false }), { ok: true });
+  await publish(server.url, ana, 'While DND is on');
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
+
+  assert.deepEqual(
+    await app.core.updateSettings({ notificationsEnabled: true, mutedTypes: ['new_post'] }),
+    { ok: true },
+  );
+  await publish(server.url, ana, 'While new posts are muted');
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2');
+
+  assert.deepEqual(await app.core.updateSettings({ mutedTypes: [] }), { ok: true });
+  assert.deepEqual(await app.core.pauseNotifications(60), { ok: true });
+  await publish(server.url, ana, 'While paused');
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 3, 'unread 3');
+
+  assert.deepEqual(await app.core.pauseNotifications(0), { ok: true });
+  app.core.setInboxVisible(true);
+  await publish(server.url, ana, 'While the inbox is showing');
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 4, 'unread 4');
+
+  await settle(ALERTS_SETTLE_MS);
+  assert.equal(app.notifications.length, 0);
+  assert.equal(app.badges.at(-1)?.unreadCount, 4);
+
+  app.core.setInboxVisible(false);
+  await publish(server.url, ana, 'Back to normal');
+  await waitFor(
+    () => (app.notifications.length > 0 ? true : undefined),
+    'a notification once unmuted',
+  );
+  assert.equal(app.notifications[0]?.notification.title, 'New post: Back to normal');
+});
+
+test('settings changes are validated, saved to the file, and bad ones change nothing', async () => {
+  const { app } = await serverWithReader();
+  const before = app.core.snapshot().settings;
+  const refused = await app.core.updateSettings({
+    quietHours: { enabled: true, start: '9pm', end: '07:00' },
+  });
+  assert.equal(refused.ok, false);
+  assert.equal((await app.core.pauseNotifications(-5)).ok, false);
+  assert.deepEqual(app.core.snapshot().settings, before);
+  assert.deepEqual(
+    await app.core.updateSettings({ quietHours: { enabled: true, start: '22:00', end: '07:00' } }),
+    { ok: true },
+  );
+  const { readFile } = await import('node:fs/promises');
+  const saved = JSON.parse(await readFile(app.settingsFile, 'utf8')) as {
+    quietHours: unknown;
+    serverUrl: string;
+  };
+  assert.deepEqual(saved.quietHours, { enabled: true, start: '22:00', end: '07:00' });
+  assert.equal(saved.serverUrl, app.core.snapshot().account?.serverUrl);
+});
+
+test('a post link to another origin is never opened, from the inbox or from a notification', async () => {
+  const { server, ana, app } = await serverWithReader(['--public-url', 'http://blog.invalid']);
+  const post = await publish(server.url, ana, 'Elsewhere');
+  assert.match(post.url, /^http:\/\/blog\.invalid\//);
+  const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.items.length === 1, 'the item');
+  const id = snapshot.inbox.items[0]?.id ?? '';
+
+  const result = await app.core.openItem(id);
+  assert.equal(result.ok, false);
+  assert.equal(result.ok ? '' : result.code, 'unsafe_url');
+  assert.match(app.core.snapshot().notice?.message ?? '', /not opened/);
+  assert.equal(
+    app.core.snapshot().inbox.unreadCount,
+    1,
+    'a refused link does not mark the item read',
+  );
+
+  await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
+  assert.deepEqual(app.notifications[0]?.notification.action, { kind: 'open-inbox' });
+  app.notifications[0]?.click();
+  await settle(200);
+  assert.deepEqual(app.opened, []);
+});
+
+test('sign-in says clearly what went wrong: wrong password, unreachable, not Tidings, bad input', async () => {
+  const server = await startServer();
+  cleanups.push(async () => {
+    await server.stop();
+    await server.cleanup();
+  });
+  await registerUser(server.url, 'ana');
+  const app = await createCoreUnderTest();
+  cleanups.push(() => app.dispose());
+
+  const wrong = await app.core.signIn({
+    serverUrl: server.url,
+    username: 'ana',
+    password: 'not the password',
+  });
+  assert.deepEqual(wrong, {
+    ok: false,
+    code: 'unauthorized',
+    message: 'Wrong username or password.',
+  });
+
+  const closed = createServer();
+  closed.listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  const closedPort = (closed.address() as { port: number }).port;
+  closed.close();
+  await once(closed, 'close');
+  const unreachable = await app.core.signIn({
+    serverUrl: `http://127.0.0.1:${closedPort}`,
+    username: 'ana',
+    password: 'whatever1',
+  });
+  assert.equal(unreachable.ok ? '' : unreachable.code, 'unreachable');
+  assert.match(unreachable.ok ? '' : unreachable.message, /Cannot reach/);
+
+  const other: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<h1>My homepage</h1>');
+  });
+  other.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  cleanups.push(() => new Promise((resolve) => other.close(resolve)));
+  const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+  const notTidings = await app.core.signIn({
+    serverUrl: otherUrl,
+    username: 'ana',
+    password: 'whatever1',
+  });
+  assert.equal(notTidings.ok ? '' : notTidings.code, 'not_tidings');
+  assert.deepEqual(await app.core.checkServer(otherUrl), notTidings);
+
+  const badUrl = await app.core.signIn({
+    serverUrl: 'ftp://example.com',
+    username: 'ana',
+    password: 'x',
+  });
+  assert.equal(badUrl.ok ? '' : badUrl.code, 'invalid_url');
+  const emptyName = await app.core.signIn({ serverUrl: server.url, username: '', password: 'x' });
+  assert.equal(emptyName.ok ? '' : emptyName.code, 'invalid_payload');
+
+  const health = await app.core.checkServer(server.url);
+  assert.equal(health.ok, true);
+  assert.equal(app.core.snapshot().status.state, 'signed-out');
+  assert.equal(app.core.snapshot().account, null);
+  assert.equal(app.tokens.size, 0, 'no failed sign-in leaves a token behind');
+});
+
+test('sign-out revokes the token on the server and forgets it on this computer', async () => {
+  const { server, app } = await serverWithReader();
+  const [token] = [...app.tokens.values()];
+  assert.ok(token);
+  assert.deepEqual(await app.core.signOut(), { ok: true });
+  assert.equal(app.tokens.size, 0);
+  assert.equal(app.core.snapshot().status.state, 'signed-out');
+  assert.equal(app.core.snapshot().account, null);
+  const me = await fetch(new URL('/api/me', server.url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(me.status, 401);
+});
+
+test('a mark-read the server never acknowledges is rolled back with a visible notice', async () => {
+  const { server, ana, app } = await serverWithReader();
+  await publish(server.url, ana, 'Read me');
+  const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
+  const id = snapshot.inbox.items[0]?.id ?? '';
+
+  // A hung server: the process is alive and the socket open, but nothing answers.
+  server.child.kill('SIGSTOP');
+  cleanups.push(async () => void server.child.kill('SIGCONT'));
+  const pending = app.core.markRead([id]);
+  assert.equal(app.core.snapshot().inbox.unreadCount, 0, 'the UI updates at once');
+  const result = await pending;
+  server.child.kill('SIGCONT');
+  assert.equal(result.ok, false);
+  const after = app.core.snapshot();
+  assert.equal(after.inbox.unreadCount, 1);
+  assert.equal(after.inbox.items[0]?.read, false);
+  assert.equal(after.notice?.kind, 'error');
+  assert.match(after.notice?.message ?? '', /Could not mark as read/);
+  await app.core.dismissNotice(after.notice?.id ?? -1);
+  assert.equal(app.core.snapshot().notice, null);
+});
