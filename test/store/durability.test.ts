@@ -64,6 +64,22 @@ describe('persistence', () => {
     assert.ok(stats.bytes > 0);
   });
 
+  it('whatever the store accepted, it opens again (odd but legal values included)', async () => {
+    const temp = await tempStore();
+    const odd = await temp.store.createUser({
+      username: 'Zoë \u2028 "quoted" \ud83d',
+      passwordHash: '',
+      isAdmin: false,
+      isAuthor: true,
+    });
+    await temp.store.createToken({ userId: odd.id, tokenHash: '', device: '' });
+    await temp.store.subscribe('');
+    await temp.store.publishPost({ authorId: odd.id, title: '', body: '' });
+    const store = await temp.reopen();
+    assert.equal((await store.getUser(odd.id))?.username, odd.username);
+    assert.equal(await store.unreadCount(''), 1);
+  });
+
   it('close() finishes the writes still waiting for their window', async () => {
     const temp = await tempStore({ commitWindowMs: 50 });
     const pending = addUser(temp.store, 'late');

@@ -11,14 +11,16 @@ import type { SubscriptionSpan } from '../../domain/fanout.js';
 
 export const DOCUMENT_VERSION = 1;
 
-const Id = z.string().min(1).max(200);
+// Only structure is checked, never content limits: the file must accept everything the store
+// accepted from its callers, or a valid write could become a file that refuses to open.
+const Id = z.string();
 const Seq = z.number().int().min(0);
 const Timestamp = z.iso.datetime();
 
 const UserSchema = z.strictObject({
   id: Id,
-  username: z.string().min(1).max(200),
-  passwordHash: z.string().min(1),
+  username: z.string(),
+  passwordHash: z.string(),
   isAdmin: z.boolean(),
   isAuthor: z.boolean(),
   createdAt: Timestamp,
@@ -27,7 +29,7 @@ const UserSchema = z.strictObject({
 const TokenSchema = z.strictObject({
   id: Id,
   userId: Id,
-  tokenHash: z.string().min(1),
+  tokenHash: z.string(),
   device: z.string(),
   createdAt: Timestamp,
 }) satisfies z.ZodType<TokenRecord>;

@@ -86,7 +86,8 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       return db.write();
     },
     recover: (cause) => {
-      // What is on disk is the truth: drop every change that did not make it there.
+      // What is on disk is the truth: drop every change that did not make it there. The text was
+      // written (or read and checked) by this process, so rebuilding from it cannot fail.
       state = buildState(file.lastWritten() ?? emptyDocument());
       return new StorageUnavailableError(`could not write ${path}: ${describeError(cause)}`);
     },
@@ -94,10 +95,8 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
 
   const now = (): string => clock().toISOString();
 
-  const persist = (): Promise<void> => {
-    if (phase !== 'open') return Promise.reject(new Error(`the store is ${phase}, not open`));
-    return commits.commit();
-  };
+  /** Every mutating method calls ensureOpen() first, changes memory, then awaits this. */
+  const persist = (): Promise<void> => commits.commit();
 
   const ensureOpen = (): void => {
     if (phase !== 'open') throw new Error(`the store is ${phase}, not open`);
