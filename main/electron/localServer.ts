@@ -112,6 +112,14 @@ function waitForListening(
   });
 }
 
+/**
+ * The line that says why: the server prints one clear line for the failures it expects; for a crash
+ * Node prints a stack, whose "…Error: …" line is the useful one.
+ */
 function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? 'no output';
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('at ') && !/^Node\.js v/.test(line));
+  return lines.find((line) => /^\w*Error:/.test(line)) ?? lines.at(-1) ?? 'no output';
 }
