@@ -24,8 +24,13 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
   let snapshot: AppSnapshot | null = null;
   let screen: Screen = 'inbox';
   let current: View | null = null;
-  /** An action's failure shown by the window itself (the core's own notices come in snapshots). */
-  let localError: { id: number; message: string } | null = null;
+  /**
+   * The notice line shows ONE message: the latest of the core's notices (in snapshots) and the
+   * window's own errors (an action's refusal). The core often reports the same failure both ways
+   * (a notice and the action's result), so the newer one replaces the older instead of stacking.
+   */
+  let shown: { source: 'core'; id: number } | { source: 'window'; message: string } | null = null;
+  let lastCoreNoticeId: number | null = null;
   let countdown: ReturnType<typeof setInterval> | null = null;
 
   const banner = el('div', {
@@ -42,7 +47,10 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
     api,
     now,
     showError(message) {
-      localError = { id: (localError?.id ?? 0) + 1, message };
+      const fromCore = snapshot?.notice;
+      // The core already said this (its notices wrap the same message): keep its version.
+      if (shown?.source === 'core' && fromCore?.message.includes(message)) return;
+      shown = { source: 'window', message };
       renderNotice();
     },
     navigate(next) {
@@ -71,20 +79,33 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
     replaceChildren(banner, el('span', { class: 'banner-text' }, shown.text), action);
   }
 
+  function takeCoreNotice(next: AppSnapshot): void {
+    const fromCore = next.notice;
+    if (fromCore && fromCore.id !== lastCoreNoticeId) shown = { source: 'core', id: fromCore.id };
+    if (!fromCore && shown?.source === 'core') shown = null;
+    lastCoreNoticeId = fromCore?.id ?? null;
+  }
+
   function renderNotice(): void {
     const fromCore = snapshot?.notice ?? null;
-    const message = localError?.message ?? fromCore?.message ?? null;
+    const message =
+      shown?.source === 'window'
+        ? shown.message
+        : shown?.source === 'core' && fromCore?.id === shown.id
+          ? fromCore.message
+          : null;
     notice.hidden = message === null;
     if (message === null) return replaceChildren(notice);
-    notice.dataset['kind'] = localError ? 'error' : (fromCore?.kind ?? 'error');
+    notice.dataset['kind'] = shown?.source === 'core' ? (fromCore?.kind ?? 'error') : 'error';
     const dismiss = el(
       'button',
       { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', title: 'Dismiss' },
       icon('close'),
     );
     dismiss.addEventListener('click', () => {
-      if (localError) localError = null;
-      else if (fromCore) void api.dismissNotice(fromCore.id);
+      // Dismissing clears the line: the core's notice too, or it would resurface underneath.
+      if (fromCore) void api.dismissNotice(fromCore.id);
+      shown = null;
       renderNotice();
     });
     replaceChildren(notice, el('span', { class: 'notice-text' }, message), dismiss);
@@ -126,6 +147,7 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
   return {
     update(next) {
       if (!next.account) screen = 'inbox';
+      takeCoreNotice(next);
       snapshot = next;
       render();
     },

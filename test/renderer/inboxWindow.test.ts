@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Page } from 'playwright';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { API } from '../../contract/wire.js';
 import type { Settings } from '../../contract/ipc.js';
@@ -59,6 +60,9 @@ async function freePortWithNothingOnIt(): Promise<number> {
 
 const READER_PASSWORD = 'reader-password';
 
+const itemIn = (page: Page, text: string | RegExp) =>
+  page.getByRole('article').filter({ hasText: text });
+
 describe('the inbox window, on the real core and a real server', () => {
   let server: RunningServer;
   let app: AppUnderTest;
@@ -67,7 +71,7 @@ describe('the inbox window, on the real core and a real server', () => {
 
   const shot = (name: string) =>
     app.page.screenshot({ path: join(ARTIFACTS_DIR, `inbox-window-${name}.png`) });
-  const item = (text: string | RegExp) => app.page.getByRole('article').filter({ hasText: text });
+  const item = (text: string | RegExp) => itemIn(app.page, text);
 
   before(async () => {
     await mkdir(ARTIFACTS_DIR, { recursive: true });
@@ -206,8 +210,21 @@ describe('the inbox window, on the real core and a real server', () => {
     await waitUntil('Enter opened the post', () => app.shell.opened.at(-1) === url);
   });
 
+  it('marks one item read with its own button', async () => {
+    const { page } = app;
+    const row = page.locator('article.unread').first();
+    const title = (await row.getByRole('link').textContent()) ?? '';
+    await row.hover();
+    await row.getByRole('button', { name: `Mark read: ${title}` }).click();
+    await page.locator('article.read').filter({ hasText: title }).waitFor();
+    await page.getByText('All caught up').waitFor();
+  });
+
   it('marks everything read with one click, everywhere', async () => {
     const { page } = app;
+    await writer.publish('One more');
+    await writer.publish('And another');
+    await page.getByText('2 unread').waitFor();
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByText('All caught up').waitFor();
     assert.equal(await page.locator('article.unread').count(), 0);
@@ -242,6 +259,16 @@ describe('the inbox window, on the real core and a real server', () => {
       .filter({ hasText: /Offline — retrying (in \d+s|now)/ })
       .waitFor();
     await shot('offline');
+
+    // An action that needs the server says why it did not happen, and the notice can be dismissed.
+    await page.locator('article.unread').first().focus();
+    await page.keyboard.press('m');
+    const notice = page.getByRole('alert').filter({ hasText: /./ });
+    await notice.waitFor();
+    assert.equal(await notice.count(), 1, 'one notice, not one per channel');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await page.locator('.notice').waitFor({ state: 'hidden' });
+    assert.equal(await page.locator('article.unread').count(), 1, 'the item stayed unread');
 
     server = await startServer({ port, dataDir });
     await page.locator('.banner').waitFor({ state: 'hidden', timeout: 30_000 });
@@ -301,5 +328,47 @@ describe('the inbox window, on the real core and a real server', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.equal(await page.getByLabel('Server').inputValue(), server.url.replace(/\/$/, ''));
     assert.equal(app.core.snapshot().account, null);
+  });
+});
+
+describe('scrolling back through a long inbox', () => {
+  let server: RunningServer;
+  let app: AppUnderTest;
+
+  before(async () => {
+    server = await startServer();
+    const writer = await blogUser(server.url, 'writer', 'writer-password');
+    const reader = await blogUser(server.url, 'reader', READER_PASSWORD);
+    await reader.subscribe();
+    for (let n = 1; n <= 75; n += 1) await writer.publish(`Post number ${n}`);
+    app = await startInboxWindow();
+  });
+
+  after(async () => {
+    await app?.close();
+    await server?.stop();
+    await server?.cleanup();
+  });
+
+  it('loads older items as the reader nears the bottom, until there are no more', async () => {
+    const { page } = app;
+    await page.getByLabel('Server').fill(server.url);
+    await page.getByLabel('Username').fill('reader');
+    await page.getByLabel('Password').fill(READER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await itemIn(page, 'Post number 75').waitFor();
+    await page.getByText('75 unread').waitFor();
+    const firstPage = await page.getByRole('article').count();
+    assert.ok(firstPage < 75, `the first page is a page, not everything (${firstPage})`);
+    assert.equal(await itemIn(page, 'Post number 1').count(), 0);
+
+    await page.locator('.list').hover();
+    await waitUntil('the oldest post arrived', async () => {
+      await page.mouse.wheel(0, 4000);
+      return (await itemIn(page, /Post number 1\b/).count()) === 1;
+    });
+    await page.getByText('That’s everything.').waitFor();
+    assert.equal(await page.getByRole('article').count(), 75);
+    assert.equal(app.core.snapshot().inbox.hasMore, false);
   });
 });
