@@ -41,7 +41,8 @@ export function enhanceLikeForm(form: HTMLFormElement): void {
     }
     button.disabled = true;
     status.textContent = '';
-    fetch(form.action, {
+    // Not form.action: the hidden input named "action" shadows that property.
+    fetch(form.getAttribute('action') ?? '', {
       method: 'POST',
       body,
       headers: { Accept: 'application/json' },

@@ -45,7 +45,7 @@ export function likeForm(context: PageContext, post: Post): SafeHtml {
     <button
       type="submit"
       class="button ${liked ? 'is-on' : ''}"
-      aria-pressed="${liked}"
+      aria-pressed="${String(liked)}"
       data-like-button
     >
       ${liked ? 'Unlike' : 'Like'}
