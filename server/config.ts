@@ -378,14 +378,33 @@ function parseAdminWords(
   return fail(`unknown command "${words.join(' ')}"`);
 }
 
+/** The first word that is not an option or an option's value: the command, if any. */
+function commandWord(argv: string[]): { word: string; index: number } | undefined {
+  const options = {
+    ...stringOptions(SERVE_KEYS),
+    author: { type: 'boolean' as const },
+    admin: { type: 'boolean' as const },
+    help: { type: 'boolean' as const, short: 'h' },
+  };
+  const { tokens } = parseArgs({
+    args: argv,
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  // After an unknown option nothing can be told apart; the strict parse reports the option.
+  if (tokens.some((token) => token.kind === 'option' && !(token.name in options))) return undefined;
+  const first = tokens.find((token) => token.kind === 'positional');
+  return first?.kind === 'positional' ? { word: first.value, index: first.index } : undefined;
+}
+
 /** Reads argv (without node and the script) and the environment into one typed, frozen command. */
 export function parseCommandLine(argv: string[], env: Env): Command {
-  const [first, ...rest] = argv;
-  if (first === 'help') return { kind: 'help', text: helpText() };
-  if (first === 'serve') return parseServe(rest, env);
-  if (first !== undefined && ADMIN_WORDS.has(first)) return parseAdmin(argv, env);
-  if (first !== undefined && !first.startsWith('-')) {
-    throw new ConfigError(`unknown command "${first}"`);
-  }
-  return parseServe(argv, env);
+  const command = commandWord(argv);
+  if (command === undefined) return parseServe(argv, env);
+  if (command.word === 'help') return { kind: 'help', text: helpText() };
+  if (command.word === 'serve') return parseServe(argv.toSpliced(command.index, 1), env);
+  if (ADMIN_WORDS.has(command.word)) return parseAdmin(argv, env);
+  throw new ConfigError(`unknown command "${command.word}"`);
 }
