@@ -74,12 +74,12 @@ export function applySync(
   const known = new Set(state.items.map((item) => item.id));
   const missed =
     sentSince === undefined ? [] : payload.items.filter((i) => !i.read && !known.has(i.id));
-  // A first sync is the newest page: older ones may exist if it is not empty. A truncated
-  // catch-up leaves a gap between what we hold and what arrived; dropping the older side keeps
-  // the list contiguous, so paging back with `before` fills the rest in order.
+  // A first sync is the newest page, `truncated` when older items exist. A truncated catch-up
+  // leaves a gap between what we hold and what arrived; dropping the older side keeps the list
+  // contiguous, so paging back with `before` fills the rest in order.
   const base =
     sentSince === undefined
-      ? { ...state, items: [], hasMore: payload.items.length > 0 }
+      ? { ...state, items: [], hasMore: payload.truncated }
       : payload.truncated
         ? { ...state, items: [], hasMore: true }
         : state;

@@ -58,7 +58,11 @@ test('whatever order items arrive in, the inbox is newest first, unique and boun
 
 test('a first sync replaces the list, takes the server count and reports nothing as missed', () => {
   const inbox = emptyInbox();
-  const { state, missed } = applySync(inbox, sync([sampleItem(3), sampleItem(4)], 7), undefined);
+  const { state, missed } = applySync(
+    inbox,
+    sync([sampleItem(3), sampleItem(4)], 7, true),
+    undefined,
+  );
   assert.deepEqual(
     state.items.map((item) => item.id),
     ['n4', 'n3'],
