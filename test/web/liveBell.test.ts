@@ -68,7 +68,7 @@ test('a reader subscribes, and the bell goes from 0 to 1 live when the author pu
   const bell = await liveBell(reader);
   assert.equal(await bell.count.getAttribute('data-count'), '0');
   // Marks this document: if the page reloaded, the mark would be gone.
-  await reader.evaluate(() => Object.assign(window, { __sameDocument: true }));
+  await reader.evaluate(() => Object.assign(globalThis, { __sameDocument: true }));
 
   secondPostUrl = await publish(author, server.url, {
     title: 'Second post',
@@ -77,7 +77,7 @@ test('a reader subscribes, and the bell goes from 0 to 1 live when the author pu
 
   await bellShows(reader, 1);
   assert.equal(await bell.count.textContent(), '1');
-  assert.equal(await reader.evaluate(() => Reflect.get(window, '__sameDocument')), true);
+  assert.equal(await reader.evaluate(() => Reflect.get(globalThis, '__sameDocument')), true);
   await reader.screenshot({ path: await artifactPath('home.png'), fullPage: true });
 });
 
@@ -104,11 +104,11 @@ test('the reader likes the post without a reload, and the author bell shows the 
   assert.equal(await authorBell.count.getAttribute('data-count'), '0');
 
   await reader.goto(firstPostUrl);
-  await reader.evaluate(() => Object.assign(window, { __sameDocument: true }));
+  await reader.evaluate(() => Object.assign(globalThis, { __sameDocument: true }));
   await reader.getByRole('button', { name: 'Like', exact: true }).click();
   await reader.getByRole('button', { name: 'Unlike' }).waitFor();
   assert.equal(await reader.locator('[data-like-count]').textContent(), '1 like');
-  assert.equal(await reader.evaluate(() => Reflect.get(window, '__sameDocument')), true);
+  assert.equal(await reader.evaluate(() => Reflect.get(globalThis, '__sameDocument')), true);
 
   await bellShows(author, 1);
   await authorBell.button.click();
