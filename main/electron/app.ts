@@ -18,7 +18,7 @@ import {
   showTrialDetails,
   startTrialServer,
 } from './firstRun.js';
-import { installE2eHook } from './e2eHook.js';
+import { e2eEnabled, installE2eHook } from './e2eHook.js';
 import { bindIpc } from './ipc.js';
 import type { LocalServer } from './localServer.js';
 import { createElectronNotifier, type ShownNotification } from './notifier.js';
@@ -66,6 +66,7 @@ async function start(): Promise<void> {
   }
 
   const shown: ShownNotification[] = [];
+  const openedUrls: string[] = [];
   const iconPath = assetPath(assetFiles.appIconMain);
   // The window and the tray refer to each other (overlay icon, toggling); both exist before use.
   let tray: ReturnType<typeof createTray> | null = null;
@@ -84,7 +85,12 @@ async function start(): Promise<void> {
       log,
       onShown: (notification) => shown.push(notification),
     }),
-    opener: { open: (url) => shell.openExternal(url) },
+    opener: {
+      open: async (url) => {
+        if (e2eEnabled) openedUrls.push(url);
+        else await shell.openExternal(url);
+      },
+    },
     log,
     deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
   });
@@ -111,7 +117,7 @@ async function start(): Promise<void> {
       quit: () => app.quit(),
     },
   });
-  installE2eHook({ tooltip: () => tray?.tooltip() ?? '', notifications: shown });
+  installE2eHook({ tooltip: () => tray?.tooltip() ?? '', notifications: shown, openedUrls });
 
   const ipc = bindIpc({
     core,

@@ -7,12 +7,16 @@ import type { ShownNotification } from './notifier.js';
 export interface E2eHook {
   tooltip(): string;
   notifications: ShownNotification[];
+  /** URLs the app would have opened in the browser; under test nothing is really opened. */
+  openedUrls: string[];
 }
 
 declare global {
   var tidingsE2E: E2eHook | undefined;
 }
 
+export const e2eEnabled = process.env['TIDINGS_E2E'] === '1';
+
 export function installE2eHook(hook: E2eHook): void {
-  if (process.env['TIDINGS_E2E'] === '1') globalThis.tidingsE2E = hook;
+  if (e2eEnabled) globalThis.tidingsE2E = hook;
 }

@@ -1,0 +1,170 @@
+/**
+ * The tray app end to end, in real Electron through Playwright's `_electron`: it starts against a
+ * real server, a reader signs in through the window, a post by the author moves the tray tooltip
+ * and raises one notification, and clicking it marks the post read on the server.
+ *
+ * Electron's binary is downloaded from GitHub on first use, which some machines (CI sandboxes,
+ * this project's build machines) cannot do. Without a binary this test reports itself SKIPPED with
+ * the reason, so it never counts as passed.
+ *
+ * It runs the app in its own session bus with a gnome-keyring (the token goes to the keychain) and,
+ * without a display, under Xvfb. Everything it starts is stopped by PID at the end.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { _electron, type ElectronApplication } from 'playwright';
+import { findElectronBinary } from '../../scripts/electron-binary.mjs';
+import { startServer, type RunningServer } from '../fixtures/server.js';
+import { publish, registerUser, subscribe, unreadOnServer } from '../core/blogClient.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const binary = findElectronBinary();
+
+test('the tray app: sign in, a new post moves the tooltip and raises a notification, a click reads it', async (t) => {
+  if (!binary) {
+    t.skip(
+      'Electron e2e did not run: no Electron binary in node_modules/electron/dist (its download from GitHub is not possible here)',
+    );
+    return;
+  }
+  const started: ChildProcess[] = [];
+  let server: RunningServer | null = null;
+  let app: ElectronApplication | null = null;
+  const home = await mkdtemp(join(tmpdir(), 'tidings-e2e-'));
+  try {
+    const blog = await startServer();
+    server = blog;
+    const author = await registerUser(blog.url, 'ana');
+    const reader = await registerUser(blog.url, 'ben');
+    await subscribe(blog.url, reader);
+
+    const bus = await startSessionBus(home, started);
+    const display = process.env['DISPLAY'] ?? (await startXvfb(started));
+    const electronApp = await _electron.launch({
+      executablePath: binary,
+      args: [ROOT, '--no-sandbox'],
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        HOME: home,
+        DISPLAY: display,
+        DBUS_SESSION_BUS_ADDRESS: bus,
+        TIDINGS_E2E: '1',
+        TIDINGS_USER_DATA: join(home, 'user-data'),
+        TIDINGS_FIRST_RUN: 'connect',
+      },
+      timeout: 30_000,
+    });
+    app = electronApp;
+
+    const window = await electronApp.firstWindow();
+    await window.getByLabel('Server').fill(blog.url);
+    await window.getByLabel('Username').fill(reader.username);
+    await window.getByLabel('Password').fill(reader.password);
+    await window.getByRole('button', { name: 'Sign in' }).click();
+    await window.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: 15_000 });
+
+    const tooltip = () => electronApp.evaluate(() => globalThis.tidingsE2E?.tooltip() ?? '');
+    await waitFor(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip "0 unread"');
+
+    // The user is looking at the inbox: hide it so the core raises a native notification.
+    await electronApp.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows().forEach((w) => w.hide()),
+    );
+    const post = await publish(blog.url, author, 'Tray apps, end to end');
+    await waitFor(async () => (await tooltip()) === 'Tidings: 1 unread', 'tooltip "1 unread"');
+    await waitFor(
+      async () =>
+        (await electronApp.evaluate(() => globalThis.tidingsE2E?.notifications.length ?? 0)) === 1,
+      'one notification',
+    );
+    const shown = await electronApp.evaluate(
+      () => globalThis.tidingsE2E?.notifications[0]?.notification,
+    );
+    assert.match(`${shown?.title ?? ''} ${shown?.body ?? ''}`, /Tray apps, end to end/);
+
+    await electronApp.evaluate(() => globalThis.tidingsE2E?.notifications[0]?.click());
+    await waitFor(async () => (await unreadOnServer(blog.url, reader)) === 0, 'read on the server');
+    await waitFor(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip back to 0');
+    const opened = await electronApp.evaluate(() => globalThis.tidingsE2E?.openedUrls ?? []);
+    assert.deepEqual(opened, [post.url], 'the click opens that post');
+  } finally {
+    await app?.close().catch(() => undefined);
+    for (const child of started.reverse()) {
+      if (child.pid && child.exitCode === null) child.kill('SIGTERM');
+    }
+    await server?.stop();
+    await server?.cleanup();
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+/** A private D-Bus session with an unlocked gnome-keyring, so keytar has a Secret Service. */
+async function startSessionBus(home: string, started: ChildProcess[]): Promise<string> {
+  const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HOME: home },
+  });
+  started.push(daemon);
+  const address = await firstLine(daemon, 'dbus-daemon');
+  const keyring = spawn(
+    'gnome-keyring-daemon',
+    ['--unlock', '--components=secrets', '--foreground'],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      env: { ...process.env, HOME: home, DBUS_SESSION_BUS_ADDRESS: address },
+    },
+  );
+  started.push(keyring);
+  keyring.stdin?.end('e2e-password');
+  return address;
+}
+
+async function startXvfb(started: ChildProcess[]): Promise<string> {
+  const xvfb = spawn(
+    'Xvfb',
+    ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  started.push(xvfb);
+  return `:${await firstLine(xvfb, 'Xvfb')}`;
+}
+
+function firstLine(child: ChildProcess, name: string): Promise<string> {
+  return new Promise((resolveLine, reject) => {
+    let text = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${name} printed nothing within 10 s`)),
+      10_000,
+    );
+    child.once('error', (error) => reject(new Error(`${name} could not start: ${error.message}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const line = text.split('\n')[0];
+      if (text.includes('\n') && line) {
+        clearTimeout(timer);
+        resolveLine(line.trim());
+      }
+    });
+  });
+}
+
+async function waitFor(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
+  }
+  assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
