@@ -107,6 +107,12 @@ describe('bad input', () => {
       );
     }
     assertRefused(
+      await request(server.url, 'PATCH', API.post(postId), { token: author.token, json: {} }),
+      400,
+      'invalid_payload',
+      'an empty edit',
+    );
+    assertRefused(
       await request(server.url, 'GET', `${API.posts}?page=0`),
       400,
       'invalid_payload',
