@@ -425,14 +425,14 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
 
       const previous = session;
       if (previous !== null) {
+        // Signing in again replaces the old device token: revoke it, and forget it unless the
+        // new one was just stored under the same keychain account.
         endSession();
-        if (
-          credentialAccount(previous.account.serverUrl, previous.account.username) !==
-          credentialAccount(origin, account.username)
-        ) {
-          await logout(previous.account.serverUrl, previous.token);
-          await forgetToken(previous.account);
-        }
+        await logout(previous.account.serverUrl, previous.token);
+        const sameAccount =
+          credentialAccount(previous.account.serverUrl, previous.account.username) ===
+          credentialAccount(origin, account.username);
+        if (!sameAccount) await forgetToken(previous.account);
       }
       const saved = saveSettings({ ...settings, serverUrl: origin, username: account.username });
       if (!saved.ok) log('tidings: signed in, but the server address could not be remembered');

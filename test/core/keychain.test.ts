@@ -1,0 +1,219 @@
+/**
+ * The device token in a REAL keychain: gnome-keyring's Secret Service in a throwaway D-Bus session
+ * and a throwaway HOME, driven through keytar exactly as the app does. And without any keychain,
+ * the user is told what to install.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, type RunningServer } from '../fixtures/server.js';
+import { registerUser, type BlogUser } from './blogClient.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const PROBE = join('test', 'core', 'keychainProbe.ts');
+const PROBE_TIMEOUT_MS = 60_000;
+
+/** Starts an unlocked gnome-keyring, waits until it owns the Secret Service name, runs the probe. */
+const KEYRING_SCRIPT = `
+echo -n pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+echo "KEYRING_PID=$!"
+tries=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true; do
+  tries=$((tries + 1))
+  if [ "$tries" -gt 100 ]; then echo "KEYRING_NOT_READY"; exit 3; fi
+  sleep 0.1
+done
+exec node --import tsx ${PROBE}
+`;
+
+let server: RunningServer;
+let ben: BlogUser;
+const homes: string[] = [];
+
+before(async () => {
+  const missing = ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon'].filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+  );
+  assert.deepEqual(
+    missing,
+    [],
+    `missing ${missing.join(', ')}: install the Debian packages gnome-keyring and dbus-x11 (apt-get install -y gnome-keyring dbus-x11)`,
+  );
+  server = await startServer();
+  await registerUser(server.url, 'ana');
+  ben = await registerUser(server.url, 'ben');
+});
+
+after(async () => {
+  await server?.stop();
+  await server?.cleanup();
+  for (const home of homes) await rm(home, { recursive: true, force: true });
+});
+
+interface ProbeRun {
+  results: Map<string, unknown>;
+  output: string;
+  home: string;
+}
+
+async function throwawayHome(): Promise<{ home: string; env: Record<string, string> }> {
+  const home = await mkdtemp(join(tmpdir(), 'tidings-keyring-'));
+  homes.push(home);
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_RUNTIME_DIR: join(home, 'run'),
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    TIDINGS_PROBE_SERVER: server.url,
+    TIDINGS_PROBE_USER: ben.username,
+    TIDINGS_PROBE_PASSWORD: ben.password,
+  };
+  await mkdir(env.XDG_RUNTIME_DIR, { mode: 0o700 });
+  return { home, env };
+}
+
+async function runProbe(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  home: string,
+): Promise<ProbeRun> {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => killGroup(child.pid), PROBE_TIMEOUT_MS);
+  try {
+    await new Promise<void>((resolveExit) => child.once('close', () => resolveExit()));
+  } finally {
+    clearTimeout(timer);
+    // The keyring daemon must not outlive the test: stop it by the PID it was started with,
+    // then anything else left in the probe's process group.
+    const keyringPid = /KEYRING_PID=(\d+)/.exec(output)?.[1];
+    if (keyringPid) killPid(Number(keyringPid));
+    killGroup(child.pid);
+  }
+  const results = new Map<string, unknown>();
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('RESULT ')) continue;
+    const { step, value } = JSON.parse(line.slice('RESULT '.length)) as {
+      step: string;
+      value: unknown;
+    };
+    results.set(step, value);
+  }
+  return { results, output, home };
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone: nothing to stop.
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid !== undefined) killPid(-pid);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(path);
+      return Promise.resolve(entry.isFile() ? [path] : []);
+    }),
+  );
+  return nested.flat();
+}
+
+test('keytar stores, reads and deletes the token in a real gnome-keyring, and nothing writes it in plain text', async () => {
+  const { home, env } = await throwawayHome();
+  const run = await runProbe('dbus-run-session', ['--', 'sh', '-c', KEYRING_SCRIPT], env, home);
+  const { results } = run;
+  assert.ok(
+    !run.output.includes('KEYRING_NOT_READY'),
+    `gnome-keyring did not start:\n${run.output}`,
+  );
+  assert.equal(results.has('crash'), false, run.output);
+
+  assert.equal(results.get('read'), 'probe-token-123', run.output);
+  assert.equal(results.get('delete'), true);
+  assert.equal(results.get('readAfterDelete'), null);
+
+  assert.deepEqual(results.get('signIn'), { ok: true }, run.output);
+  assert.equal(results.get('online'), 'online');
+  const token = results.get('tokenInKeychain');
+  assert.ok(
+    typeof token === 'string' && token.length >= 16,
+    `expected the device token in the keychain, got ${String(token)}`,
+  );
+  const settingsText = String(results.get('settingsFile'));
+  assert.match(settingsText, /"username": "ben"/);
+  assert.ok(!settingsText.includes(token), 'the settings file must not hold the token');
+  // Scanned by the probe while the token was still stored, so the keyring's own file counts.
+  const scanned = results.get('filesUnderHome') as string[];
+  assert.ok(
+    scanned.some((file) => file.includes('/keyrings/')),
+    `expected gnome-keyring's files under HOME: ${scanned.join(', ')}`,
+  );
+  assert.deepEqual(results.get('filesHoldingToken'), [], 'no file holds the token in plain text');
+  for (const file of await filesUnder(home)) {
+    const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+    assert.ok(!bytes.includes(token), `plain-text token found in ${file}`);
+  }
+
+  assert.equal(
+    results.get('onlineAfterRestart'),
+    'online',
+    'the app reconnects from the keychain alone',
+  );
+  assert.deepEqual(results.get('signOut'), { ok: true });
+  assert.equal(
+    results.get('tokenAfterSignOut'),
+    null,
+    'sign-out deletes the token from the keychain',
+  );
+  const me = await fetch(new URL('/api/me', server.url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(me.status, 401, 'sign-out revoked the token on the server too');
+});
+
+test('with no Secret Service, the user is told to install gnome-keyring or KWallet and libsecret', async () => {
+  const { home, env } = await throwawayHome();
+  const noBus = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus-here')}` };
+  const run = await runProbe(
+    process.execPath,
+    ['--import', 'tsx', PROBE, 'without-keyring'],
+    noBus,
+    home,
+  );
+  const { results } = run;
+  assert.equal(results.has('crash'), false, run.output);
+  const failure = results.get('setToken') as { name?: string; message?: string } | undefined;
+  assert.equal(failure?.name, 'KeychainUnavailableError', run.output);
+  assert.match(failure?.message ?? '', /gnome-keyring/);
+  assert.match(failure?.message ?? '', /KWallet/);
+  assert.match(failure?.message ?? '', /libsecret/);
+
+  const signIn = results.get('signIn') as { ok: boolean; code?: string; message?: string };
+  assert.equal(signIn.ok, false);
+  assert.equal(signIn.code, 'keychain_unavailable');
+  assert.match(signIn.message ?? '', /gnome-keyring/);
+  assert.equal(results.get('status'), 'signed-out');
+});

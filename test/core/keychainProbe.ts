@@ -1,0 +1,114 @@
+/**
+ * Runs inside a throwaway D-Bus session with a real gnome-keyring (see keychain.test.ts), or with
+ * no Secret Service at all, and prints what happened as `RESULT <json>` lines for the test to
+ * check. It is a script, not a test: the parent test owns the keyring daemon and stops it.
+ */
+import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { createTidingsCore } from '../../main/core/index.js';
+import { createKeytarCredentials } from '../../main/core/credentials/keytarCredentials.js';
+import { createFileSettingsStore } from '../../main/core/settings/fileSettingsStore.js';
+import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
+import type { TidingsCore } from '../../main/core/ports.js';
+
+const report = (step: string, value: unknown): void => {
+  process.stdout.write(`RESULT ${JSON.stringify({ step, value })}\n`);
+};
+
+const home = process.env.HOME ?? '';
+const serverUrl = process.env.TIDINGS_PROBE_SERVER ?? '';
+const username = process.env.TIDINGS_PROBE_USER ?? '';
+const password = process.env.TIDINGS_PROBE_PASSWORD ?? '';
+const settingsFile = join(home, 'tidings-settings.json');
+
+function makeCore(): TidingsCore {
+  return createTidingsCore({
+    credentials: createKeytarCredentials(),
+    settings: createFileSettingsStore(settingsFile),
+    badge: { show: () => undefined },
+    notifier: { notify: () => undefined },
+    opener: { open: async () => undefined },
+    log: () => undefined,
+    deviceName: 'keychain probe',
+  });
+}
+
+async function waitForOnline(core: TidingsCore): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const state = core.snapshot().status.state;
+    if (state === 'online') return state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return core.snapshot().status.state;
+}
+
+async function withKeyring(): Promise<void> {
+  const credentials = createKeytarCredentials();
+  await credentials.setToken('probe#account', 'probe-token-123');
+  report('read', await credentials.getToken('probe#account'));
+  report('delete', await credentials.deleteToken('probe#account'));
+  report('readAfterDelete', await credentials.getToken('probe#account'));
+
+  const core = makeCore();
+  report('signIn', await core.signIn({ serverUrl, username, password }));
+  report('online', await waitForOnline(core));
+  const account = credentialAccount(new URL(serverUrl).origin, username);
+  report('tokenInKeychain', await credentials.getToken(account));
+  report('settingsFile', await readFile(settingsFile, 'utf8'));
+  report('filesUnderHome', await filesUnder(home));
+  report('filesHoldingToken', await filesHolding(home, await credentials.getToken(account)));
+  await core.stop();
+
+  const restarted = makeCore();
+  await restarted.start();
+  report('onlineAfterRestart', await waitForOnline(restarted));
+  report('signOut', await restarted.signOut());
+  report('tokenAfterSignOut', await credentials.getToken(account));
+  await restarted.stop();
+}
+
+async function withoutKeyring(): Promise<void> {
+  try {
+    await createKeytarCredentials().setToken('probe#account', 'probe-token-123');
+    report('setToken', 'stored');
+  } catch (error) {
+    report('setToken', { name: (error as Error).name, message: (error as Error).message });
+  }
+  const core = makeCore();
+  report('signIn', await core.signIn({ serverUrl, username, password }));
+  report('status', core.snapshot().status.state);
+  await core.stop();
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(path);
+      return Promise.resolve(entry.isFile() ? [path] : []);
+    }),
+  );
+  return nested.flat();
+}
+
+/** Every file under `dir` whose bytes contain `secret` as plain text. */
+async function filesHolding(dir: string, secret: string | null): Promise<string[]> {
+  if (!secret) return [];
+  const holding: string[] = [];
+  for (const file of await filesUnder(dir)) {
+    const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+    if (bytes.includes(secret)) holding.push(file);
+  }
+  return holding;
+}
+
+const mode = process.argv[2];
+(mode === 'without-keyring' ? withoutKeyring() : withKeyring()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    report('crash', error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    process.exit(1);
+  },
+);
