@@ -32,12 +32,13 @@ let postUrl = '';
 async function watchedPage(): Promise<Page> {
   const context = await browser.newContext();
   contexts.push(context);
-  await context.addInitScript(() => {
-    const violations: string[] = [];
-    Object.assign(globalThis, { __cspViolations: violations });
-    document.addEventListener('securitypolicyviolation', (event) =>
-      violations.push(event.violatedDirective),
-    );
+  // A string, because this file is type-checked without the DOM's types.
+  await context.addInitScript({
+    content: `
+      globalThis.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        globalThis.__cspViolations.push(event.violatedDirective));
+    `,
   });
   const page = await context.newPage();
   page.on('dialog', (dialog) => {
