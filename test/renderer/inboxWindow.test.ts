@@ -9,7 +9,16 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { startServer, type RunningServer } from '../fixtures/server.js';
-import { API } from '../../contract/wire.js';
+import {
+  markRead,
+  publish,
+  like,
+  setAuthor,
+  signUp,
+  subscribe,
+  TEST_PASSWORD,
+  type TestUser,
+} from '../fixtures/api.js';
 import type { Settings } from '../../contract/ipc.js';
 import {
   ARTIFACTS_DIR,
@@ -18,36 +27,6 @@ import {
   waitUntil,
   type AppUnderTest,
 } from './harness.js';
-
-/** A blog user driven over HTTP, the way a script or the web pages would. */
-async function blogUser(baseUrl: string, username: string, password: string) {
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(new URL(path, baseUrl), {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
-  await call('POST', API.register, undefined, { username, password });
-  const { token } = (await call('POST', API.login, undefined, { username, password })) as {
-    token: string;
-  };
-  return {
-    subscribe: () => call('POST', API.subscription, token),
-    makeAuthor: (other: string) => call('PUT', API.userRoles(other), token, { author: true }),
-    publish: async (title: string): Promise<{ id: string; url: string }> => {
-      const post = await call('POST', API.posts, token, { title, body: `About ${title}.` });
-      return post as unknown as { id: string; url: string };
-    },
-    like: (postId: string) => call('POST', API.like(postId), token),
-  };
-}
 
 async function freePortWithNothingOnIt(): Promise<number> {
   const probe = createServer();
@@ -58,7 +37,7 @@ async function freePortWithNothingOnIt(): Promise<number> {
   return address.port;
 }
 
-const READER_PASSWORD = 'reader-password';
+const READER_PASSWORD = TEST_PASSWORD;
 
 const itemIn = (page: Page, text: string | RegExp) =>
   page.getByRole('article').filter({ hasText: text });
@@ -66,8 +45,8 @@ const itemIn = (page: Page, text: string | RegExp) =>
 describe('the inbox window, on the real core and a real server', () => {
   let server: RunningServer;
   let app: AppUnderTest;
-  let writer: Awaited<ReturnType<typeof blogUser>>;
-  let reader: Awaited<ReturnType<typeof blogUser>>;
+  let writer: TestUser;
+  let reader: TestUser;
 
   const shot = (name: string) =>
     app.page.screenshot({ path: join(ARTIFACTS_DIR, `inbox-window-${name}.png`) });
@@ -76,9 +55,9 @@ describe('the inbox window, on the real core and a real server', () => {
   before(async () => {
     await mkdir(ARTIFACTS_DIR, { recursive: true });
     server = await startServer();
-    writer = await blogUser(server.url, 'writer', 'writer-password');
-    reader = await blogUser(server.url, 'reader', READER_PASSWORD);
-    await reader.subscribe();
+    writer = await signUp(server.url, 'writer');
+    reader = await signUp(server.url, 'reader');
+    await subscribe(server.url, reader.token);
     app = await startInboxWindow();
   });
 
@@ -129,7 +108,7 @@ describe('the inbox window, on the real core and a real server', () => {
 
   it('shows a post published by another user live, with unread 1', async () => {
     const { page } = app;
-    await writer.publish('Shipping the tray app');
+    await publish(server.url, writer.token, 'Shipping the tray app');
     await item('Shipping the tray app').waitFor();
     await page.getByText('1 unread').waitFor();
     assert.equal(await page.title(), 'Tidings (1)');
@@ -150,11 +129,10 @@ describe('the inbox window, on the real core and a real server', () => {
 
   it('filters posts, likes and unread items, with an empty state for each', async () => {
     const { page } = app;
-    await writer.makeAuthor('reader');
-    const readerAsAuthor = reader;
-    const own = await readerAsAuthor.publish('Why fan-out on read');
-    await writer.like(own.id);
-    await writer.publish('Group commit in lowdb');
+    await setAuthor(server.url, writer.token, 'reader');
+    const own = await publish(server.url, reader.token, 'Why fan-out on read');
+    await like(server.url, writer.token, own.id);
+    await publish(server.url, writer.token, 'Group commit in lowdb');
     await item(/liked/).waitFor();
     await item('Group commit in lowdb').waitFor();
     await page.getByText('2 unread').waitFor();
@@ -220,10 +198,23 @@ describe('the inbox window, on the real core and a real server', () => {
     await page.getByText('All caught up').waitFor();
   });
 
+  it('follows read state changed on another device', async () => {
+    const { page } = app;
+    await publish(server.url, writer.token, 'Read on the phone');
+    await page.locator('article.unread').filter({ hasText: 'Read on the phone' }).waitFor();
+    const id = app.core
+      .snapshot()
+      .inbox.items.find((i) => i.post.title === 'Read on the phone')?.id;
+    assert.ok(id);
+    await markRead(server.url, reader.token, { ids: [id] });
+    await page.locator('article.read').filter({ hasText: 'Read on the phone' }).waitFor();
+    await page.getByText('All caught up').waitFor();
+  });
+
   it('marks everything read with one click, everywhere', async () => {
     const { page } = app;
-    await writer.publish('One more');
-    await writer.publish('And another');
+    await publish(server.url, writer.token, 'One more');
+    await publish(server.url, writer.token, 'And another');
     await page.getByText('2 unread').waitFor();
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByText('All caught up').waitFor();
@@ -238,7 +229,7 @@ describe('the inbox window, on the real core and a real server', () => {
   it('shows a hostile post title as text and runs nothing', async () => {
     const { page } = app;
     const hostile = `<img src=x onerror="document.title='pwned';alert(1)"><script>alert(2)</script>`;
-    await writer.publish(hostile);
+    await publish(server.url, writer.token, hostile);
     await page.getByRole('link', { name: hostile }).waitFor();
     assert.equal(await page.locator('.list img, .list script').count(), 0, 'no markup was created');
     assert.equal(await page.title(), 'Tidings (1)');
@@ -272,7 +263,7 @@ describe('the inbox window, on the real core and a real server', () => {
 
     server = await startServer({ port, dataDir });
     await page.locator('.banner').waitFor({ state: 'hidden', timeout: 30_000 });
-    await writer.publish('Back after the restart');
+    await publish(server.url, writer.token, 'Back after the restart');
     await item('Back after the restart').waitFor();
     await page.getByText('2 unread').waitFor();
   });
@@ -337,10 +328,10 @@ describe('scrolling back through a long inbox', () => {
 
   before(async () => {
     server = await startServer();
-    const writer = await blogUser(server.url, 'writer', 'writer-password');
-    const reader = await blogUser(server.url, 'reader', READER_PASSWORD);
-    await reader.subscribe();
-    for (let n = 1; n <= 75; n += 1) await writer.publish(`Post number ${n}`);
+    const writer = await signUp(server.url, 'writer');
+    const reader = await signUp(server.url, 'reader');
+    await subscribe(server.url, reader.token);
+    for (let n = 1; n <= 75; n += 1) await publish(server.url, writer.token, `Post number ${n}`);
     app = await startInboxWindow();
   });
 
