@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication } from 'playwright';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 import { startServer, type RunningServer } from '../fixtures/server.js';
-import { publish, registerUser, subscribe, unreadOnServer } from '../core/blogClient.js';
+import { publish, signUp, subscribe, unreadCount } from '../fixtures/api.js';
+import { waitUntil } from '../fixtures/sockets.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binary = findElectronBinary();
@@ -39,9 +40,9 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
   try {
     const blog = await startServer();
     server = blog;
-    const author = await registerUser(blog.url, 'ana');
-    const reader = await registerUser(blog.url, 'ben');
-    await subscribe(blog.url, reader);
+    const author = await signUp(blog.url, 'ana');
+    const reader = await signUp(blog.url, 'ben');
+    await subscribe(blog.url, reader.token);
 
     const bus = await startSessionBus(home, started);
     const display = process.env['DISPLAY'] ?? (await startXvfb(started));
@@ -70,15 +71,15 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     await window.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: 15_000 });
 
     const tooltip = () => electronApp.evaluate(() => globalThis.tidingsE2E?.tooltip() ?? '');
-    await waitFor(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip "0 unread"');
+    await waitUntil(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip "0 unread"');
 
     // The user is looking at the inbox: hide it so the core raises a native notification.
     await electronApp.evaluate(({ BrowserWindow }) =>
       BrowserWindow.getAllWindows().forEach((w) => w.hide()),
     );
-    const post = await publish(blog.url, author, 'Tray apps, end to end');
-    await waitFor(async () => (await tooltip()) === 'Tidings: 1 unread', 'tooltip "1 unread"');
-    await waitFor(
+    const post = await publish(blog.url, author.token, 'Tray apps, end to end');
+    await waitUntil(async () => (await tooltip()) === 'Tidings: 1 unread', 'tooltip "1 unread"');
+    await waitUntil(
       async () =>
         (await electronApp.evaluate(() => globalThis.tidingsE2E?.notifications.length ?? 0)) === 1,
       'one notification',
@@ -89,8 +90,11 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     assert.match(`${shown?.title ?? ''} ${shown?.body ?? ''}`, /Tray apps, end to end/);
 
     await electronApp.evaluate(() => globalThis.tidingsE2E?.notifications[0]?.click());
-    await waitFor(async () => (await unreadOnServer(blog.url, reader)) === 0, 'read on the server');
-    await waitFor(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip back to 0');
+    await waitUntil(
+      async () => (await unreadCount(blog.url, reader.token)) === 0,
+      'read on the server',
+    );
+    await waitUntil(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip back to 0');
     const opened = await electronApp.evaluate(() => globalThis.tidingsE2E?.openedUrls ?? []);
     assert.deepEqual(opened, [post.url], 'the click opens that post');
   } finally {
@@ -154,17 +158,4 @@ function firstLine(child: ChildProcess, name: string): Promise<string> {
       }
     });
   });
-}
-
-async function waitFor(
-  condition: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
-  }
-  assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
