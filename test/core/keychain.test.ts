@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../fixtures/server.js';
-import { registerUser, type BlogUser } from './blogClient.js';
+import { signUp, type TestUser } from '../fixtures/api.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PROBE = join('test', 'core', 'keychainProbe.ts');
@@ -32,7 +32,7 @@ exec node --import tsx ${PROBE}
 `;
 
 let server: RunningServer;
-let ben: BlogUser;
+let ben: TestUser;
 const homes: string[] = [];
 
 before(async () => {
@@ -45,8 +45,8 @@ before(async () => {
     `missing ${missing.join(', ')}: install the Debian packages gnome-keyring and dbus-x11 (apt-get install -y gnome-keyring dbus-x11)`,
   );
   server = await startServer();
-  await registerUser(server.url, 'ana');
-  ben = await registerUser(server.url, 'ben');
+  await signUp(server.url, 'ana');
+  ben = await signUp(server.url, 'ben');
 });
 
 after(async () => {

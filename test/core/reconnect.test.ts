@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION, type ServerToClientEvents } from '../../contract/wire
 import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
-import { publish, registerUser, revokeToken, subscribe, type BlogUser } from './blogClient.js';
+import { publish, signUp, logout, subscribe, type TestUser } from '../fixtures/api.js';
 import {
   createCoreUnderTest,
   settle,
@@ -30,21 +30,21 @@ afterEach(async () => {
 
 async function startBlog(
   args: string[] = [],
-): Promise<{ server: RunningServer; ana: BlogUser; ben: BlogUser }> {
+): Promise<{ server: RunningServer; ana: TestUser; ben: TestUser }> {
   const server = await startServer({ args });
   cleanups.push(async () => {
     await server.stop();
     await server.cleanup();
   });
-  const ana = await registerUser(server.url, 'ana');
-  const ben = await registerUser(server.url, 'ben');
-  await subscribe(server.url, ben);
+  const ana = await signUp(server.url, 'ana');
+  const ben = await signUp(server.url, 'ben');
+  await subscribe(server.url, ben.token);
   return { server, ana, ben };
 }
 
 async function signedInCore(
   serverUrl: string,
-  ben: BlogUser,
+  ben: TestUser,
   options = {},
 ): Promise<CoreUnderTest> {
   const app = await createCoreUnderTest(options);
@@ -60,7 +60,7 @@ async function signedInCore(
 test('the server stops and restarts on the same port: offline with a retry time, then online, nothing lost', async () => {
   const { server, ana, ben } = await startBlog();
   const app = await signedInCore(server.url, ben);
-  await publish(server.url, ana, 'Before the restart');
+  await publish(server.url, ana.token, 'Before the restart');
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
 
   await server.stop();
@@ -78,7 +78,7 @@ test('the server stops and restarts on the same port: offline with a retry time,
   );
   assert.equal(app.core.snapshot().inbox.unreadCount, 1);
 
-  await publish(again.url, ana, 'After the restart');
+  await publish(again.url, ana.token, 'After the restart');
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2');
   assert.deepEqual(
     snapshot.inbox.items.map((item) => item.post.title),
@@ -95,17 +95,18 @@ test('a network drop: 5 posts published meanwhile arrive as ONE summary, unread 
   const proxy = await startTcpProxy(server.port);
   cleanups.push(() => proxy.close());
   // Post links must point where the app signed in; here that is the relay.
-  const ana = await registerUser(server.url, 'ana');
-  const ben = await registerUser(server.url, 'ben');
-  await subscribe(server.url, ben);
+  const ana = await signUp(server.url, 'ana');
+  const ben = await signUp(server.url, 'ben');
+  await subscribe(server.url, ben.token);
   const app = await signedInCore(proxy.url, ben);
 
-  await publish(server.url, ana, 'Seen live');
+  await publish(server.url, ana.token, 'Seen live');
   await waitFor(() => (app.notifications.length === 1 ? true : undefined), 'the live notification');
 
   await proxy.cut();
   await waitForSnapshot(app.core, (s) => s.status.state === 'offline', 'offline after the drop');
-  for (let index = 1; index <= 5; index += 1) await publish(server.url, ana, `Missed ${index}`);
+  for (let index = 1; index <= 5; index += 1)
+    await publish(server.url, ana.token, `Missed ${index}`);
 
   await proxy.restore();
   app.core.wake(); // the shell's "network is back" signal
@@ -131,7 +132,7 @@ test('a token revoked on the server signs the app out and removes it from the ke
   const token = app.tokens.get(account);
   assert.ok(token);
 
-  await revokeToken(server.url, token);
+  await logout(server.url, token);
   const snapshot = await waitForSnapshot(
     app.core,
     (s) => s.status.state === 'signed-out',
@@ -153,7 +154,7 @@ test('two devices of one user: mark all read on one, and the other reaches 0 wit
   const { server, ana, ben } = await startBlog();
   const laptop = await signedInCore(server.url, ben);
   const desktop = await signedInCore(server.url, ben);
-  for (const title of ['One', 'Two', 'Three']) await publish(server.url, ana, title);
+  for (const title of ['One', 'Two', 'Three']) await publish(server.url, ana.token, title);
   await waitForSnapshot(laptop.core, (s) => s.inbox.unreadCount === 3, 'unread 3 on the laptop');
   await waitForSnapshot(desktop.core, (s) => s.inbox.unreadCount === 3, 'unread 3 on the desktop');
 
@@ -167,7 +168,7 @@ test('two devices of one user: mark all read on one, and the other reaches 0 wit
   );
   assert.equal(converged.inbox.items.length, 3);
 
-  await publish(server.url, ana, 'Four');
+  await publish(server.url, ana.token, 'Four');
   await waitForSnapshot(
     desktop.core,
     (s) => s.inbox.unreadCount === 1,
@@ -186,7 +187,8 @@ test('two devices of one user: mark all read on one, and the other reaches 0 wit
 test('the app restarts: the saved sign-in reconnects without a password, and older pages load on demand', async () => {
   const { server, ana, ben } = await startBlog();
   const first = await signedInCore(server.url, ben);
-  for (let index = 1; index <= 55; index += 1) await publish(server.url, ana, `Post ${index}`);
+  for (let index = 1; index <= 55; index += 1)
+    await publish(server.url, ana.token, `Post ${index}`);
   await waitForSnapshot(first.core, (s) => s.inbox.unreadCount === 55, 'unread 55');
   await first.core.stop();
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
-import { like, publish, registerUser, subscribe, type BlogUser } from './blogClient.js';
+import { like, publish, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import {
   createCoreUnderTest,
   settle,
@@ -30,8 +30,8 @@ after(async () => {
 
 async function serverWithReader(args: string[] = []): Promise<{
   server: RunningServer;
-  ana: BlogUser;
-  ben: BlogUser;
+  ana: TestUser;
+  ben: TestUser;
   app: CoreUnderTest;
 }> {
   const server = await startServer({ args });
@@ -39,9 +39,9 @@ async function serverWithReader(args: string[] = []): Promise<{
     await server.stop();
     await server.cleanup();
   });
-  const ana = await registerUser(server.url, 'ana');
-  const ben = await registerUser(server.url, 'ben');
-  await subscribe(server.url, ben);
+  const ana = await signUp(server.url, 'ana');
+  const ben = await signUp(server.url, 'ben');
+  await subscribe(server.url, ben.token);
   const app = await createCoreUnderTest();
   cleanups.push(() => app.dispose());
   const signedIn = await app.core.signIn({
@@ -59,7 +59,7 @@ test('Ben signs in, Ana publishes: unread 1 and exactly one notification that op
   assert.deepEqual(app.core.snapshot().account, { serverUrl: server.url, username: 'ben' });
   assert.equal(app.badges.at(-1)?.tooltip, 'Tidings: 0 unread');
 
-  const post = await publish(server.url, ana, 'Spring is here');
+  const post = await publish(server.url, ana.token, 'Spring is here');
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
   assert.equal(snapshot.inbox.items[0]?.post.url, post.url);
   assert.deepEqual(app.badges.at(-1), {
@@ -91,7 +91,7 @@ test('Ben signs in, Ana publishes: unread 1 and exactly one notification that op
 test('a burst of 10 posts becomes ONE summary notification, and unread 10', async () => {
   const { server, ana, app } = await serverWithReader();
   for (let index = 1; index <= 10; index += 1)
-    await publish(server.url, ana, `Post number ${index}`);
+    await publish(server.url, ana.token, `Post number ${index}`);
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 10, 'unread 10');
   await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
   await settle(ALERTS_SETTLE_MS);
@@ -111,9 +111,9 @@ test('likes on one post merge into "Ben and 1 other liked …" for its author', 
     await server.stop();
     await server.cleanup();
   });
-  const ana = await registerUser(server.url, 'ana');
-  const ben = await registerUser(server.url, 'ben');
-  const cy = await registerUser(server.url, 'cyd');
+  const ana = await signUp(server.url, 'ana');
+  const ben = await signUp(server.url, 'ben');
+  const cy = await signUp(server.url, 'cyd');
   const app = await createCoreUnderTest();
   cleanups.push(() => app.dispose());
   assert.deepEqual(
@@ -121,9 +121,9 @@ test('likes on one post merge into "Ben and 1 other liked …" for its author', 
     { ok: true },
   );
   await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
-  const post = await publish(server.url, ana, 'Likeable');
-  await like(server.url, ben, post.id);
-  await like(server.url, cy, post.id);
+  const post = await publish(server.url, ana.token, 'Likeable');
+  await like(server.url, ben.token, post.id);
+  await like(server.url, cy.token, post.id);
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2');
   await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
   await settle(ALERTS_SETTLE_MS);
@@ -135,24 +135,24 @@ test('likes on one post merge into "Ben and 1 other liked …" for its author', 
 test('do-not-disturb and muted types silence notifications, but the count still rises', async () => {
   const { server, ana, app } = await serverWithReader();
   assert.deepEqual(await app.core.updateSettings({ notificationsEnabled: false }), { ok: true });
-  await publish(server.url, ana, 'While DND is on');
+  await publish(server.url, ana.token, 'While DND is on');
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
 
   assert.deepEqual(
     await app.core.updateSettings({ notificationsEnabled: true, mutedTypes: ['new_post'] }),
     { ok: true },
   );
-  await publish(server.url, ana, 'While new posts are muted');
+  await publish(server.url, ana.token, 'While new posts are muted');
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2');
 
   assert.deepEqual(await app.core.updateSettings({ mutedTypes: [] }), { ok: true });
   assert.deepEqual(await app.core.pauseNotifications(60), { ok: true });
-  await publish(server.url, ana, 'While paused');
+  await publish(server.url, ana.token, 'While paused');
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 3, 'unread 3');
 
   assert.deepEqual(await app.core.pauseNotifications(0), { ok: true });
   app.core.setInboxVisible(true);
-  await publish(server.url, ana, 'While the inbox is showing');
+  await publish(server.url, ana.token, 'While the inbox is showing');
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 4, 'unread 4');
 
   await settle(ALERTS_SETTLE_MS);
@@ -160,7 +160,7 @@ test('do-not-disturb and muted types silence notifications, but the count still 
   assert.equal(app.badges.at(-1)?.unreadCount, 4);
 
   app.core.setInboxVisible(false);
-  await publish(server.url, ana, 'Back to normal');
+  await publish(server.url, ana.token, 'Back to normal');
   await waitFor(
     () => (app.notifications.length > 0 ? true : undefined),
     'a notification once unmuted',
@@ -192,7 +192,7 @@ test('settings changes are validated, saved to the file, and bad ones change not
 
 test('a post link to another origin is never opened, from the inbox or from a notification', async () => {
   const { server, ana, app } = await serverWithReader(['--public-url', 'http://blog.invalid']);
-  const post = await publish(server.url, ana, 'Elsewhere');
+  const post = await publish(server.url, ana.token, 'Elsewhere');
   assert.match(post.url, /^http:\/\/blog\.invalid\//);
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.items.length === 1, 'the item');
   const id = snapshot.inbox.items[0]?.id ?? '';
@@ -220,7 +220,7 @@ test('sign-in says clearly what went wrong: wrong password, unreachable, not Tid
     await server.stop();
     await server.cleanup();
   });
-  await registerUser(server.url, 'ana');
+  await signUp(server.url, 'ana');
   const app = await createCoreUnderTest();
   cleanups.push(() => app.dispose());
 
@@ -297,7 +297,7 @@ test('sign-out revokes the token on the server and forgets it on this computer',
 
 test('a mark-read the server never acknowledges is rolled back with a visible notice', async () => {
   const { server, ana, app } = await serverWithReader();
-  await publish(server.url, ana, 'Read me');
+  await publish(server.url, ana.token, 'Read me');
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
   const id = snapshot.inbox.items[0]?.id ?? '';
 
