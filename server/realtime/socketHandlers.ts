@@ -126,13 +126,15 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       }),
     );
 
-    socket.on('notification:list', (payload: unknown, ack: unknown) =>
-      answer(ack, async () => {
+    socket.on('notification:list', (payload: unknown, ack: unknown) => {
+      // The payload is optional: `emit('notification:list', ack)` asks for the newest page.
+      const [request, reply] = typeof payload === 'function' ? [{}, payload] : [payload, ack];
+      answer(reply, async () => {
         await rateLimits.socketEvent(socket.id);
-        const request = parsePayload(ListRequestSchema, payload ?? {});
-        return { items: await inbox.list(userId, request.before, request.limit) };
-      }),
-    );
+        const { before, limit } = parsePayload(ListRequestSchema, request ?? {});
+        return { items: await inbox.list(userId, before, limit) };
+      });
+    });
 
     // Rooms first, then the catch-up: an event published in between arrives twice at worst
     // (clients de-duplicate on id), never zero times.
