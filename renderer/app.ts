@@ -32,6 +32,7 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
   let shown: { source: 'core'; id: number } | { source: 'window'; message: string } | null = null;
   let lastCoreNoticeId: number | null = null;
   let countdown: ReturnType<typeof setInterval> | null = null;
+  let bannerState: AppSnapshot['status']['state'] | null = null;
 
   const banner = el('div', {
     class: 'banner',
@@ -69,6 +70,10 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
     // Without an account, the sign-in screen itself says why; a banner would repeat it.
     const shown = snapshot.account ? connectionBanner(snapshot.status, now()) : null;
     banner.hidden = shown === null;
+    // Announce a change of state, not every tick of the countdown.
+    const state = shown ? snapshot.status.state : null;
+    banner.setAttribute('aria-live', state === bannerState ? 'off' : 'polite');
+    bannerState = state;
     if (!shown) return replaceChildren(banner);
     banner.dataset['tone'] = shown.tone;
     const action = shown.offerSignIn

@@ -229,6 +229,24 @@ export function createInboxView(context: ViewContext): View {
     return row;
   }
 
+  /** Loading, a "Load older" button (the keyboard's way to page, and a retry), or the end. */
+  function listFooter(inbox: AppSnapshot['inbox'], shown: number): HTMLElement | null {
+    if (inbox.loadingOlder) {
+      return el(
+        'p',
+        { class: 'list-footer', role: 'status' },
+        el('span', { class: 'spinner' }),
+        'Loading older…',
+      );
+    }
+    if (inbox.hasMore) {
+      const more = el('button', { type: 'button', class: 'secondary' }, 'Load older');
+      more.addEventListener('click', () => void run(context.api.loadOlder()));
+      return el('p', { class: 'list-footer' }, more);
+    }
+    return shown > 0 ? el('p', { class: 'list-footer' }, 'That’s everything.') : null;
+  }
+
   function render(): void {
     if (!snapshot) return;
     const now = context.now();
@@ -265,17 +283,7 @@ export function createInboxView(context: ViewContext): View {
           ),
         ),
       );
-      const footer = inbox.loadingOlder
-        ? el(
-            'p',
-            { class: 'list-footer', role: 'status' },
-            el('span', { class: 'spinner' }),
-            'Loading older…',
-          )
-        : !inbox.hasMore && visible.length > 0
-          ? el('p', { class: 'list-footer' }, 'That’s everything.')
-          : null;
-      replaceChildren(list, ...sections, footer);
+      replaceChildren(list, ...sections, listFooter(inbox, visible.length));
     }
 
     const all = rows();
