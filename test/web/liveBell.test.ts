@@ -78,7 +78,6 @@ test('a reader subscribes, and the bell goes from 0 to 1 live when the author pu
   await bellShows(reader, 1);
   assert.equal(await bell.count.textContent(), '1');
   assert.equal(await reader.evaluate(() => Reflect.get(globalThis, '__sameDocument')), true);
-  await reader.screenshot({ path: await artifactPath('home.png'), fullPage: true });
 });
 
 test('clicking the notification in the bell opens the post, and the count returns to 0', async () => {
@@ -119,4 +118,14 @@ test('the reader likes the post without a reload, and the author bell shows the 
 
   await authorBell.menu.getByRole('button', { name: 'Mark all read' }).click();
   await bellShows(author, 0);
+});
+
+test('the home page lists both posts, newest first, with their likes', async () => {
+  await reader.goto(server.url);
+  const titles = await reader.locator('.post-card h2').allTextContents();
+  assert.deepEqual(titles, ['Second post', 'Hello, Tidings']);
+  assert.match((await reader.locator('.post-card').nth(1).textContent()) ?? '', /1 like\b/);
+  await reader.screenshot({ path: await artifactPath('home.png'), fullPage: true });
+  await reader.setViewportSize({ width: 390, height: 800 });
+  await reader.screenshot({ path: await artifactPath('home-narrow.png'), fullPage: true });
 });
