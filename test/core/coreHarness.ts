@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createTidingsCore } from '../../main/core/index.js';
 import type {
   BadgeSink,
+  Clock,
   CredentialStore,
   NativeNotification,
   TidingsCore,
@@ -41,7 +42,7 @@ export function memoryCredentials(tokens: Map<string, string>): CredentialStore 
 }
 
 export async function createCoreUnderTest(
-  options: { tokens?: Map<string, string>; settingsDir?: string } = {},
+  options: { tokens?: Map<string, string>; settingsDir?: string; clock?: Clock } = {},
 ): Promise<CoreUnderTest> {
   const ownsDir = options.settingsDir === undefined;
   const dir = options.settingsDir ?? (await mkdtemp(join(tmpdir(), 'tidings-core-')));
@@ -71,6 +72,7 @@ export async function createCoreUnderTest(
     opener: { open: async (url) => void under.opened.push(url) },
     log: (message) => logs.push(message),
     deviceName: 'core test',
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return under;
 }

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
 import { like, publish, signUp, subscribe, type TestUser } from '../fixtures/api.js';
+import { createFakeClock } from './fakeClock.js';
 import {
   createCoreUnderTest,
   settle,
@@ -316,4 +317,41 @@ test('a mark-read the server never acknowledges is rolled back with a visible no
   assert.match(after.notice?.message ?? '', /Could not mark as read/);
   await app.core.dismissNotice(after.notice?.id ?? -1);
   assert.equal(app.core.snapshot().notice, null);
+});
+
+test('quiet hours over midnight (on a hand-moved clock) hold the pop-up back, not the count', async () => {
+  const server = await startServer();
+  cleanups.push(async () => {
+    await server.stop();
+    await server.cleanup();
+  });
+  const ana = await signUp(server.url, 'ana');
+  const ben = await signUp(server.url, 'ben');
+  await subscribe(server.url, ben.token);
+  const clock = createFakeClock(new Date(2026, 0, 15, 23, 30).getTime());
+  const app = await createCoreUnderTest({ clock });
+  cleanups.push(() => app.dispose());
+  assert.deepEqual(
+    await app.core.signIn({ serverUrl: server.url, username: 'ben', password: ben.password }),
+    { ok: true },
+  );
+  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
+  const quiet = { quietHours: { enabled: true, start: '22:00', end: '07:00' } };
+  assert.deepEqual(await app.core.updateSettings(quiet), { ok: true });
+
+  await publish(server.url, ana.token, 'Late at night');
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1 at 23:30');
+  clock.advance(ALERT_RULES.gatherMaxMs);
+  assert.equal(app.notifications.length, 0);
+  assert.equal(clock.pending(), 0, 'nothing was queued for later');
+
+  clock.advance(new Date(2026, 0, 16, 7, 0).getTime() - clock.now());
+  await publish(server.url, ana.token, 'Good morning');
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2 at 07:00');
+  assert.equal(app.notifications.length, 0, 'held until the batch closes');
+  clock.advance(ALERT_RULES.gatherMaxMs);
+  assert.deepEqual(
+    app.notifications.map((raised) => raised.notification.title),
+    ['New post: Good morning'],
+  );
 });
