@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
 import {
   APP_ICON_SIZES,
@@ -25,7 +26,9 @@ import {
 } from '../main/electron/trayImages.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const ASSETS = join(ROOT, 'assets');
+// `--out DIR` renders somewhere else (the tray image test renders a fresh set into a temp dir).
+const { values: flags } = parseArgs({ options: { out: { type: 'string' } } });
+const ASSETS = resolve(flags.out ?? join(ROOT, 'assets'));
 
 const BADGE_RED = '#d93025';
 const GLYPH = { light: '#202124', dark: '#f1f3f4' } as const;

@@ -3,9 +3,11 @@
  * size and an alpha channel (so it sits on any panel), and a different count is a different image.
  * The PNGs are the committed output of `npm run icons` (scripts/generate-icons.ts).
  */
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,7 +24,8 @@ import {
   trayStateFor,
 } from '../../main/electron/trayImages.js';
 
-const ASSETS = resolve(fileURLToPath(new URL('../../assets', import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const COMMITTED = join(ROOT, 'assets');
 
 interface PngHeader {
   width: number;
@@ -33,8 +36,8 @@ interface PngHeader {
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Reads the IHDR chunk, which the PNG format requires to come first. */
-async function readPngHeader(relative: string): Promise<PngHeader> {
-  const bytes = await readFile(join(ASSETS, relative));
+async function readPngHeader(dir: string, relative: string): Promise<PngHeader> {
+  const bytes = await readFile(join(dir, relative));
   assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${relative} is not a PNG`);
   assert.equal(bytes.toString('latin1', 12, 16), 'IHDR', `${relative} has no IHDR first`);
   return {
@@ -44,47 +47,69 @@ async function readPngHeader(relative: string): Promise<PngHeader> {
   };
 }
 
-test('every tray, template and overlay image exists at 1x (16 px) and 2x (32 px), with alpha', async () => {
-  const files = allScaledAssetFiles();
-  assert.ok(files.length >= PANELS.length * TRAY_STATES.length, 'the list of images looks short');
-  for (const file of files) {
-    for (const [path, size] of [
-      [file, TRAY_IMAGE_SIZE],
-      [retinaVariant(file), TRAY_IMAGE_SIZE * 2],
-    ] as const) {
-      const header = await readPngHeader(path);
-      assert.deepEqual([header.width, header.height], [size, size], `${path} size`);
-      // 6 = truecolour with alpha: a transparent background works on light and dark panels.
-      assert.equal(header.colourType, 6, `${path} must have an alpha channel`);
-    }
-  }
-});
-
-test('the app icon exists at every size the packagers use', async () => {
-  for (const size of APP_ICON_SIZES) {
-    const header = await readPngHeader(assetFiles.appIcon(size));
-    assert.deepEqual([header.width, header.height], [size, size], `icon ${size}`);
-  }
-  const main = await readPngHeader('icon.png');
-  assert.ok(main.width >= 512 && main.width === main.height, 'icon.png must be square, ≥ 512 px');
-});
-
-test('each count, and offline and signed-out, looks different from every other state', async () => {
-  for (const panel of PANELS) {
-    for (const suffix of ['', '@2x']) {
-      const seen = new Map<string, string>();
-      for (const state of TRAY_STATES) {
-        const path = assetFiles.tray(panel, state).replace(/\.png$/, `${suffix}.png`);
-        const bytes = (await readFile(join(ASSETS, path))).toString('base64');
-        assert.ok(!seen.has(bytes), `${path} is identical to ${seen.get(bytes)}`);
-        seen.set(bytes, path);
+/** The same checks for the committed set and for one rendered now by the generator. */
+function checkImageSet(dir: () => string): void {
+  test('every tray, template and overlay image exists at 1x (16 px) and 2x (32 px), with alpha', async () => {
+    const files = allScaledAssetFiles();
+    assert.ok(files.length >= PANELS.length * TRAY_STATES.length, 'the list of images looks short');
+    for (const file of files) {
+      for (const [path, size] of [
+        [file, TRAY_IMAGE_SIZE],
+        [retinaVariant(file), TRAY_IMAGE_SIZE * 2],
+      ] as const) {
+        const header = await readPngHeader(dir(), path);
+        assert.deepEqual([header.width, header.height], [size, size], `${path} size`);
+        // 6 = truecolour with alpha: a transparent background works on light and dark panels.
+        assert.equal(header.colourType, 6, `${path} must have an alpha channel`);
       }
     }
-  }
-  // The two panels' images differ too (dark glyph on light, light glyph on dark).
-  const light = await readFile(join(ASSETS, assetFiles.tray('light', '3')));
-  const dark = await readFile(join(ASSETS, assetFiles.tray('dark', '3')));
-  assert.ok(!light.equals(dark), 'light and dark panel images must differ');
+  });
+
+  test('the app icon exists at every size the packagers use', async () => {
+    for (const size of APP_ICON_SIZES) {
+      const header = await readPngHeader(dir(), assetFiles.appIcon(size));
+      assert.deepEqual([header.width, header.height], [size, size], `icon ${size}`);
+    }
+    const main = await readPngHeader(dir(), 'icon.png');
+    assert.ok(main.width >= 512 && main.width === main.height, 'icon.png must be square, ≥ 512 px');
+  });
+
+  test('each count, and offline and signed-out, looks different from every other state', async () => {
+    for (const panel of PANELS) {
+      for (const suffix of ['', '@2x']) {
+        const seen = new Map<string, string>();
+        for (const state of TRAY_STATES) {
+          const path = assetFiles.tray(panel, state).replace(/\.png$/, `${suffix}.png`);
+          const bytes = (await readFile(join(dir(), path))).toString('base64');
+          assert.ok(!seen.has(bytes), `${path} is identical to ${seen.get(bytes)}`);
+          seen.set(bytes, path);
+        }
+      }
+    }
+    // The two panels' images differ too (dark glyph on light, light glyph on dark).
+    const light = await readFile(join(dir(), assetFiles.tray('light', '3')));
+    const dark = await readFile(join(dir(), assetFiles.tray('dark', '3')));
+    assert.ok(!light.equals(dark), 'light and dark panel images must differ');
+  });
+}
+
+describe('the committed images in assets/', () => checkImageSet(() => COMMITTED));
+
+describe('a set rendered now by scripts/generate-icons.ts (Chromium)', () => {
+  let fresh = '';
+  before(async () => {
+    fresh = await mkdtemp(join(tmpdir(), 'tidings-icons-'));
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts', 'generate-icons.ts'), '--out', fresh],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    assert.equal(run.status, 0, `generate-icons failed: ${run.stderr}${run.stdout}`);
+  });
+  after(async () => {
+    if (fresh) await rm(fresh, { recursive: true, force: true });
+  });
+  checkImageSet(() => fresh);
 });
 
 test('the badge shows nothing at 0, the count up to 9, then "9+"; offline greys, signed-out warns', () => {
