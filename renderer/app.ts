@@ -29,7 +29,8 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
    * window's own errors (an action's refusal). The core often reports the same failure both ways
    * (a notice and the action's result), so the newer one replaces the older instead of stacking.
    */
-  let shown: { source: 'core'; id: number } | { source: 'window'; message: string } | null = null;
+  let noticeLine: { source: 'core'; id: number } | { source: 'window'; message: string } | null =
+    null;
   let lastCoreNoticeId: number | null = null;
   let countdown: ReturnType<typeof setInterval> | null = null;
   let bannerState: AppSnapshot['status']['state'] | null = null;
@@ -50,8 +51,8 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
     showError(message) {
       const fromCore = snapshot?.notice;
       // The core already said this (its notices wrap the same message): keep its version.
-      if (shown?.source === 'core' && fromCore?.message.includes(message)) return;
-      shown = { source: 'window', message };
+      if (noticeLine?.source === 'core' && fromCore?.message.includes(message)) return;
+      noticeLine = { source: 'window', message };
       renderNotice();
     },
     navigate(next) {
@@ -68,40 +69,41 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
   function renderBanner(): void {
     if (!snapshot) return;
     // Without an account, the sign-in screen itself says why; a banner would repeat it.
-    const shown = snapshot.account ? connectionBanner(snapshot.status, now()) : null;
-    banner.hidden = shown === null;
+    const content = snapshot.account ? connectionBanner(snapshot.status, now()) : null;
+    banner.hidden = content === null;
     // Announce a change of state, not every tick of the countdown.
-    const state = shown ? snapshot.status.state : null;
+    const state = content ? snapshot.status.state : null;
     banner.setAttribute('aria-live', state === bannerState ? 'off' : 'polite');
     bannerState = state;
-    if (!shown) return replaceChildren(banner);
-    banner.dataset['tone'] = shown.tone;
-    const action = shown.offerSignIn
+    if (!content) return replaceChildren(banner);
+    banner.dataset['tone'] = content.tone;
+    const action = content.offerSignIn
       ? el('button', { type: 'button', class: 'banner-action' }, 'Sign in again')
       : null;
     // Signing out clears the stale account, which brings back the sign-in screen, prefilled.
     action?.addEventListener('click', () => void api.signOut());
-    replaceChildren(banner, el('span', { class: 'banner-text' }, shown.text), action);
+    replaceChildren(banner, el('span', { class: 'banner-text' }, content.text), action);
   }
 
   function takeCoreNotice(next: AppSnapshot): void {
     const fromCore = next.notice;
-    if (fromCore && fromCore.id !== lastCoreNoticeId) shown = { source: 'core', id: fromCore.id };
-    if (!fromCore && shown?.source === 'core') shown = null;
+    if (fromCore && fromCore.id !== lastCoreNoticeId)
+      noticeLine = { source: 'core', id: fromCore.id };
+    if (!fromCore && noticeLine?.source === 'core') noticeLine = null;
     lastCoreNoticeId = fromCore?.id ?? null;
   }
 
   function renderNotice(): void {
     const fromCore = snapshot?.notice ?? null;
     const message =
-      shown?.source === 'window'
-        ? shown.message
-        : shown?.source === 'core' && fromCore?.id === shown.id
+      noticeLine?.source === 'window'
+        ? noticeLine.message
+        : noticeLine?.source === 'core' && fromCore?.id === noticeLine.id
           ? fromCore.message
           : null;
     notice.hidden = message === null;
     if (message === null) return replaceChildren(notice);
-    notice.dataset['kind'] = shown?.source === 'core' ? (fromCore?.kind ?? 'error') : 'error';
+    notice.dataset['kind'] = noticeLine?.source === 'core' ? (fromCore?.kind ?? 'error') : 'error';
     const dismiss = el(
       'button',
       { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', title: 'Dismiss' },
@@ -110,7 +112,7 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
     dismiss.addEventListener('click', () => {
       // Dismissing clears the line: the core's notice too, or it would resurface underneath.
       if (fromCore) void api.dismissNotice(fromCore.id);
-      shown = null;
+      noticeLine = null;
       renderNotice();
     });
     replaceChildren(notice, el('span', { class: 'notice-text' }, message), dismiss);
@@ -146,7 +148,7 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
   }
 
   setInterval(() => {
-    if (current === views.inbox && snapshot) current.update(snapshot);
+    if (current === views.inbox) views.inbox.refreshTimes();
   }, AGE_REFRESH_MS);
 
   return {

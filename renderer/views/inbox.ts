@@ -40,7 +40,12 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-export function createInboxView(context: ViewContext): View {
+export interface InboxView extends View {
+  /** Rewrites the relative times ("3 min ago") in place, without rebuilding the list. */
+  refreshTimes(): void;
+}
+
+export function createInboxView(context: ViewContext): InboxView {
   let filter: InboxFilter = 'all';
   let focusedId: string | null = null;
   let snapshot: AppSnapshot | null = null;
@@ -299,6 +304,18 @@ export function createInboxView(context: ViewContext): View {
     update(next) {
       snapshot = next;
       render();
+    },
+    refreshTimes() {
+      if (!snapshot) return;
+      const now = context.now();
+      const byId = new Map(snapshot.inbox.items.map((item) => [item.id, item]));
+      for (const row of rows()) {
+        const item = byId.get(row.dataset['id'] ?? '');
+        const time = row.querySelector('time');
+        if (!item || !time) continue;
+        time.textContent = relativeTime(item.createdAt, now);
+        row.setAttribute('aria-label', itemLabel(item, now));
+      }
     },
     focus() {
       // The list itself, not an item: no focus ring on open, and the first arrow or j picks one.
