@@ -22,6 +22,7 @@ import {
   type CoreUnderTest,
 } from './coreHarness.js';
 import { startTcpProxy } from './tcpProxy.js';
+import { createFakeClock } from './fakeClock.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -270,4 +271,61 @@ test('a server that speaks another protocol version is reported as incompatible,
   );
   await settle(1_500);
   assert.equal(app.core.snapshot().status.state, 'server-incompatible', 'no retry loop');
+});
+
+test('retries back off exponentially while the server is down, and start over once it is back', async () => {
+  const { server, ben } = await startBlog();
+  const clock = createFakeClock(Date.now());
+  const app = await createCoreUnderTest({ clock });
+  cleanups.push(() => app.dispose());
+  assert.deepEqual(
+    await app.core.signIn({ serverUrl: server.url, username: 'ben', password: ben.password }),
+    { ok: true },
+  );
+  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
+
+  const nextDelay = async (what: string): Promise<number> => {
+    const snapshot = await waitForSnapshot(
+      app.core,
+      (s) => s.status.state === 'offline',
+      what,
+      15_000,
+    );
+    return snapshot.status.state === 'offline' ? snapshot.status.retryAt - clock.now() : -1;
+  };
+  const retryNow = (delay: number): void => {
+    clock.advance(delay);
+    assert.equal(app.core.snapshot().status.state, 'connecting');
+  };
+
+  await server.stop();
+  const delays = [await nextDelay('offline after the stop')];
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    retryNow(delays.at(-1) ?? 0);
+    delays.push(await nextDelay(`offline after failed attempt ${attempt}`));
+  }
+  // Attempt n waits between half and all of 1 s × 2ⁿ.
+  delays.forEach((delay, attempt) => {
+    assert.ok(
+      delay >= 500 * 2 ** attempt && delay <= 1_000 * 2 ** attempt,
+      `attempt ${attempt} waited ${delay} ms`,
+    );
+  });
+
+  const again = await startServer({ dataDir: server.dataDir, port: server.port });
+  cleanups.push(() => again.stop());
+  retryNow(delays.at(-1) ?? 0);
+  await waitForSnapshot(
+    app.core,
+    (s) => s.status.state === 'online',
+    'online after the restart',
+    15_000,
+  );
+
+  await again.stop();
+  const afterSuccess = await nextDelay('offline after the second stop');
+  assert.ok(
+    afterSuccess >= 500 && afterSuccess <= 1_000,
+    `the backoff was reset: ${afterSuccess} ms`,
+  );
 });
