@@ -31,6 +31,8 @@ const log = (message: string): void => console.warn(`[tidings] ${message}`);
 
 /** How often to look for the network coming back; Electron has no event for it. */
 const NETWORK_POLL_MS = 15_000;
+/** setTimeout's longest delay; a longer pause is simply re-checked when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Tests and portable set-ups keep their data apart; must happen before `ready`.
 const userDataOverride = process.env['TIDINGS_USER_DATA'];
@@ -127,13 +129,20 @@ async function start(): Promise<void> {
   });
 
   let startAtLogin: boolean | null = null;
+  // The menu flips back from "Resume" to "Pause" when a pause runs out, with no snapshot to say so.
+  let pauseEnds: NodeJS.Timeout | undefined;
   const follow = (snapshot: AppSnapshot): void => {
-    const paused =
-      snapshot.settings.pausedUntil !== null && snapshot.settings.pausedUntil > Date.now();
+    const pausedUntil = snapshot.settings.pausedUntil ?? 0;
+    const paused = pausedUntil > Date.now();
     tray?.setMenuState({ paused, signedIn: snapshot.account !== null });
+    clearTimeout(pauseEnds);
+    if (paused) {
+      const delay = Math.min(pausedUntil - Date.now() + 500, MAX_TIMER_MS);
+      pauseEnds = setTimeout(() => follow(core.snapshot()), delay);
+    }
     if (snapshot.settings.startAtLogin !== startAtLogin) {
       startAtLogin = snapshot.settings.startAtLogin;
-      // macOS and Windows only; Linux desktops use ~/.config/autostart (docs/DESKTOP.md).
+      // Electron has this API on macOS and Windows only (docs/DESKTOP.md).
       if (process.platform !== 'linux') {
         // The app starts in the tray with no window anyway, so a login start is already quiet.
         app.setLoginItemSettings({ openAtLogin: startAtLogin });
@@ -163,6 +172,7 @@ async function start(): Promise<void> {
     if (cleanedUp) return;
     event.preventDefault();
     clearInterval(networkWatch);
+    clearTimeout(pauseEnds);
     unsubscribe();
     ipc.dispose();
     void core

@@ -3,14 +3,12 @@
  * handler goes through dispatchIpc, which checks the sender before anything else.
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { IPC_CHANNELS } from '../../contract/ipc.js';
+import { IPC_CHANNELS, type AppSnapshot } from '../../contract/ipc.js';
 import type { TidingsCore } from '../core/ports.js';
 import { createIpcRoutes, dispatchIpc } from './ipcRoutes.js';
 import type { IpcSender } from './security.js';
 
 export interface IpcBinding {
-  /** Sends the current snapshot now (after the window (re)loads). */
-  pushSnapshot(): void;
   dispose(): void;
 }
 
@@ -34,16 +32,12 @@ export function bindIpc(options: {
     );
   }
 
-  const send = (): void => {
-    const contents = liveContents(inboxContents());
-    contents?.send(IPC_CHANNELS.snapshot, core.snapshot());
-  };
-  const unsubscribe = core.subscribe((snapshot) => {
+  const send = (snapshot: AppSnapshot): void => {
     liveContents(inboxContents())?.send(IPC_CHANNELS.snapshot, snapshot);
-  });
+  };
+  const unsubscribe = core.subscribe(send);
 
   return {
-    pushSnapshot: send,
     dispose() {
       unsubscribe();
       for (const channel of Object.keys(routes)) ipcMain.removeHandler(channel);
