@@ -57,7 +57,7 @@ import {
 import { createConnection, type Connection, type ConnectionListener } from './connection.js';
 import { checkHealth, login, logout, normalizeServerUrl } from './serverApi.js';
 import { checkPostUrl } from './postUrlGuard.js';
-import { SettingsPatchSchema } from './settingsSchema.js';
+import { defaultSettings, SettingsPatchSchema } from './settingsSchema.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
 import { badgeTooltip } from './badgeText.js';
 import { systemClock } from './systemClock.js';
@@ -76,7 +76,8 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
   const clock: Clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string) => console.warn(message));
 
-  let settings = deps.settings.load();
+  // Loaded by start(), as ports.ts promises; until then the defaults stand in.
+  let settings = defaultSettings();
   let session: Session | null = null;
   let status: ConnectionStatus = { state: 'signed-out' };
   let inbox: InboxState = emptyInbox();
