@@ -42,10 +42,16 @@ if (!app.requestSingleInstanceLock()) {
   // Another Tidings is running; it shows its window (see 'second-instance') and we leave.
   app.quit();
 } else {
-  void app.whenReady().then(start, (error: unknown) => {
-    log(`could not start: ${String(error)}`);
-    app.exit(1);
-  });
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log(
+        `could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      dialog.showErrorBox('Tidings could not start', errorMessage(error));
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
@@ -85,7 +91,9 @@ async function start(): Promise<void> {
     notifier: createElectronNotifier({
       iconPath,
       log,
-      onShown: (notification) => shown.push(notification),
+      onShown: (notification) => {
+        if (e2eEnabled) shown.push(notification);
+      },
     }),
     opener: {
       open: async (url) => {
