@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
-import { startServer, type RunningServer } from '../fixtures/server.js';
+import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
 import {
   markRead,
   publish,
@@ -266,6 +266,30 @@ describe('the inbox window, on the real core and a real server', () => {
     await publish(server.url, writer.token, 'Back after the restart');
     await item('Back after the restart').waitFor();
     await page.getByText('2 unread').waitFor();
+  });
+
+  it('brings back the sign-in screen, prefilled and saying why, when the sign-in is revoked', async () => {
+    const { page } = app;
+    const { port, dataDir } = server;
+    await server.stop();
+    const revoked = await runCli(['tokens', 'revoke', 'reader', '--data-dir', dataDir]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    server = await startServer({ port, dataDir });
+
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+    await page.locator('.session-note').filter({ hasText: /./ }).waitFor();
+    assert.equal(await page.getByLabel('Username').inputValue(), 'reader');
+    assert.equal(
+      await page.locator('.banner').isHidden(),
+      true,
+      'the screen says it, not a banner',
+    );
+    await shot('signed-out');
+
+    await page.getByLabel('Password').fill(READER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await itemIn(page, 'Back after the restart').waitFor();
+    await page.locator('.session-note').waitFor({ state: 'detached' });
   });
 
   it('follows the OS into dark mode', async () => {
