@@ -33,13 +33,15 @@ function readCookie(
   return value && value.length <= 200 ? value : undefined;
 }
 
-export const sessionTokenFromCookies = (
-  cookieHeader: string | undefined,
-  secure: boolean,
-): string | undefined => readCookie(cookieHeader, SESSION_COOKIE, secure);
+/**
+ * For the socket handshake, which cannot tell whether a TLS-terminating proxy served the page
+ * (express can, with trust proxy): the __Host- cookie when there is one, else the plain one.
+ */
+export const sessionTokenFromCookies = (cookieHeader: string | undefined): string | undefined =>
+  readCookie(cookieHeader, SESSION_COOKIE, true) ?? readCookie(cookieHeader, SESSION_COOKIE, false);
 
 export const sessionTokenOf = (req: Request): string | undefined =>
-  sessionTokenFromCookies(req.headers.cookie, req.secure);
+  readCookie(req.headers.cookie, SESSION_COOKIE, req.secure);
 
 export const anonymousSecretOf = (req: Request): string | undefined =>
   readCookie(req.headers.cookie, ANONYMOUS_COOKIE, req.secure);

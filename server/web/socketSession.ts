@@ -15,7 +15,6 @@ import { sessionTokenFromCookies } from './session.js';
 export interface HandshakeLike {
   auth: unknown;
   headers: IncomingHttpHeaders;
-  secure: boolean;
 }
 
 /** The handshake's `auth`, with the web session's token filled in when it may be used. */
@@ -23,6 +22,6 @@ export function authWithWebSession(handshake: HandshakeLike): unknown {
   const auth = handshake.auth;
   const given = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>) : {};
   if (given.token !== undefined || handshake.headers.origin === undefined) return auth;
-  const token = sessionTokenFromCookies(handshake.headers.cookie, handshake.secure);
+  const token = sessionTokenFromCookies(handshake.headers.cookie);
   return token === undefined ? auth : { ...given, token };
 }
