@@ -85,7 +85,7 @@ export const SETTINGS = {
     flag: 'allowed-origins',
     env: 'TIDINGS_ALLOWED_ORIGINS',
     placeholder: 'LIST',
-    help: 'comma-separated browser origins allowed besides the server's own',
+    help: "comma-separated browser origins allowed besides the server's own",
     default: '',
     schema: origins,
   }),
