@@ -73,7 +73,7 @@ describe('catching up after being offline', () => {
       .timeout(5000)
       .emitWithAck('notification:list', { before: oldestSeen, limit: 10 });
     socket.close();
-    assert.ok(older.ok);
+    if (!older.ok) assert.fail(older.error.message);
     assert.deepEqual(
       older.items.slice(0, 5).map((item) => item.post.title),
       ['Burst 5', 'Burst 4', 'Burst 3', 'Burst 2', 'Burst 1'],
