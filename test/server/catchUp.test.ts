@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LIMITS } from '../../contract/wire.js';
+import { LIMITS, type Ack, type NotificationItem } from '../../contract/wire.js';
 import { publish, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, nextDisconnect } from '../fixtures/sockets.js';
@@ -69,7 +69,7 @@ describe('catching up after being offline', () => {
     assert.equal(sync.unreadCount, 4 + count, 'the count is the whole truth, not the page');
 
     const oldestSeen = sync.items[0]?.seq ?? 0;
-    const older = await socket
+    const older: Ack<{ items: NotificationItem[] }> = await socket
       .timeout(5000)
       .emitWithAck('notification:list', { before: oldestSeen, limit: 10 });
     socket.close();
