@@ -1,0 +1,281 @@
+/**
+ * A stand-in for the `electron` module, for test/shell/appWiring.test.ts: the real app.js runs in
+ * plain Node against it, and every call it makes is recorded. It implements only what the shell
+ * (and electron-store) use, with Electron's documented behaviour for those calls. It is a seam
+ * check for machines without Electron's binary, not a substitute for test/e2e/electron.test.ts.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface PreventableEvent {
+  defaultPrevented: boolean;
+  preventDefault(): void;
+}
+
+export function preventableEvent(): PreventableEvent {
+  return {
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true;
+    },
+  };
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+let nextContentsId = 1;
+
+export class FakeWebContents extends EventEmitter {
+  readonly id = nextContentsId++;
+  readonly sent: [string, unknown][] = [];
+  windowOpenHandler: Handler | null = null;
+  destroyed = false;
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload]);
+  }
+  setWindowOpenHandler(handler: Handler): void {
+    this.windowOpenHandler = handler;
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  readonly webContents = new FakeWebContents();
+  readonly loaded: [string, unknown][] = [];
+  visible = false;
+  focused = false;
+  destroyed = false;
+  overlay: unknown = null;
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    recorded.windows.push(this);
+    app.emit('web-contents-created', preventableEvent(), this.webContents);
+  }
+  async loadFile(path: string, options?: unknown): Promise<void> {
+    this.loaded.push([path, options]);
+    queueMicrotask(() => this.emit('ready-to-show'));
+  }
+  show(): void {
+    this.visible = true;
+    this.focused = true;
+    this.emit('show');
+  }
+  hide(): void {
+    this.visible = false;
+    this.focused = false;
+    this.emit('hide');
+  }
+  focus(): void {
+    this.focused = true;
+  }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  isFocused(): boolean {
+    return this.focused;
+  }
+  isMinimized(): boolean {
+    return false;
+  }
+  restore(): void {}
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  setOverlayIcon(image: unknown): void {
+    this.overlay = image;
+  }
+  /** What the user's click on the window's close button does. */
+  userCloses(): void {
+    const event = preventableEvent();
+    this.emit('close', event);
+    if (!event.defaultPrevented) {
+      this.destroyed = true;
+      this.webContents.destroyed = true;
+      this.emit('closed');
+    }
+  }
+  static getAllWindows(): FakeBrowserWindow[] {
+    return recorded.windows.filter((window) => !window.destroyed);
+  }
+}
+
+export interface FakeImage {
+  path: string;
+  setTemplateImage(flag: boolean): void;
+}
+
+export interface MenuItemTemplate {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  click?: () => void;
+}
+
+export class FakeTray extends EventEmitter {
+  tooltip = '';
+  title = '';
+  menu: MenuItemTemplate[] = [];
+  destroyed = false;
+  constructor(public image: FakeImage) {
+    super();
+    recorded.trays.push(this);
+  }
+  setImage(image: FakeImage): void {
+    this.image = image;
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setTitle(text: string): void {
+    this.title = text;
+  }
+  setContextMenu(menu: { items: MenuItemTemplate[] }): void {
+    this.menu = menu.items;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export class FakeNotification extends EventEmitter {
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+  }
+  show(): void {
+    recorded.notifications.push(this);
+  }
+}
+
+class FakeApp extends EventEmitter {
+  private readonly paths = new Map<string, string>();
+  readonly dock = undefined;
+  requestSingleInstanceLock(): boolean {
+    return true;
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+  getPath(name: string): string {
+    const path = this.paths.get(name);
+    if (!path) throw new Error(`stand-in: no path "${name}" was set`);
+    return path;
+  }
+  setPath(name: string, path: string): void {
+    this.paths.set(name, path);
+  }
+  getVersion(): string {
+    return '0.0.0-stand-in';
+  }
+  getName(): string {
+    return 'tidings';
+  }
+  /** Electron's order: before-quit, then will-quit, whose preventDefault stops the exit. */
+  quit(): void {
+    recorded.quitCalls += 1;
+    this.emit('before-quit', preventableEvent());
+    const willQuit = preventableEvent();
+    this.emit('will-quit', willQuit);
+    if (!willQuit.defaultPrevented) recorded.exited = true;
+  }
+  exit(code: number): void {
+    recorded.exitCode = code;
+    recorded.exited = true;
+  }
+  setBadgeCount(count: number): boolean {
+    recorded.badgeCounts.push(count);
+    return true;
+  }
+  setLoginItemSettings(settings: unknown): void {
+    recorded.loginItems.push(settings);
+  }
+}
+
+export const recorded = {
+  windows: [] as FakeBrowserWindow[],
+  trays: [] as FakeTray[],
+  notifications: [] as FakeNotification[],
+  images: [] as string[],
+  handlers: new Map<string, Handler>(),
+  permissionRequestHandler: null as Handler | null,
+  permissionCheckHandler: null as Handler | null,
+  beforeRequest: null as Handler | null,
+  headersReceived: null as Handler | null,
+  dialogs: [] as unknown[],
+  errorBoxes: [] as [string, string][],
+  openedExternal: [] as string[],
+  badgeCounts: [] as number[],
+  loginItems: [] as unknown[],
+  quitCalls: 0,
+  exited: false,
+  exitCode: null as number | null,
+};
+
+export const app = new FakeApp();
+export const BrowserWindow = FakeBrowserWindow;
+export const Tray = FakeTray;
+export const Notification = FakeNotification;
+export const Menu = {
+  buildFromTemplate: (items: MenuItemTemplate[]) => ({ items }),
+};
+export const nativeImage = {
+  createFromPath(path: string): FakeImage {
+    recorded.images.push(path);
+    return { path, setTemplateImage: () => undefined };
+  },
+};
+export const nativeTheme = Object.assign(new EventEmitter(), { shouldUseDarkColors: false });
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler: (handler: Handler) =>
+      (recorded.permissionRequestHandler = handler),
+    setPermissionCheckHandler: (handler: Handler) => (recorded.permissionCheckHandler = handler),
+    webRequest: {
+      onBeforeRequest: (handler: Handler) => (recorded.beforeRequest = handler),
+      onHeadersReceived: (handler: Handler) => (recorded.headersReceived = handler),
+    },
+  },
+};
+export const ipcMain = Object.assign(new EventEmitter(), {
+  handle(channel: string, handler: Handler): void {
+    if (recorded.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    recorded.handlers.set(channel, handler);
+  },
+  removeHandler(channel: string): void {
+    recorded.handlers.delete(channel);
+  },
+});
+export const powerMonitor = new EventEmitter();
+export const net = { isOnline: () => true };
+export const shell = {
+  openExternal: async (url: string) => {
+    recorded.openedExternal.push(url);
+  },
+  openPath: async () => '',
+};
+export const dialog = {
+  showMessageBox: async (...args: unknown[]) => {
+    recorded.dialogs.push(args);
+    return { response: 2 };
+  },
+  showErrorBox: (title: string, content: string) => recorded.errorBoxes.push([title, content]),
+};
+
+export default {
+  app,
+  BrowserWindow,
+  Tray,
+  Notification,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  session,
+  ipcMain,
+  powerMonitor,
+  net,
+  shell,
+  dialog,
+};
