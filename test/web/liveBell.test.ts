@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright';
+import { login } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
+import { connectSocket, nextEvent } from '../fixtures/sockets.js';
 import { artifactPath, launchChromium } from './browser.js';
-import { bellShows, liveBell, publish, signUp } from './blogUi.js';
+import { bellShows, liveBell, PASSWORD, publish, signUp } from './blogUi.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -26,7 +28,10 @@ before(async () => {
   reader = await readerContext.newPage();
 });
 
+let trayCleanup = (): void => undefined;
+
 after(async () => {
+  trayCleanup();
   await browser?.close();
   await server?.stop();
   await server?.cleanup();
@@ -81,6 +86,13 @@ test('a reader subscribes, and the bell goes from 0 to 1 live when the author pu
 });
 
 test('clicking the notification in the bell opens the post, and the count returns to 0', async () => {
+  // The reader's tray app: another device on the same socket.io contract, signed in with a token.
+  const { token } = await login(server.url, 'ben', PASSWORD, 'tray app');
+  const tray = await connectSocket(server.url, token);
+  trayCleanup = () => tray.socket.close();
+  assert.equal(tray.sync.unreadCount, 1);
+  const trayBadge = nextEvent(tray.socket, 'unread:count', 15_000);
+
   const bell = await liveBell(reader);
   await bell.button.click();
   await bell.menu.waitFor({ state: 'visible' });
@@ -95,6 +107,8 @@ test('clicking the notification in the bell opens the post, and the count return
   const after = await liveBell(reader);
   await bellShows(reader, 0);
   assert.equal(await after.count.textContent(), '0');
+  // Read state belongs to the server: the tray app's badge dropped too.
+  assert.deepEqual(await trayBadge, { count: 0 });
 });
 
 test('the reader likes the post without a reload, and the author bell shows the like live', async () => {
