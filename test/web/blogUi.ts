@@ -1,8 +1,9 @@
 /** What a person does on the blog's pages, as steps the stories reuse. */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright';
+import { TEST_PASSWORD } from '../fixtures/api.js';
 
-export const PASSWORD = 'correct horse battery';
+export const PASSWORD = TEST_PASSWORD;
 
 export async function signUp(page: Page, baseUrl: string, username: string): Promise<void> {
   await page.goto(`${baseUrl}/signup`);
