@@ -4,7 +4,8 @@
  * network, login items). Everything with logic lives in main/core; each piece of wiring has its own
  * file here.
  */
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { BrowserWindow, app, dialog, net, powerMonitor, shell } from 'electron';
 import { createTidingsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
@@ -20,6 +21,7 @@ import {
 } from './firstRun.js';
 import { e2eEnabled, installE2eHook } from './e2eHook.js';
 import { bindIpc } from './ipc.js';
+import { setLinuxAutostart } from './linuxAutostart.js';
 import type { LocalServer } from './localServer.js';
 import { createElectronNotifier, type ShownNotification } from './notifier.js';
 import { appPaths, assetPath, rendererPageUrl } from './paths.js';
@@ -150,8 +152,17 @@ async function start(): Promise<void> {
     }
     if (snapshot.settings.startAtLogin !== startAtLogin) {
       startAtLogin = snapshot.settings.startAtLogin;
-      // Electron has this API on macOS and Windows only (docs/DESKTOP.md).
-      if (process.platform !== 'linux') {
+      if (process.platform === 'linux') {
+        // Electron's login-item API does nothing on Linux: an XDG autostart entry does the job.
+        void setLinuxAutostart(startAtLogin, {
+          configHome: process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config'),
+          // An AppImage must be started through its file, not the mounted copy that runs now.
+          command: [
+            process.env['APPIMAGE'] ?? process.execPath,
+            ...(app.isPackaged ? [] : [app.getAppPath()]),
+          ],
+        }).catch((error: unknown) => log(`start at login: ${errorMessage(error)}`));
+      } else {
         // The app starts in the tray with no window anyway, so a login start is already quiet.
         app.setLoginItemSettings({ openAtLogin: startAtLogin });
       }

@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,8 @@ before(async () => {
   userData = await mkdtemp(join(tmpdir(), 'tidings-shell-'));
   process.env['TIDINGS_USER_DATA'] = userData;
   process.env['TIDINGS_FIRST_RUN'] = 'connect';
+  // Start-at-login writes an XDG autostart entry on Linux: keep it out of the real home.
+  process.env['XDG_CONFIG_HOME'] = join(userData, 'config');
   // Every `import 'electron'` (app.js, electron-store) resolves to the stand-in, the same module
   // instance this test reads its records from.
   register(
@@ -161,6 +163,30 @@ describe('a first run of the tray app', () => {
     assert.equal(bad.code, 'invalid_payload');
   });
 
+  test('start at login, switched on in settings, writes an autostart entry; off removes it', async () => {
+    const contents = inbox().webContents;
+    const pageUrl = pathToFileURL(PAGE).href;
+    const entry = join(userData, 'config', 'autostart', 'tidings.desktop');
+    const on = await invoke(
+      IPC_CHANNELS.updateSettings,
+      [{ startAtLogin: true }],
+      contents,
+      pageUrl,
+    );
+    assert.deepEqual(on, { ok: true });
+    if (process.platform === 'linux') {
+      await waitUntil(() => existsSync(entry), 'the autostart entry');
+      const text = await readFile(entry, 'utf8');
+      assert.match(text, /^\[Desktop Entry\]$/m);
+      assert.match(text, new RegExp(`^Exec="${escapeRegExp(process.execPath)}" ".+"$`, 'm'));
+    } else {
+      assert.deepEqual(recorded.loginItems.at(-1), { openAtLogin: true });
+    }
+    await invoke(IPC_CHANNELS.updateSettings, [{ startAtLogin: false }], contents, pageUrl);
+    if (process.platform === 'linux')
+      await waitUntil(() => !existsSync(entry), 'the entry removed');
+  });
+
   test('closing the window keeps the app in the tray; a tray click brings it back', () => {
     const window = inbox();
     window.userCloses();
@@ -180,3 +206,7 @@ describe('a first run of the tray app', () => {
     assert.deepEqual(recorded.errorBoxes, [], 'no error was shown to the user');
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -153,6 +153,10 @@ export class FakeNotification extends EventEmitter {
 class FakeApp extends EventEmitter {
   private readonly paths = new Map<string, string>();
   readonly dock = undefined;
+  readonly isPackaged = false;
+  getAppPath(): string {
+    return process.cwd();
+  }
   requestSingleInstanceLock(): boolean {
     return true;
   }
