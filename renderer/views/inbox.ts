@@ -260,6 +260,7 @@ export function createInboxView(context: ViewContext): InboxView {
     markAll.disabled = inbox.unreadCount === 0;
 
     const hadFocus = list.contains(document.activeElement);
+    const focusedIndex = rows().findIndex((row) => row.dataset['id'] === focusedId);
     const visible = filterItems(inbox.items, filter);
     list.setAttribute('aria-busy', String(inbox.loadingOlder));
 
@@ -292,7 +293,11 @@ export function createInboxView(context: ViewContext): InboxView {
     }
 
     const all = rows();
-    const current = all.find((row) => row.dataset['id'] === focusedId) ?? all[0];
+    // An item that left the view (marked read under "Unread") hands focus to the one below it.
+    const current =
+      all.find((row) => row.dataset['id'] === focusedId) ??
+      all[Math.min(Math.max(focusedIndex, 0), all.length - 1)];
+    focusedId = current?.dataset['id'] ?? focusedId;
     if (current) current.tabIndex = 0;
     if (hadFocus) (current ?? list).focus({ preventScroll: true });
     // A short first page (or a filter that hides most items) may not fill the window.

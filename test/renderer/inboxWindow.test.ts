@@ -188,6 +188,27 @@ describe('the inbox window, on the real core and a real server', () => {
     await waitUntil('Enter opened the post', () => app.shell.opened.at(-1) === url);
   });
 
+  it('keeps the keyboard in place when a marked item leaves the Unread view', async () => {
+    const { page } = app;
+    await publish(server.url, writer.token, 'Keyboard one');
+    await publish(server.url, writer.token, 'Keyboard two');
+    await page.getByText('3 unread').waitFor();
+    await page.getByRole('button', { name: 'Unread', exact: true }).click();
+    await page.locator('.list').focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.locator('article:focus').filter({ hasText: 'Keyboard one' }).waitFor();
+    await page.keyboard.press('m');
+    // The middle item went away: focus takes its place (the one below), not the top of the list.
+    await page.locator('article:focus').filter({ hasText: /liked/ }).waitFor();
+    await page.keyboard.press('k');
+    await page.locator('article:focus').filter({ hasText: 'Keyboard two' }).waitFor();
+    await page.keyboard.press('m');
+    await page.locator('article:focus').filter({ hasText: /liked/ }).waitFor();
+    await page.getByText('1 unread').waitFor();
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+  });
+
   it('marks one item read with its own button', async () => {
     const { page } = app;
     const row = page.locator('article.unread').first();
