@@ -47,7 +47,12 @@ const ErrorBodySchema = z.object({
 /** The origin every URL is built on, or an error for anything that is not an http(s) address. */
 export function normalizeServerUrl(input: string): ApiResult<{ origin: string }> {
   const trimmed = input.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  // Without a scheme, assume https: a password must not cross the internet in clear text because
+  // someone typed "blog.example". Only this machine's own addresses default to http.
+  const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i.test(trimmed);
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)
+    ? trimmed
+    : `${local ? 'http' : 'https'}://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -63,6 +68,18 @@ export function normalizeServerUrl(input: string): ApiResult<{ origin: string }>
 export async function checkHealth(origin: string): Promise<ApiResult<{ version: string }>> {
   const reply = await send(origin, API.health, { method: 'GET' });
   if (!reply.ok) return reply;
+  if (reply.status >= 300 && reply.status < 400) {
+    // Redirects are never followed (a password must go only where the user said), but the user
+    // should learn where the server really is: typically http:// moved to https://.
+    const target = reply.location ? safeOrigin(reply.location, origin) : null;
+    return {
+      ok: false,
+      code: 'not_tidings',
+      message: target
+        ? `${origin} redirects to ${target}. Use that address instead.`
+        : `${origin} redirects elsewhere; check the address.`,
+    };
+  }
   const health = HealthSchema.safeParse(reply.body);
   if (reply.status !== 200 || !health.success) {
     return {
@@ -111,7 +128,8 @@ export async function logout(origin: string, token: string): Promise<ApiResult<o
 }
 
 type Reply =
-  { ok: true; status: number; body: unknown } | { ok: false; code: ApiFailure; message: string };
+  | { ok: true; status: number; body: unknown; location: string | null }
+  | { ok: false; code: ApiFailure; message: string };
 
 async function send(
   origin: string,
@@ -127,7 +145,7 @@ async function send(
       method: init.method,
       headers,
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
-      redirect: 'error',
+      redirect: 'manual',
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     });
   } catch {
@@ -138,7 +156,21 @@ async function send(
     };
   }
   const text = await response.text().catch(() => '');
-  return { ok: true, status: response.status, body: parseJson(text) };
+  return {
+    ok: true,
+    status: response.status,
+    body: parseJson(text),
+    location: response.headers.get('location'),
+  };
+}
+
+function safeOrigin(location: string, base: string): string | null {
+  try {
+    const url = new URL(location, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A non-JSON reply (an HTML error page, say) reads as null: the caller then says "not Tidings". */

@@ -266,6 +266,23 @@ test('sign-in says clearly what went wrong: wrong password, unreachable, not Tid
   assert.equal(notTidings.ok ? '' : notTidings.code, 'not_tidings');
   assert.deepEqual(await app.core.checkServer(otherUrl), notTidings);
 
+  const moved = createServer((_req, res) => {
+    res.writeHead(301, { location: 'https://blog.example/healthz' }).end();
+  });
+  moved.listen(0, '127.0.0.1');
+  await once(moved, 'listening');
+  cleanups.push(() => new Promise((resolve) => moved.close(resolve)));
+  const movedUrl = `http://127.0.0.1:${(moved.address() as { port: number }).port}`;
+  const redirected = await app.core.signIn({
+    serverUrl: movedUrl,
+    username: 'ana',
+    password: 'whatever1',
+  });
+  assert.equal(
+    redirected.ok ? '' : redirected.message,
+    `${movedUrl} redirects to https://blog.example. Use that address instead.`,
+  );
+
   const badUrl = await app.core.signIn({
     serverUrl: 'ftp://example.com',
     username: 'ana',
