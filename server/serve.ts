@@ -61,6 +61,20 @@ function urlFor(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
+/** How long requests already being answered get to finish when the server stops. */
+const IN_FLIGHT_GRACE_MS = 3_000;
+
+/** Resolves when the HTTP server has closed its last connection, or after `graceMs`. */
+function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, graceMs);
+    server.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
 export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
@@ -116,8 +130,11 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       publicUrl,
       close() {
         closing ??= (async () => {
-          httpServer.closeIdleConnections();
+          const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
+          // Disconnects every socket and stops accepting connections (closes the HTTP server).
           await io.close();
+          httpServer.closeIdleConnections();
+          await drained;
           httpServer.closeAllConnections();
           await openStore.close();
           lock.release();
