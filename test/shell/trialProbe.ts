@@ -1,0 +1,79 @@
+/**
+ * One launch of the built app.js with the stand-in `electron` module, for firstRunTrial.test.ts:
+ * run inside a throwaway D-Bus session with a real gnome-keyring, it reports what the user would
+ * see as `RESULT <json>` lines, then quits the app. A script, not a test: the parent test owns the
+ * keyring daemon and the temp HOME, and runs this twice (first launch, second launch).
+ */
+import { register } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, recorded } from './electronStandIn.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const STAND_IN = new URL('./electronStandIn.ts', import.meta.url).href;
+const userData = process.env['TIDINGS_USER_DATA'] ?? '';
+
+const report = (step: string, value: unknown): void => {
+  process.stdout.write(`RESULT ${JSON.stringify({ step, value })}\n`);
+};
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 50));
+  }
+  report('timeout', what);
+  return false;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(new URL('/healthz', url))).ok;
+  } catch {
+    return false;
+  }
+}
+
+register(
+  `data:text/javascript,${encodeURIComponent(
+    `export async function resolve(specifier, context, next) {
+      return specifier === 'electron'
+        ? { url: ${JSON.stringify(STAND_IN)}, shortCircuit: true }
+        : next(specifier, context);
+    }`,
+  )}`,
+);
+await import(pathToFileURL(join(ROOT, 'dist', 'main', 'electron', 'app.js')).href);
+
+const tray = () => recorded.trays[0];
+await until(() => tray() !== undefined, 'the tray');
+const online = await until(
+  () => tray()?.tooltip === 'Tidings: 0 unread' || recorded.errorBoxes.length > 0,
+  'online or an error',
+);
+report('tooltip', tray()?.tooltip ?? null);
+report('errorBoxes', recorded.errorBoxes);
+if (online && process.env['TIDINGS_FIRST_RUN'] === 'trial') {
+  await until(() => recorded.dialogs.length > 0, 'the trial dialog');
+}
+report(
+  'dialogs',
+  recorded.dialogs.map((args) => {
+    const options = (args as unknown[]).at(-1) as { message?: string; detail?: string };
+    return { message: options.message ?? '', detail: options.detail ?? '' };
+  }),
+);
+report('windowShown', recorded.windows[0]?.isVisible() ?? false);
+const trialRecord = await readFile(join(userData, 'local-server.json'), 'utf8').catch(() => null);
+report('trialRecord', trialRecord);
+const port = trialRecord ? (JSON.parse(trialRecord) as { port: number }).port : null;
+const url = port ? `http://127.0.0.1:${port}` : null;
+report('serverAnswers', url ? await answers(url) : false);
+
+app.quit();
+await until(() => recorded.exited, 'the app to exit');
+report('exited', recorded.exited);
+report('serverAnswersAfterQuit', url ? await answers(url) : false);
+process.exit(0);
