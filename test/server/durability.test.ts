@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { DATA_FILE_NAME } from '../../server/store/lowdb/index.js';
 import {
@@ -75,6 +76,19 @@ describe('durability', () => {
       const body = (await response.json()) as { total: number };
       assert.equal(body.total, 5);
       assert.equal(await again.stop(), 0);
+    } finally {
+      await server.cleanup();
+    }
+  });
+
+  it('SIGINT (Ctrl-C) stops it cleanly too', async () => {
+    const server = await startServer();
+    try {
+      await signUp(server.url, 'ana');
+      const exited = once(server.child, 'exit');
+      server.child.kill('SIGINT');
+      assert.deepEqual(await exited, [0, null]);
+      assert.match(server.output(), /SIGINT/);
     } finally {
       await server.cleanup();
     }

@@ -1,0 +1,96 @@
+/**
+ * How the server reads its settings: flags over environment over defaults, one clear error per
+ * mistake, and a frozen result. Pure, so tested without starting anything.
+ */
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, helpText, parseCommandLine, SETTINGS } from '../../server/config.js';
+
+function serveConfig(argv: string[], env: Record<string, string> = {}) {
+  const command = parseCommandLine(argv, env);
+  assert.equal(command.kind, 'serve');
+  return command.config;
+}
+
+describe('server configuration', () => {
+  it('has safe defaults: loopback, port 4300, ./data, rate limits on', () => {
+    const config = serveConfig([]);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 4300);
+    assert.equal(config.dataDir, resolve('data'));
+    assert.equal(config.rateLimits.enabled, true);
+    assert.equal(config.publicUrl, undefined);
+    assert.deepEqual(config.allowedOrigins, []);
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.rateLimits));
+  });
+
+  it('takes environment variables, and flags over them', () => {
+    const env = { TIDINGS_PORT: '5000', TIDINGS_HOST: '0.0.0.0', TIDINGS_RATE_LIMITS: 'off' };
+    assert.equal(serveConfig([], env).port, 5000);
+    assert.equal(serveConfig(['--port', '0'], env).port, 0);
+    assert.equal(serveConfig(['--port=6000'], env).port, 6000);
+    assert.equal(serveConfig([], env).host, '0.0.0.0');
+    assert.equal(serveConfig([], env).rateLimits.enabled, false);
+    assert.equal(serveConfig(['serve', '--rate-limits', 'on'], env).rateLimits.enabled, true);
+  });
+
+  it('normalises URLs and origin lists', () => {
+    const config = serveConfig([
+      '--public-url',
+      'https://blog.example.org/',
+      '--allowed-origins',
+      'https://a.example, http://localhost:3000/ ,',
+    ]);
+    assert.equal(config.publicUrl, 'https://blog.example.org');
+    assert.deepEqual(config.allowedOrigins, ['https://a.example', 'http://localhost:3000']);
+  });
+
+  it('names the flag and its variable in every error', () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--port', '1.5'], {}, /^--port \(or TIDINGS_PORT\) "1.5": expected a whole number$/],
+      [[], { TIDINGS_RATE_LOGIN: '0' }, /TIDINGS_RATE_LOGIN.*at least 1/],
+      [[], { TIDINGS_PASSWORD_COST: '30' }, /TIDINGS_PASSWORD_COST.*at most 20/],
+      [['--allowed-origins', 'not a url'], {}, /--allowed-origins.*http\(s\) URL/],
+      [['--registration', 'maybe'], {}, /"open" or "closed"/],
+      [['--port'], {}, /--port/],
+      [['--nope'], {}, /--nope/],
+      [['users', 'add', 'x', 'y'], {}, /unexpected "y"/],
+      [['registration', 'open', '--author'], {}, /--author/],
+      [['tokens', 'revoke'], {}, /user name/],
+    ];
+    for (const [argv, env, message] of cases) {
+      assert.throws(
+        () => parseCommandLine(argv, env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+        argv.join(' ') || JSON.stringify(env),
+      );
+    }
+  });
+
+  it('reads admin commands with their own flags, wherever the flags are', () => {
+    const command = parseCommandLine(
+      ['--data-dir', '/srv/t', 'users', 'add', 'ana', '--author'],
+      {},
+    );
+    assert.deepEqual(command, {
+      kind: 'admin',
+      command: { kind: 'users-add', username: 'ana', isAuthor: true, isAdmin: false },
+      dataDir: '/srv/t',
+      passwordCost: 15,
+    });
+    const closed = parseCommandLine(['registration', 'closed'], { TIDINGS_DATA_DIR: '/d' });
+    assert.deepEqual(closed.kind === 'admin' && [closed.command, closed.dataDir], [
+      { kind: 'registration', open: false },
+      '/d',
+    ]);
+  });
+
+  it('generates --help from the same definitions', () => {
+    const text = helpText();
+    for (const setting of Object.values(SETTINGS)) {
+      assert.ok(text.includes(`--${setting.flag}`) && text.includes(setting.env), setting.flag);
+    }
+    assert.deepEqual(parseCommandLine(['--help'], {}), { kind: 'help', text });
+  });
+});
