@@ -30,7 +30,7 @@ until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedes
   sleep 0.1
 done
 echo "LAUNCH 1"
-TIDINGS_FIRST_RUN=trial node --import tsx ${PROBE}
+TIDINGS_FIRST_RUN=trial TIDINGS_PROBE_STORY=1 node --import tsx ${PROBE}
 echo "LAUNCH 2"
 node --import tsx ${PROBE}
 `;
@@ -127,6 +127,29 @@ test('first launch: a local server, an account, signed in, and the password show
   );
   assert.equal(first.get('serverAnswers'), true);
   assert.match(String(first.get('trialRecord')), /^\{"port":\d+\}$/);
+});
+
+test('a post by another user: tray 1 with its image, one notification, a click opens and reads it', () => {
+  const first = launches[0];
+  assert.ok(first);
+  assert.equal(first.get('storyTooltip'), 'Tidings: 1 unread', output);
+  assert.match(String(first.get('storyTrayImage')), /tray[\\/](light|dark)[\\/]tray-1\.png$/);
+  const toast = first.get('storyNotification') as {
+    title: string;
+    body: string;
+    silent: boolean;
+    icon: string;
+  };
+  assert.ok(toast, `no notification:\n${output}`);
+  assert.match(`${toast.title} ${toast.body}`, /Hello from the trial blog/);
+  assert.equal(toast.silent, false, 'sound is on by default');
+  assert.ok(existsSync(toast.icon), `the notification icon ${toast.icon} exists`);
+  assert.deepEqual(
+    first.get('storyOpened'),
+    [first.get('storyPostUrl')],
+    'the click opens that post',
+  );
+  assert.equal(first.get('storyTooltipAfterClick'), 'Tidings: 0 unread');
 });
 
 test('quitting stops the local server with the app', () => {

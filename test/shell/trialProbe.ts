@@ -9,6 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, recorded } from './electronStandIn.js';
+import {
+  API,
+  type LoginResponse,
+  type Post,
+  type UnreadCountResponse,
+} from '../../contract/wire.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const STAND_IN = new URL('./electronStandIn.ts', import.meta.url).href;
@@ -34,6 +40,65 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Another user publishes on the trial blog: the tray shows 1, one notification appears, and its
+ * click opens the post and marks it read on the server.
+ */
+async function newPostStory(): Promise<void> {
+  const detail = (recorded.dialogs[0] as unknown[] | undefined)?.at(-1) as { detail?: string };
+  const [, url, username, password] =
+    /Blog: (\S+)\nUser: (\S+)\nPassword: (\S+)/.exec(detail?.detail ?? '') ?? [];
+  if (!url || !username || !password) return report('story', 'no trial details');
+  const api = async <T>(
+    path: string,
+    method: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<T> => {
+    const response = await fetch(new URL(path, url), {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const owner = await api<LoginResponse>(API.login, 'POST', undefined, { username, password });
+  await api(API.subscription, 'POST', owner.token);
+  await api(API.register, 'POST', undefined, { username: 'writer', password: 'writer-password' });
+  await api(API.userRoles('writer'), 'PUT', owner.token, { author: true });
+  const writer = await api<LoginResponse>(API.login, 'POST', undefined, {
+    username: 'writer',
+    password: 'writer-password',
+  });
+  // Nothing pops up while the user looks at the inbox: put it away first.
+  recorded.windows[0]?.hide();
+  const post = await api<Post>(API.posts, 'POST', writer.token, {
+    title: 'Hello from the trial blog',
+    body: 'A first post.',
+  });
+  await until(() => tray()?.tooltip === 'Tidings: 1 unread', 'tooltip "1 unread"');
+  await until(() => recorded.notifications.length === 1, 'one notification');
+  report('storyTooltip', tray()?.tooltip);
+  report('storyTrayImage', tray()?.image.path);
+  const toast = recorded.notifications[0];
+  report('storyNotification', toast?.options ?? null);
+  toast?.emit('click');
+  await until(
+    async () =>
+      (await api<UnreadCountResponse>(API.unreadCount, 'GET', owner.token)).unreadCount === 0,
+    'read on the server',
+  );
+  await until(() => tray()?.tooltip === 'Tidings: 0 unread', 'tooltip back to 0');
+  report('storyOpened', globalThis.tidingsE2E?.openedUrls ?? []);
+  report('storyPostUrl', post.url);
+  report('storyTooltipAfterClick', tray()?.tooltip);
 }
 
 register(
@@ -66,6 +131,7 @@ report(
   }),
 );
 report('windowShown', recorded.windows[0]?.isVisible() ?? false);
+if (process.env['TIDINGS_PROBE_STORY'] === '1') await newPostStory();
 const trialRecord = await readFile(join(userData, 'local-server.json'), 'utf8').catch(() => null);
 report('trialRecord', trialRecord);
 const port = trialRecord ? (JSON.parse(trialRecord) as { port: number }).port : null;
