@@ -45,7 +45,13 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
      * after it, `truncated` when more came (older ones are fetched with `list`). Without: the
      * newest page, `truncated` when older items exist.
      */
-    async sync(userId: string, since: number | undefined): Promise<SyncPayload> {
+    async sync(userId: string, requestedSince: number | undefined): Promise<SyncPayload> {
+      // A `since` this server never issued (its data was restored from a backup, or the client
+      // talked to another server) would hide everything newer: treat it as a first connect.
+      const since =
+        requestedSince !== undefined && requestedSince > store.latestSeq()
+          ? undefined
+          : requestedSince;
       const bound = since === undefined ? LIMITS.pageDefault : LIMITS.syncMax;
       const newest = (await list(userId, undefined, bound + 1)).filter(
         (item) => since === undefined || item.seq > since,

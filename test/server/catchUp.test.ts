@@ -93,4 +93,11 @@ describe('catching up after being offline', () => {
       'oldest first',
     );
   });
+
+  it('a `since` the server never issued (say, after a restore from backup) gets the newest page', async () => {
+    const { socket, sync } = await connectSocket(server.url, reader.token, 1_000_000);
+    socket.close();
+    assert.equal(sync.items.length, LIMITS.pageDefault);
+    assert.equal(sync.truncated, true);
+  });
 });
