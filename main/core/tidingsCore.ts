@@ -292,9 +292,10 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
       emit();
       return refused;
     }
+    // Ids the inbox does not hold (paged out, say) still go to the server; only a call that
+    // would change nothing anywhere is skipped.
+    if (ids.every((id) => findItem(inbox, id)?.read === true)) return { ok: true };
     const optimistic = markReadLocally(inbox, ids);
-    const alreadyRead = ids.every((id) => findItem(inbox, id)?.read === true);
-    if (alreadyRead) return { ok: true };
     inbox = optimistic.state;
     emit();
     return sendRead({ ids }, optimistic.change);
