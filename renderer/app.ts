@@ -22,7 +22,10 @@ export interface App {
 
 export function createApp(root: HTMLElement, api: TidingsApi, now: () => number = Date.now): App {
   let snapshot: AppSnapshot | null = null;
-  let screen: Screen = 'inbox';
+  // The tray menu's "Settings…" opens the window at index.html#settings.
+  const screenFromHash = (): Screen => (location.hash === '#settings' ? 'settings' : 'inbox');
+  let screen: Screen = screenFromHash();
+  window.addEventListener('hashchange', () => context.navigate(screenFromHash()));
   let current: View | null = null;
   /**
    * The notice line shows ONE message: the latest of the core's notices (in snapshots) and the
