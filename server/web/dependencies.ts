@@ -1,0 +1,21 @@
+/** What the blog's pages are built from: the API's domain services, limits and log. */
+import type { Accounts } from '../domain/accounts.js';
+import type { Inbox } from '../domain/inbox.js';
+import type { Posts } from '../domain/posts.js';
+import type { RateLimits } from '../http/rateLimits.js';
+import type { Logger } from '../log.js';
+import type { Visitors } from './visitors.js';
+
+export interface WebDependencies {
+  accounts: Accounts;
+  posts: Posts;
+  inbox: Inbox;
+  /** The API's limits, so signing in, signing up and publishing cost the same on both paths. */
+  rateLimits: RateLimits;
+  log: Logger;
+}
+
+/** Each group of page routes also gets the visitor of the request it answers. */
+export interface PageRouteDependencies extends WebDependencies {
+  visitors: Visitors;
+}

@@ -1,0 +1,51 @@
+/** The admin page: make a user an author, or take it back (the accounts service checks admin). */
+import { Router } from 'express';
+import { z } from 'zod';
+import { UsernameSchema } from '../../../contract/wire.js';
+import { DomainError } from '../../domain/errors.js';
+import { STATUS_OF } from '../../http/errors.js';
+import type { PageRouteDependencies } from '../dependencies.js';
+import { fieldErrorsOf } from '../formErrors.js';
+import { renderAdmin } from '../pages/admin.js';
+import { sendPage } from '../responses.js';
+
+const AuthorFormSchema = z.object({ username: UsernameSchema, author: z.enum(['true', 'false']) });
+
+export function adminRoutes({ accounts, visitors }: PageRouteDependencies): Router {
+  const router = Router();
+
+  router.get('/admin', (req, res) => {
+    const session = visitors.signedIn(req, res);
+    if (!session) return;
+    if (!session.user.isAdmin) throw new DomainError('forbidden', 'Only admins can change roles.');
+    sendPage(res, renderAdmin(visitors.of(req).context));
+  });
+
+  router.post('/admin/authors', async (req, res) => {
+    const session = visitors.signedIn(req, res);
+    if (!session) return;
+    const { context } = visitors.of(req);
+    const username = typeof req.body?.username === 'string' ? req.body.username : '';
+    const form = AuthorFormSchema.safeParse(req.body);
+    if (!form.success) {
+      sendPage(res, renderAdmin(context, { username, errors: fieldErrorsOf(form.error) }), 422);
+      return;
+    }
+    try {
+      const user = await accounts.setAuthor(
+        session.user,
+        form.data.username,
+        form.data.author === 'true',
+      );
+      const notice = `${user.username} ${user.isAuthor ? 'is now an author' : 'is no longer an author'}.`;
+      sendPage(res, renderAdmin(context, { notice }));
+    } catch (error) {
+      // A non-admin gets the refusal page; an unknown user is an error on the form.
+      if (!(error instanceof DomainError) || error.code === 'forbidden') throw error;
+      const errors = { username: error.message };
+      sendPage(res, renderAdmin(context, { username, errors }), STATUS_OF[error.code]);
+    }
+  });
+
+  return router;
+}

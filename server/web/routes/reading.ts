@@ -1,0 +1,61 @@
+/** Reading, liking and subscribing: what every reader does, with or without scripts. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { PostListQuerySchema, postPagePath } from '../../../contract/wire.js';
+import { DomainError } from '../../domain/errors.js';
+import type { PageRouteDependencies } from '../dependencies.js';
+import { LocalPathSchema } from '../localPath.js';
+import { renderHome } from '../pages/home.js';
+import { renderPost } from '../pages/post.js';
+import { sendPage, wantsJson } from '../responses.js';
+
+const HOME_PAGE_SIZE = 10;
+const LikeFormSchema = z.object({ action: z.enum(['like', 'unlike']) });
+const SubscriptionFormSchema = z.object({
+  action: z.enum(['subscribe', 'unsubscribe']),
+  next: LocalPathSchema.optional(),
+});
+
+export function readingRoutes({ posts, inbox, visitors }: PageRouteDependencies): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = PostListQuerySchema.safeParse(req.query);
+    if (!query.success) throw new DomainError('invalid_payload', 'That page number is not valid.');
+    const { session, context } = visitors.of(req);
+    const page = query.data.page ?? 1;
+    const list = await posts.list(session?.user, page, query.data.limit ?? HOME_PAGE_SIZE);
+    sendPage(res, renderHome(context, list));
+  });
+
+  router.get('/posts/:id', async (req, res) => {
+    const { session, context } = visitors.of(req);
+    sendPage(res, renderPost(context, await posts.get(session?.user, String(req.params.id))));
+  });
+
+  // The page script posts this same form with fetch and takes the JSON answer.
+  router.post('/posts/:id/like', async (req, res) => {
+    const session = visitors.signedIn(req, res);
+    if (!session) return;
+    const id = String(req.params.id);
+    const form = LikeFormSchema.safeParse(req.body);
+    if (!form.success) throw new DomainError('invalid_payload', 'Choose like or unlike.');
+    const result =
+      form.data.action === 'like'
+        ? await posts.like(session.user, id)
+        : await posts.unlike(session.user, id);
+    if (wantsJson(req)) res.json(result);
+    else res.redirect(303, postPagePath(id));
+  });
+
+  router.post('/subscription', async (req, res) => {
+    const session = visitors.signedIn(req, res);
+    if (!session) return;
+    const form = SubscriptionFormSchema.safeParse(req.body);
+    if (!form.success) throw new DomainError('invalid_payload', 'Choose subscribe or unsubscribe.');
+    await inbox.setSubscribed(session.user.id, form.data.action === 'subscribe');
+    res.redirect(303, form.data.next ?? '/');
+  });
+
+  return router;
+}
