@@ -119,6 +119,7 @@ describe('realtime notifications', () => {
     const first = unread[0];
     assert.ok(first);
 
+    const laptopEvents = recordEvents(laptop);
     const readOnPhone = nextEvent(phone, 'notification:read');
     const countOnPhone = nextEvent(phone, 'unread:count');
     const ack = await laptop
@@ -126,6 +127,12 @@ describe('realtime notifications', () => {
       .emitWithAck('notification:mark-read', { ids: [first.id] });
     assert.deepEqual(ack, { ok: true, unreadCount: sync.unreadCount - 1 });
     assert.deepEqual(await readOnPhone, { ids: [first.id] });
+    await roundTrip(laptop);
+    assert.deepEqual(
+      laptopEvents.map((event) => event.name),
+      ['unread:count'],
+      'the device that marked read gets the count, not its own change back',
+    );
     assert.deepEqual(await countOnPhone, { count: sync.unreadCount - 1 });
 
     const allOnLaptop = nextEvent(laptop, 'notification:read');
