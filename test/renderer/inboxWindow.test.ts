@@ -328,6 +328,14 @@ describe('the inbox window, on the real core and a real server', () => {
     }
   });
 
+  it('opens on Settings when the tray menu asks for #settings, and back to the inbox', async () => {
+    const { page } = app;
+    await page.evaluate("location.hash = '#settings'");
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.evaluate("location.hash = ''");
+    await page.getByRole('heading', { name: 'Settings' }).waitFor({ state: 'detached' });
+  });
+
   it('saves settings as they are changed, pauses and resumes, and signs out', async () => {
     const { page } = app;
     const saved = async (): Promise<Settings> =>
