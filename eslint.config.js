@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'release/', 'data/', 'test/artifacts/'] },
+  {
+    ignores: ['node_modules/', 'dist/', 'dist.staging-*/', 'release/', 'data/', 'test/artifacts/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -2,16 +2,26 @@
 // Builds what runs: tsc emits the server, the Electron main process and the contract to dist/;
 // esbuild bundles the browser-side code (the inbox window, the preload, the blog's page scripts),
 // which cannot load Node-style modules. Each bundle is listed once, below.
+//
+// Everything is built into a staging folder that replaces dist/ only when complete, so a server
+// or test already running from dist/ never sees a half-built tree.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-rmSync('dist', { recursive: true, force: true });
-const tsc = spawnSync(join('node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
-  stdio: 'inherit',
-});
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+const staging = `dist.staging-${process.pid}`;
+const out = (path) => path.replace(/^dist\//, `${staging}/`);
+rmSync(staging, { recursive: true, force: true });
+const tsc = spawnSync(
+  join('node_modules', '.bin', 'tsc'),
+  ['-p', 'tsconfig.build.json', '--outDir', staging],
+  { stdio: 'inherit' },
+);
+if (tsc.status !== 0) {
+  rmSync(staging, { recursive: true, force: true });
+  process.exit(tsc.status ?? 1);
+}
 
 /** Bundles that exist only once their source does, so each part of the app can land on its own. */
 const bundles = [
@@ -45,7 +55,14 @@ const bundles = [
 
 for (const bundle of bundles) {
   if (!existsSync(bundle.entryPoints[0])) continue;
-  await build({ bundle: true, sourcemap: false, minify: false, logLevel: 'warning', ...bundle });
+  await build({
+    bundle: true,
+    sourcemap: false,
+    minify: false,
+    logLevel: 'warning',
+    ...bundle,
+    outfile: out(bundle.outfile),
+  });
 }
 
 /** Static files copied as they are (HTML, CSS, images), source → destination. */
@@ -57,5 +74,8 @@ const statics = [
   ['server/web/static', 'dist/server/web/static'],
 ];
 for (const [from, to] of statics) {
-  if (existsSync(from)) cpSync(from, to, { recursive: true });
+  if (existsSync(from)) cpSync(from, out(to), { recursive: true });
 }
+
+rmSync('dist', { recursive: true, force: true });
+renameSync(staging, 'dist');
