@@ -41,6 +41,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       }
       sendError(res, error.code, error.message);
     } else if (error instanceof StorageUnavailableError) {
+      // The caller hears "try later"; the operator needs the file and the reason (disk full...).
+      log.error(`could not save a change on ${req.method} ${req.path}: ${error.message}`);
       sendError(res, 'storage_unavailable', 'The server could not save this change; try later.');
     } else if (isParserError(error) && error.type === 'entity.too.large') {
       sendError(res, 'payload_too_large', 'The request body is too large.');

@@ -49,6 +49,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
   function toWireError(error: unknown): WireError {
     if (error instanceof DomainError) return error.toWire();
     if (error instanceof StorageUnavailableError) {
+      log.error(`could not save a change from a socket: ${error.message}`);
       return { code: 'storage_unavailable', message: 'The server could not save this; try later.' };
     }
     log.error('internal error in a socket handler', error);

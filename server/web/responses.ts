@@ -105,6 +105,10 @@ export function pageErrorHandler(
       return;
     }
     const problem = problemOf(error);
+    if (error instanceof StorageUnavailableError) {
+      // The visitor reads "nothing was changed"; the operator needs the file and the reason.
+      log.error(`could not save a change on ${req.method} ${req.path}: ${error.message}`);
+    }
     if (problem) {
       sendProblem(req, res, contextOf(req), problem);
       return;
