@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the tests use (run as root, or through sudo). The server and
+# the tray app need none of them; `npm test` needs all of them.
+#   chromium          the browser tests: Playwright drives Debian's build (its own download is not used)
+#   libsecret-1-dev   keytar builds from source against it where no prebuilt binary can be fetched
+#   gnome-keyring     a real Secret Service for the keychain tests (with dbus-x11 for dbus-run-session)
+#   xvfb              a display for anything that needs one
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb ca-certificates >/dev/null
+echo "System packages for the Tidings tests are installed."
