@@ -5,45 +5,28 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { signUp, type TestUser } from '../fixtures/api.js';
+import { assertKeyringToolsInstalled, keyringSessionScript } from '../fixtures/keyring.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PROBE = join('test', 'core', 'keychainProbe.ts');
 const PROBE_TIMEOUT_MS = 60_000;
 
-/** Starts an unlocked gnome-keyring, waits until it owns the Secret Service name, runs the probe. */
-const KEYRING_SCRIPT = `
-echo -n pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-echo "KEYRING_PID=$!"
-tries=0
-until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true; do
-  tries=$((tries + 1))
-  if [ "$tries" -gt 100 ]; then echo "KEYRING_NOT_READY"; exit 3; fi
-  sleep 0.1
-done
-exec node --import tsx ${PROBE}
-`;
+/** An unlocked gnome-keyring in its own D-Bus session, then the probe. */
+const KEYRING_SCRIPT = keyringSessionScript(`exec node --import tsx ${PROBE}`);
 
 let server: RunningServer;
 let ben: TestUser;
 const homes: string[] = [];
 
 before(async () => {
-  const missing = ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon'].filter(
-    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
-  );
-  assert.deepEqual(
-    missing,
-    [],
-    `missing ${missing.join(', ')}: install the Debian packages gnome-keyring and dbus-x11 (apt-get install -y gnome-keyring dbus-x11)`,
-  );
+  assertKeyringToolsInstalled();
   server = await startServer();
   await signUp(server.url, 'ana');
   ben = await signUp(server.url, 'ben');

@@ -15,7 +15,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
+import { launchChromium } from '../fixtures/chromium.js';
 import { IPC_CHANNELS, type AppSnapshot, type Settings } from '../../contract/ipc.js';
 import {
   createTidingsCore,
@@ -31,16 +32,6 @@ import {
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 export const ARTIFACTS_DIR = join(ROOT, 'test', 'artifacts');
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 /** The tray popover's size. */
 export const WINDOW_SIZE = { width: 380, height: 560 };
@@ -137,7 +128,7 @@ export async function openWindow(
   let browser: Browser | null = null;
   let unsubscribe = (): void => {};
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: WINDOW_SIZE,
       colorScheme: options.colorScheme ?? 'light',

@@ -7,33 +7,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertKeyringToolsInstalled, keyringSessionScript } from '../fixtures/keyring.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PROBE = join('test', 'shell', 'trialProbe.ts');
 const RUN_LIMIT_MS = 120_000;
 
 // Both launches run in one D-Bus session, with one unlocked keyring, as on a real desktop.
-const SESSION_SCRIPT = `
-echo -n pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-echo "KEYRING_PID=$!"
-tries=0
-until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true; do
-  tries=$((tries + 1))
-  if [ "$tries" -gt 100 ]; then echo "KEYRING_NOT_READY"; exit 3; fi
-  sleep 0.1
-done
+const SESSION_SCRIPT = keyringSessionScript(`
 echo "LAUNCH 1"
 TIDINGS_FIRST_RUN=trial TIDINGS_PROBE_STORY=1 node --import tsx ${PROBE}
 echo "LAUNCH 2"
 node --import tsx ${PROBE}
-`;
+`);
 
 let home = '';
 const launches: Map<string, unknown>[] = [];
@@ -44,14 +36,7 @@ before(async () => {
     existsSync(join(ROOT, 'dist', 'main', 'electron', 'app.js')),
     'dist/ is missing: run node scripts/build.mjs first',
   );
-  const missing = ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon'].filter(
-    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
-  );
-  assert.deepEqual(
-    missing,
-    [],
-    `missing ${missing.join(', ')}: apt-get install -y gnome-keyring dbus-x11`,
-  );
+  assertKeyringToolsInstalled();
 
   home = await mkdtemp(join(tmpdir(), 'tidings-trial-home-'));
   const env = {

@@ -1,29 +1,10 @@
-/**
- * Debian's Chromium driven by Playwright (Playwright's own browser download cannot work here).
- * A missing browser fails the test loudly with the command that installs it.
- */
-import { existsSync } from 'node:fs';
+/** Browser helpers for the blog page tests: Chromium (test/fixtures/chromium.ts) and screenshots. */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright';
+import { launchChromium } from '../fixtures/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-}
+export { launchChromium };
 
 /** Screenshots land here (git-ignored) so a person can look at the pages. */
 export async function artifactPath(name: string): Promise<string> {
