@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { API } from '../../contract/wire.js';
-import { DATA_FILE_NAME } from '../../server/store/lowdb/index.js';
+import { DATA_FILE_NAME, JOURNAL_FILE_NAME } from '../../server/store/lowdb/index.js';
 import {
   errorOf,
   login,
@@ -71,7 +71,9 @@ describe('accounts and roles', () => {
   });
 
   it('the server keeps only hashes: no password or token appears in the data file', async () => {
-    const text = await readFile(join(server.dataDir, DATA_FILE_NAME), 'utf8');
+    // What is on disk while it runs: the snapshot plus the journal of changes since.
+    const journal = await readFile(join(server.dataDir, JOURNAL_FILE_NAME), 'utf8').catch(() => '');
+    const text = (await readFile(join(server.dataDir, DATA_FILE_NAME), 'utf8')) + journal;
     assert.ok(!text.includes(TEST_PASSWORD));
     assert.ok(!text.includes(ana.token) && !text.includes(ben.token));
     assert.match(text, /scrypt\$/);

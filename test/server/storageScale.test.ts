@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DATA_FILE_NAME } from '../../server/store/lowdb/index.js';
+import { DATA_FILE_NAME, JOURNAL_FILE_NAME } from '../../server/store/lowdb/index.js';
 import { publish, signUp, subscribe, unreadCount, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 
@@ -49,10 +49,20 @@ describe('storage does not scale with posts × subscribers', () => {
   });
 
   it('50 posts to 1,000 subscribers add about one small event each to the data file', async (t) => {
-    const file = join(server.dataDir, DATA_FILE_NAME);
-    const before = (await stat(file)).size;
+    // What is on disk: the snapshot plus the journal of changes since it.
+    const onDisk = async (): Promise<number> => {
+      let bytes = 0;
+      for (const name of [DATA_FILE_NAME, JOURNAL_FILE_NAME]) {
+        bytes += await stat(join(server.dataDir, name)).then(
+          (s) => s.size,
+          () => 0,
+        );
+      }
+      return bytes;
+    };
+    const before = await onDisk();
     for (let i = 1; i <= POSTS; i++) await publish(server.url, author.token, `Post ${i}`, 'Short.');
-    const afterPosts = (await stat(file)).size;
+    const afterPosts = await onDisk();
     const perPost = (afterPosts - before) / POSTS;
     t.diagnostic(
       `data file: ${before} bytes with ${SUBSCRIBERS} subscribers, ${afterPosts} after ${POSTS} posts ` +

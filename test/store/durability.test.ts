@@ -11,6 +11,7 @@ import type { Adapter } from 'lowdb';
 import {
   BACKUP_FILE_NAME,
   DATA_FILE_NAME,
+  JOURNAL_FILE_NAME,
   createLowdbStore,
 } from '../../server/store/lowdb/index.js';
 import { CorruptDataError, StorageUnavailableError } from '../../server/store/store.js';
@@ -209,6 +210,7 @@ describe('group commit', () => {
     const temp = await tempStore({ wrapFile });
     const author = await addUser(temp.store, 'author', true);
     const dataFile = join(temp.dataDir, DATA_FILE_NAME);
+    const journalFile = join(temp.dataDir, JOURNAL_FILE_NAME);
     const writesBefore = seen.writes;
 
     const onDiskWhenResolved: boolean[] = [];
@@ -217,7 +219,8 @@ describe('group commit', () => {
         i % 2 === 0
           ? await addUser(temp.store, `user${i}`)
           : (await publish(temp.store, author, `post ${i}`)).post;
-      onDiskWhenResolved.push(readFileSync(dataFile, 'utf8').includes(user.id));
+      const onDisk = readFileSync(dataFile, 'utf8') + readFileSync(journalFile, 'utf8');
+      onDiskWhenResolved.push(onDisk.includes(user.id));
     });
     await Promise.all(changes);
 

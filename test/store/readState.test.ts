@@ -88,9 +88,11 @@ describe('read cursors', () => {
   });
 });
 
+/** The snapshot, after a restart has folded the journal into it. */
 async function readDataFile(temp: TempStore): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
+  await temp.reopen();
   return readFile(join(temp.dataDir, 'tidings.json'), 'utf8');
 }
 

@@ -17,7 +17,7 @@ const Id = z.string();
 const Seq = z.number().int().min(0);
 const Timestamp = z.iso.datetime();
 
-const UserSchema = z.strictObject({
+export const UserSchema = z.strictObject({
   id: Id,
   username: z.string(),
   passwordHash: z.string(),
@@ -26,7 +26,7 @@ const UserSchema = z.strictObject({
   createdAt: Timestamp,
 }) satisfies z.ZodType<UserRecord>;
 
-const TokenSchema = z.strictObject({
+export const TokenSchema = z.strictObject({
   id: Id,
   userId: Id,
   tokenHash: z.string(),
@@ -34,7 +34,7 @@ const TokenSchema = z.strictObject({
   createdAt: Timestamp,
 }) satisfies z.ZodType<TokenRecord>;
 
-const PostSchema = z.strictObject({
+export const PostSchema = z.strictObject({
   id: Id,
   authorId: Id,
   title: z.string(),
@@ -43,7 +43,7 @@ const PostSchema = z.strictObject({
   updatedAt: Timestamp,
 }) satisfies z.ZodType<PostRecord>;
 
-const EventSchema = z.strictObject({
+export const EventSchema = z.strictObject({
   seq: Seq.min(1),
   id: Id,
   type: z.enum(['new_post', 'post_liked']),
@@ -58,9 +58,11 @@ const EventSchema = z.strictObject({
   actorName: z.string(),
 }) satisfies z.ZodType<EventRecord>;
 
-const SpanSchema = z.tuple([Seq, Seq.nullable()]).readonly() satisfies z.ZodType<SubscriptionSpan>;
+export const SpanSchema = z
+  .tuple([Seq, Seq.nullable()])
+  .readonly() satisfies z.ZodType<SubscriptionSpan>;
 
-const ReadStateSchema = z.strictObject({
+export const ReadStateSchema = z.strictObject({
   /** Every visible event with seq <= cursor is read. */
   cursor: Seq,
   /** Seqs above the cursor read out of order, ascending. */
@@ -72,6 +74,12 @@ export const DocumentSchema = z.strictObject({
   settings: z.strictObject({ registrationOpen: z.boolean() }),
   /** The newest seq ever issued; never reused, even after retention dropped the event. */
   latestSeq: Seq,
+  /**
+   * The last journal commit this snapshot includes (journal.ts). Opening replays only later
+   * ones, so a crash between writing a snapshot and emptying the journal applies nothing twice.
+   * Absent in files written before the journal existed: 0.
+   */
+  commit: Seq.optional(),
   users: z.array(UserSchema),
   tokens: z.array(TokenSchema),
   /** In publish order, oldest first. */

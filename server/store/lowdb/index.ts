@@ -1,7 +1,8 @@
 /**
- * The default storage driver: one JSON file written through lowdb, with every query answered from
- * in-memory indexes. docs/STORAGE.md explains the data model, group commit, durability and
- * retention; store.ts states the contract every driver keeps.
+ * The default storage driver: a JSON snapshot written through lowdb plus an append-only journal
+ * of changes (one line per group commit), with every query answered from in-memory indexes.
+ * docs/STORAGE.md explains the data model, the journal, group commit, durability and retention;
+ * store.ts states the contract every driver keeps.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,9 +26,11 @@ import {
   likeNotifiesAuthor,
   startSubscription,
 } from '../../domain/fanout.js';
+import { applyChange, type Change } from './changes.js';
 import { emptyDocument, type StoreDocument } from './document.js';
 import { DocumentFile } from './documentFile.js';
 import { createGroupCommit } from './groupCommit.js';
+import { JOURNAL_FILE_NAME, JournalFile, journalLine, parseJournal } from './journal.js';
 import { newId } from './ids.js';
 import {
   isRead,
@@ -38,18 +41,14 @@ import {
   withReadSeqs,
 } from './inbox.js';
 import {
-  addToSetMap,
-  appendEvent,
   applyRetention,
   buildState,
-  deleteToken,
-  putToken,
-  putUser,
-  removeFromSetMap,
   toDocument,
   type RetentionPolicy,
   type StoreState,
 } from './state.js';
+
+export { JOURNAL_FILE_NAME } from './journal.js';
 
 export const DATA_FILE_NAME = 'tidings.json';
 /** The last file that opened cleanly; docs/STORAGE.md says how to restore from it. */
@@ -64,34 +63,93 @@ export interface LowdbStoreOptions {
   retention?: { maxEventAgeDays?: number; maxEvents?: number };
   /** The clock for timestamps and retention; tests pass their own. */
   clock?: () => Date;
-  /** Test seam: wraps the real data file, e.g. to count writes or to make one fail. */
+  /**
+   * Test seam: wraps the file every commit is written to (the journal; its `write` appends), e.g.
+   * to count writes or to make one fail.
+   */
   wrapFile?: (file: Adapter<string>) => Adapter<string>;
+  /**
+   * The journal is folded into a new snapshot once it holds this many bytes or as many as the
+   * snapshot, whichever is more (default 16 MB), so it costs at most one more snapshot's worth of
+   * writing and replay. 0 folds it at every commit: the snapshot alone is then always current
+   * (the whole-file rewrite per commit of old; tests that read the snapshot itself use it).
+   */
+  compactAtBytes?: number;
 }
+
+const DEFAULT_COMPACT_AT_BYTES = 16 * 1024 * 1024;
 
 export function createLowdbStore(options: LowdbStoreOptions): Store {
   const path = join(options.dataDir, DATA_FILE_NAME);
   const clock = options.clock ?? (() => new Date());
   const retention: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
-  const realFile = new TextFile(path);
-  const file = new DocumentFile(path, options.wrapFile?.(realFile) ?? realFile);
+  const journalPath = join(options.dataDir, JOURNAL_FILE_NAME);
+  const file = new DocumentFile(path, new TextFile(path));
+  const realJournal = new JournalFile(journalPath);
+  const journal = options.wrapFile?.(realJournal) ?? realJournal;
+  const compactAtBytes = options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
   const db = new Low<StoreDocument>(file, emptyDocument());
   let state: StoreState = buildState(emptyDocument());
   let phase: 'new' | 'open' | 'closed' = 'new';
+  /** Changes applied in memory and not yet handed to a write. */
+  let pending: Change[] = [];
+  /** The commits in the journal on disk, kept to rebuild memory after a failed write. */
+  let journaled: Change[][] = [];
+  /** The newest commit number given out; the snapshot and every journal line carry theirs. */
+  let commitNo = 0;
+  let compactNext = false;
+  let lastWriteMs = 0;
+
+  /** Writes everything in memory as the new snapshot, then empties the journal. */
+  const writeSnapshot = async (): Promise<void> => {
+    db.data = { ...toDocument(state), commit: commitNo };
+    await db.write();
+    journaled = [];
+    // The snapshot holds every commit the journal does and says so (`commit`), so a journal
+    // that could not be removed is merely skipped at open; the commits stand.
+    await realJournal.clear().catch(() => undefined);
+  };
 
   const commits = createGroupCommit({
     windowMs: options.commitWindowMs ?? 5,
-    write: () => {
+    write: async () => {
+      const started = performance.now();
       applyRetention(state, retention, clock());
-      db.data = toDocument(state);
-      return db.write();
+      commitNo += 1;
+      const changes = pending;
+      pending = [];
+      const compact =
+        compactNext ||
+        compactAtBytes === 0 ||
+        realJournal.bytes >= Math.max(compactAtBytes, file.bytes);
+      compactNext = false;
+      if (compact) {
+        await writeSnapshot();
+      } else {
+        await journal.write(journalLine({ commit: commitNo, changes }));
+        journaled.push(changes);
+      }
+      lastWriteMs = performance.now() - started;
     },
     recover: (cause) => {
-      // What is on disk is the truth: drop every change that did not make it there. The text was
-      // written (or read and checked) by this process, so rebuilding from it cannot fail.
+      // What is on disk is the truth: drop every change that did not make it there. The snapshot
+      // text and the journaled changes were written (or read and checked) by this process, so
+      // rebuilding from them cannot fail.
+      pending = [];
       state = buildState(file.lastWritten() ?? emptyDocument());
-      return new StorageUnavailableError(`could not write ${path}: ${describeError(cause)}`);
+      for (const changes of journaled) for (const change of changes) applyChange(state, change);
+      applyRetention(state, retention, clock());
+      return new StorageUnavailableError(`could not write ${journalPath}: ${describeError(cause)}`);
     },
   });
+
+  /** Applies changes in memory now; the next group commit writes them. */
+  const change = (...changes: Change[]): void => {
+    for (const one of changes) {
+      applyChange(state, one);
+      pending.push(one);
+    }
+  };
 
   const now = (): string => clock().toISOString();
 
@@ -103,9 +161,13 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
   };
 
   const recordEvent = (event: Omit<EventRecord, 'seq' | 'id' | 'createdAt'>): EventRecord => {
-    state.latestSeq += 1;
-    const record: EventRecord = { seq: state.latestSeq, id: newId(), createdAt: now(), ...event };
-    appendEvent(state, record);
+    const record: EventRecord = {
+      seq: state.latestSeq + 1,
+      id: newId(),
+      createdAt: now(),
+      ...event,
+    };
+    change(['event', record]);
     return record;
   };
 
@@ -117,7 +179,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
     const user = state.users.get(userId);
     if (!user) return undefined;
     const updated = { ...user, ...patch };
-    putUser(state, updated);
+    change(['user', updated]);
     await persist();
     return updated;
   };
@@ -132,20 +194,42 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
           `cannot use data directory ${options.dataDir}: ${describeError(error)}`,
         );
       }
+      let journalText: string | null;
       try {
         await db.read();
+        journalText = await realJournal.read();
       } catch (error) {
         if (error instanceof CorruptDataError) throw error;
         throw new StorageUnavailableError(`cannot read ${path}: ${describeError(error)}`);
       }
       const existing = file.lastText();
       state = buildState(db.data);
+      commitNo = db.data.commit ?? 0;
+      // Everything is checked before anything is written: a bad journal leaves both files as
+      // they were.
+      for (const entry of parseJournal(journalText ?? '', journalPath, commitNo)) {
+        for (const one of entry.changes) {
+          if (one[0] === 'event' && one[1].seq <= state.latestSeq) {
+            throw new CorruptDataError(
+              journalPath,
+              `commit ${entry.commit}: seq ${one[1].seq} is not new`,
+            );
+          }
+          applyChange(state, one);
+        }
+        commitNo = entry.commit;
+      }
       applyRetention(state, retention, clock());
       try {
-        // Both writes go through steno (temp file + rename), so they also prove the directory
-        // is writable now rather than at the first post.
-        if (existing === undefined) await db.write();
-        else await new TextFile(join(options.dataDir, BACKUP_FILE_NAME)).write(existing);
+        // Every write goes through steno (temp file + rename), so they also prove the directory
+        // is writable now rather than at the first post. A journal is folded into a fresh
+        // snapshot, which is then the version known to open and so the backup.
+        if (existing === undefined || journalText !== null) await writeSnapshot();
+        if (existing !== undefined) {
+          await new TextFile(join(options.dataDir, BACKUP_FILE_NAME)).write(
+            file.lastText() ?? existing,
+          );
+        }
       } catch (error) {
         throw new StorageUnavailableError(
           `cannot write to data directory ${options.dataDir}: ${describeError(error)}`,
@@ -157,17 +241,23 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
     async close() {
       if (phase !== 'open') return;
       await commits.drain();
+      if (realJournal.bytes > 0) {
+        // A clean stop leaves one tidy snapshot. Through the group commit, so no append can
+        // interleave; if it fails, the journal still holds everything and the next open folds it.
+        compactNext = true;
+        await commits.commit().catch(() => undefined);
+      }
       phase = 'closed';
     },
 
     stats() {
       return {
-        bytes: file.bytes,
+        bytes: file.bytes + realJournal.bytes,
         users: state.users.size,
         posts: state.posts.size,
         likes: [...state.likes.values()].reduce((sum, likers) => sum + likers.size, 0),
         events: state.events.length,
-        lastWriteMs: file.lastWriteMs,
+        lastWriteMs,
       };
     },
 
@@ -182,7 +272,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
         throw new ConflictError(`the username "${user.username}" is taken`);
       }
       const record: UserRecord = { id: newId(), ...user, createdAt: now() };
-      putUser(state, record);
+      change(['user', record]);
       await persist();
       return record;
     },
@@ -205,7 +295,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
     async createToken(token) {
       ensureOpen();
       const record: TokenRecord = { id: newId(), ...token, createdAt: now() };
-      putToken(state, record);
+      change(['token', record]);
       await persist();
       return record;
     },
@@ -217,7 +307,8 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
 
     async revokeToken(tokenId) {
       ensureOpen();
-      if (!deleteToken(state, tokenId)) return false;
+      if (!state.tokens.has(tokenId)) return false;
+      change(['tokenDeleted', tokenId]);
       await persist();
       return true;
     },
@@ -225,8 +316,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
     async revokeAllTokens(userId) {
       ensureOpen();
       const ids = [...(state.tokenIdsByUser.get(userId) ?? [])];
-      for (const id of ids) deleteToken(state, id);
-      state.tokenIdsByUser.delete(userId);
+      change(...ids.map((id): Change => ['tokenDeleted', id]));
       if (ids.length > 0) await persist();
       return ids.length;
     },
@@ -239,7 +329,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
     async setRegistrationOpen(open) {
       ensureOpen();
       if (state.registrationOpen === open) return;
-      state.registrationOpen = open;
+      change(['registrationOpen', open]);
       await persist();
     },
 
@@ -250,8 +340,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       if (!author) throw new Error(`publishPost: no user with id ${input.authorId}`);
       const at = now();
       const post: PostRecord = { id: newId(), ...input, createdAt: at, updatedAt: at };
-      state.posts.set(post.id, post);
-      state.postOrder.push(post.id);
+      change(['post', post]);
       const event = recordEvent({
         type: 'new_post',
         audience: { kind: 'subscribers' },
@@ -288,17 +377,15 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
         body: patch.body ?? post.body,
         updatedAt: now(),
       };
-      state.posts.set(id, updated);
+      change(['post', updated]);
       await persist();
       return updated;
     },
 
     async deletePost(id) {
       ensureOpen();
-      if (!state.posts.delete(id)) return false;
-      state.postOrder.splice(state.postOrder.lastIndexOf(id), 1);
-      state.likes.delete(id);
-      state.notifiedUnlikes.delete(id);
+      if (!state.posts.has(id)) return false;
+      change(['postDeleted', id]);
       await persist();
       return true;
     },
@@ -309,8 +396,8 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       const post = state.posts.get(postId);
       // A post deleted a moment ago is not an error worth a 500: nothing to like, nothing changes.
       if (!post || state.likes.get(postId)?.has(userId)) return { created: false };
-      addToSetMap(state.likes, postId, userId);
-      const alreadyNotified = removeFromSetMap(state.notifiedUnlikes, postId, userId);
+      const alreadyNotified = state.notifiedUnlikes.get(postId)?.has(userId) ?? false;
+      change(['like', postId, userId]);
       const liker = state.users.get(userId);
       const event = likeNotifiesAuthor({
         likerId: userId,
@@ -332,12 +419,8 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
 
     async removeLike(postId, userId) {
       ensureOpen();
-      if (!removeFromSetMap(state.likes, postId, userId)) return false;
-      // Every standing like by someone other than the author was notified; remember that, so
-      // liking again stays silent.
-      if (state.posts.get(postId)?.authorId !== userId) {
-        addToSetMap(state.notifiedUnlikes, postId, userId);
-      }
+      if (!state.likes.get(postId)?.has(userId)) return false;
+      change(['unlike', postId, userId]);
       await persist();
       return true;
     },
@@ -355,7 +438,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       ensureOpen();
       const spans = startSubscription(state.subscriptions.get(userId) ?? [], state.latestSeq);
       if (!spans) return false;
-      state.subscriptions.set(userId, spans);
+      change(['spans', userId, spans]);
       await persist();
       return true;
     },
@@ -364,8 +447,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       ensureOpen();
       const spans = endSubscription(state.subscriptions.get(userId) ?? [], state.latestSeq);
       if (!spans) return false;
-      if (spans.length === 0) state.subscriptions.delete(userId);
-      else state.subscriptions.set(userId, spans);
+      change(['spans', userId, spans]);
       await persist();
       return true;
     },
@@ -401,7 +483,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
         marked.set(id, event.seq);
       }
       if (marked.size === 0) return [];
-      state.readState.set(userId, withReadSeqs(state, userId, read, [...marked.values()]));
+      change(['readState', userId, withReadSeqs(state, userId, read, [...marked.values()])]);
       await persist();
       return [...marked.keys()];
     },
@@ -411,7 +493,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       const read = readStateOf(state, userId);
       const newest = newestVisibleSeq(state, userId) ?? 0;
       if (newest <= read.cursor) return read.cursor;
-      state.readState.set(userId, { cursor: newest, above: [] });
+      change(['readState', userId, { cursor: newest, above: [] }]);
       await persist();
       return newest;
     },

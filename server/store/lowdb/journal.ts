@@ -1,0 +1,117 @@
+/**
+ * The journal: `tidings.journal`, one line per group commit, appended. A commit costs what it
+ * changed (a like is about a hundred bytes), not the size of the data, which is what keeps a like
+ * fast over 100,000 of them. The snapshot (`tidings.json`) is rewritten only at open, at close
+ * and when the journal has grown as big as the snapshot (index.ts), never per change.
+ *
+ * As a lowdb Adapter<string>, `write(text)` APPENDS (the group commit's one write) and `read()`
+ * returns the whole journal. Appends go through the path every time (open, write, close), so a
+ * data directory that disappears fails the next commit instead of writing into a lost file.
+ *
+ * A failed append may have left part of its line behind; the next append first cuts the file
+ * back to the last complete line, so a torn line can only ever be the last one, and opening
+ * ignores a last line without its newline (that commit was never acknowledged).
+ */
+import { appendFile, readFile, rm, truncate } from 'node:fs/promises';
+import type { Adapter } from 'lowdb';
+import { describeIssues } from '../../../contract/wire.js';
+import { CorruptDataError } from '../store.js';
+import { z } from 'zod';
+import { ChangeSchema, type Change } from './changes.js';
+
+export const JOURNAL_FILE_NAME = 'tidings.journal';
+
+export interface JournalEntry {
+  /** Increases by one per group commit, across snapshots (the snapshot records the last one). */
+  commit: number;
+  changes: Change[];
+}
+
+const EntrySchema = z.strictObject({
+  commit: z.number().int().min(1),
+  changes: z.array(ChangeSchema),
+});
+
+export function journalLine(entry: JournalEntry): string {
+  return `${JSON.stringify(entry)}\n`;
+}
+
+export class JournalFile implements Adapter<string> {
+  #goodBytes = 0;
+  #torn = false;
+
+  constructor(readonly path: string) {}
+
+  async read(): Promise<string | null> {
+    try {
+      const text = await readFile(this.path, 'utf8');
+      this.#goodBytes = Buffer.byteLength(text);
+      return text;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.#torn) {
+      await (this.#goodBytes === 0
+        ? rm(this.path, { force: true })
+        : truncate(this.path, this.#goodBytes));
+      this.#torn = false;
+    }
+    try {
+      await appendFile(this.path, text);
+    } catch (error) {
+      this.#torn = true;
+      throw error;
+    }
+    this.#goodBytes += Buffer.byteLength(text);
+  }
+
+  /** After a snapshot that holds everything in it. */
+  async clear(): Promise<void> {
+    await rm(this.path, { force: true });
+    this.#goodBytes = 0;
+    this.#torn = false;
+  }
+
+  get bytes(): number {
+    return this.#goodBytes;
+  }
+}
+
+/**
+ * The entries of a journal's text with a commit above `afterCommit`. A line that is not a valid
+ * entry is refused with CorruptDataError (line number and problem), except an unterminated last
+ * line, which is a write that never finished and is ignored.
+ */
+export function parseJournal(text: string, file: string, afterCommit: number): JournalEntry[] {
+  const lines = text.split('\n');
+  lines.pop(); // '' after the last newline, or a torn last line that was never acknowledged
+  const entries: JournalEntry[] = [];
+  let previous = 0;
+  for (const [index, line] of lines.entries()) {
+    const where = `line ${index + 1}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new CorruptDataError(file, `${where} is not valid JSON (${detail}); was it edited?`);
+    }
+    const parsed = EntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new CorruptDataError(
+        file,
+        `${where} has an unexpected shape: ${describeIssues(parsed.error)}`,
+      );
+    }
+    if (parsed.data.commit <= previous) {
+      throw new CorruptDataError(file, `${where}: commit ${parsed.data.commit} is out of order`);
+    }
+    previous = parsed.data.commit;
+    if (parsed.data.commit > afterCommit) entries.push(parsed.data as JournalEntry);
+  }
+  return entries;
+}

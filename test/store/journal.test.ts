@@ -1,0 +1,127 @@
+/**
+ * The journal: each group commit appends one line to tidings.journal, the snapshot tidings.json is
+ * rewritten only at open, at close and when the journal has grown, and opening replays the journal
+ * over the snapshot. These stories check that nothing acknowledged is lost without a clean stop,
+ * that a torn last line is ignored, that a bad line is refused with both files left alone, and
+ * that a crash between a snapshot and the journal's removal applies nothing twice.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createLowdbStore,
+  DATA_FILE_NAME,
+  JOURNAL_FILE_NAME,
+  type LowdbStoreOptions,
+} from '../../server/store/lowdb/index.js';
+import { CorruptDataError, type Store } from '../../server/store/store.js';
+import { addUser, inboxOf, makeDataDir, publish } from './tempStore.js';
+
+const opened: Store[] = [];
+const dirs: string[] = [];
+after(async () => {
+  for (const store of opened) await store.close().catch(() => undefined);
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function open(dataDir: string, options: Partial<LowdbStoreOptions> = {}): Promise<Store> {
+  const store = createLowdbStore({ ...options, dataDir });
+  await store.open();
+  opened.push(store);
+  return store;
+}
+
+async function newDir(): Promise<string> {
+  const dir = await makeDataDir();
+  dirs.push(dir);
+  return dir;
+}
+
+/** A store with an author, a subscribed reader, two posts and a like, never closed. */
+async function storeWithHistory(dataDir: string) {
+  const store = await open(dataDir);
+  const author = await addUser(store, 'author', true);
+  const reader = await addUser(store, 'reader');
+  await store.subscribe(reader.id);
+  const { post } = await publish(store, author, 'First');
+  await publish(store, author, 'Second');
+  await store.addLike(post.id, reader.id);
+  return { store, author, reader, post };
+}
+
+describe('the journal', () => {
+  it('a process that dies without closing loses nothing it acknowledged', async () => {
+    const dataDir = await newDir();
+    const { reader, post, author } = await storeWithHistory(dataDir);
+    const snapshot = await readFile(join(dataDir, DATA_FILE_NAME), 'utf8');
+    assert.ok(!snapshot.includes('Second'), 'the snapshot was not rewritten per change');
+    assert.ok((await stat(join(dataDir, JOURNAL_FILE_NAME))).size > 0);
+
+    // A second store on the same directory sees exactly what a restart after kill -9 would.
+    const reopened = await open(dataDir);
+    assert.deepEqual(await inboxOf(reopened, reader), ['new_post:First', 'new_post:Second']);
+    assert.equal(await reopened.hasLiked(post.id, reader.id), true);
+    assert.deepEqual(
+      (await reopened.listInbox(author.id, { afterSeq: 0, limit: 10 })).map((e) => e.event.type),
+      ['post_liked'],
+    );
+    // Opening folded the journal into a fresh snapshot.
+    assert.ok((await readFile(join(dataDir, DATA_FILE_NAME), 'utf8')).includes('Second'));
+    await assert.rejects(stat(join(dataDir, JOURNAL_FILE_NAME)), { code: 'ENOENT' });
+  });
+
+  it('a torn last line (a write that never finished) is ignored', async () => {
+    const dataDir = await newDir();
+    const { reader } = await storeWithHistory(dataDir);
+    await appendFile(join(dataDir, JOURNAL_FILE_NAME), '{"commit":99,"changes":[["user",{"id');
+    const reopened = await open(dataDir);
+    assert.deepEqual(await inboxOf(reopened, reader), ['new_post:First', 'new_post:Second']);
+  });
+
+  it('a bad line in the middle is refused, and both files are left as they were', async () => {
+    const dataDir = await newDir();
+    await storeWithHistory(dataDir);
+    const journal = join(dataDir, JOURNAL_FILE_NAME);
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    lines[1] = '{"commit":2,"changes":[["like","only one id"]]}';
+    await writeFile(journal, lines.join('\n'));
+    const before = [await readFile(join(dataDir, DATA_FILE_NAME)), await readFile(journal)];
+    await assert.rejects(open(dataDir), (error: Error) => {
+      assert.ok(error instanceof CorruptDataError);
+      assert.match(error.message, /tidings\.journal.*line 2 has an unexpected shape/);
+      return true;
+    });
+    assert.deepEqual(
+      [await readFile(join(dataDir, DATA_FILE_NAME)), await readFile(journal)],
+      before,
+      'byte-identical',
+    );
+  });
+
+  it('a crash between writing a snapshot and removing the journal applies nothing twice', async () => {
+    const dataDir = await newDir();
+    const { store, reader, author } = await storeWithHistory(dataDir);
+    const journal = join(dataDir, JOURNAL_FILE_NAME);
+    await copyFile(journal, `${journal}.kept`);
+    await store.close(); // folds the journal into the snapshot and removes it
+    await copyFile(`${journal}.kept`, journal); // as if the removal never happened
+    const reopened = await open(dataDir);
+    assert.deepEqual(await inboxOf(reopened, reader), ['new_post:First', 'new_post:Second']);
+    assert.equal(reopened.stats().events, 3);
+    assert.equal((await reopened.listPosts(0, 10)).total, 2);
+    assert.equal(await reopened.unreadCount(author.id), 1);
+  });
+
+  it('a journal as big as the snapshot is folded into it while the store runs', async () => {
+    const dataDir = await newDir();
+    const store = await open(dataDir, { compactAtBytes: 1 });
+    const author = await addUser(store, 'author', true);
+    for (let i = 0; i < 20; i++) await publish(store, author, `Post ${i}`);
+    const snapshot = await readFile(join(dataDir, DATA_FILE_NAME), 'utf8');
+    assert.ok(snapshot.includes('Post 1'), 'the snapshot was rewritten while the store ran');
+    assert.ok(store.stats().bytes < snapshot.length * 2.5, 'the journal stays below the snapshot');
+    const reopened = await open(dataDir);
+    assert.equal((await reopened.listPosts(0, 100)).total, 20);
+  });
+});
