@@ -196,35 +196,6 @@ export function shouldLoadOlder(view: {
   return view.scrollHeight - (view.scrollTop + view.clientHeight) <= LOAD_OLDER_MARGIN_PX;
 }
 
-export type ParsedServerUrl = { ok: true; url: string } | { ok: false; message: string };
-
-/**
- * What the user typed as the server address → a URL to check. A bare host gets https://, except
- * local addresses, which are almost always a plain-HTTP trial server.
- */
-export function parseServerUrl(text: string): ParsedServerUrl {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, message: 'Enter your Tidings server’s address.' };
-  const local = /^(localhost|127\.|\[::1\])/i.test(trimmed);
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)
-    ? trimmed
-    : `${local ? 'http' : 'https'}://${trimmed}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return { ok: false, message: 'That does not look like a web address.' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, message: 'The address must start with http:// or https://.' };
-  }
-  if (url.username || url.password) {
-    return { ok: false, message: 'Leave the user name out of the address; enter it below.' };
-  }
-  // The origin plus any path prefix, without a trailing slash, so "/healthz" joins cleanly.
-  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
-}
-
 export type SignInField = 'server' | 'username' | 'password' | 'form';
 
 /** Which part of the sign-in form a refusal is about, from the core's error code. */

@@ -44,27 +44,6 @@ const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 
-/** The origin every URL is built on, or an error for anything that is not an http(s) address. */
-export function normalizeServerUrl(input: string): ApiResult<{ origin: string }> {
-  const trimmed = input.trim();
-  // Without a scheme, assume https: a password must not cross the internet in clear text because
-  // someone typed "blog.example". Only this machine's own addresses default to http.
-  const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i.test(trimmed);
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)
-    ? trimmed
-    : `${local ? 'http' : 'https'}://${trimmed}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return { ok: false, code: 'invalid_url', message: `"${input}" is not a web address.` };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, code: 'invalid_url', message: 'Use an http:// or https:// address.' };
-  }
-  return { ok: true, origin: url.origin };
-}
-
 export async function checkHealth(origin: string): Promise<ApiResult<{ version: string }>> {
   const reply = await send(origin, API.health, { method: 'GET' });
   if (!reply.ok) return reply;

@@ -55,7 +55,8 @@ import {
   type AlertContext,
 } from './alertPolicy.js';
 import { createConnection, type Connection, type ConnectionListener } from './connection.js';
-import { checkHealth, login, logout, normalizeServerUrl } from './serverApi.js';
+import { parseServerAddress } from '../../contract/serverAddress.js';
+import { checkHealth, login, logout } from './serverApi.js';
 import { checkPostUrl } from './postUrlGuard.js';
 import { defaultSettings, SettingsPatchSchema } from './settingsSchema.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
@@ -390,13 +391,13 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     },
 
     async checkServer(serverUrl) {
-      const normalized = normalizeServerUrl(String(serverUrl));
+      const normalized = parseServerAddress(String(serverUrl));
       if (!normalized.ok) return normalized;
       return checkHealth(normalized.origin);
     },
 
     async signIn(request: SignInRequest) {
-      const normalized = normalizeServerUrl(String(request?.serverUrl ?? ''));
+      const normalized = parseServerAddress(String(request?.serverUrl ?? ''));
       if (!normalized.ok) return normalized;
       const credentials = LoginRequestSchema.safeParse({
         username: request.username,

@@ -5,7 +5,8 @@
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { el, replaceChildren } from '../elements.js';
 import { icon } from '../icons.js';
-import { parseServerUrl, signInErrorField, type SignInField } from '../present.js';
+import { parseServerAddress } from '../../contract/serverAddress.js';
+import { signInErrorField, type SignInField } from '../present.js';
 import type { View, ViewContext } from './view.js';
 
 type Field = Exclude<SignInField, 'form'>;
@@ -131,20 +132,20 @@ export function createSignInView(context: ViewContext): View {
 
   async function signIn(): Promise<void> {
     clearErrors();
-    const server = parseServerUrl(serverInput.value);
+    const server = parseServerAddress(serverInput.value);
     if (!server.ok) return showError('server', server.message);
-    serverInput.value = server.url;
+    serverInput.value = server.origin;
     const username = usernameInput.value.trim();
     if (username === '') return showError('username', 'Enter your username.');
     if (passwordInput.value === '') return showError('password', 'Enter your password.');
 
     setBusy(true, 'Checking server…');
     try {
-      const check = await context.api.checkServer(server.url);
+      const check = await context.api.checkServer(server.origin);
       if (!check.ok) return showRefusal(check.code, check.message);
       setBusy(true, 'Signing in…');
       const result = await context.api.signIn({
-        serverUrl: server.url,
+        serverUrl: server.origin,
         username,
         password: passwordInput.value,
       });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeServerUrl } from '../../main/core/serverApi.js';
+import { parseServerAddress } from '../../contract/serverAddress.js';
 
 const origin = (input: string): string => {
-  const result = normalizeServerUrl(input);
+  const result = parseServerAddress(input);
   return result.ok ? result.origin : `refused: ${result.code}`;
 };
 
@@ -25,4 +25,6 @@ test('anything that is not an http(s) address is refused', () => {
   assert.equal(origin('javascript:alert(1)'), 'refused: invalid_url');
   assert.equal(origin('http://'), 'refused: invalid_url');
   assert.equal(origin(''), 'refused: invalid_url');
+  assert.equal(origin('   '), 'refused: invalid_url');
+  assert.equal(origin('https://ana:pw@blog.example'), 'refused: invalid_url');
 });

@@ -14,7 +14,6 @@ import {
   isClockTime,
   itemLabel,
   moveFocus,
-  parseServerUrl,
   pauseDescription,
   relativeTime,
   secondsUntil,
@@ -223,28 +222,7 @@ describe('keyboard moves', () => {
   });
 });
 
-describe('the server address', () => {
-  it('accepts what people type and normalises it', () => {
-    assert.deepEqual(parseServerUrl(' blog.example.org/ '), {
-      ok: true,
-      url: 'https://blog.example.org',
-    });
-    assert.deepEqual(parseServerUrl('localhost:4300'), { ok: true, url: 'http://localhost:4300' });
-    assert.deepEqual(parseServerUrl('127.0.0.1:4300'), { ok: true, url: 'http://127.0.0.1:4300' });
-    assert.deepEqual(parseServerUrl('https://example.org/tidings/'), {
-      ok: true,
-      url: 'https://example.org/tidings',
-    });
-  });
-
-  it('refuses what cannot be a server, with a reason', () => {
-    for (const bad of ['', '   ', 'ftp://example.org', 'http://', 'https://ana:pw@example.org']) {
-      const parsed = parseServerUrl(bad);
-      assert.equal(parsed.ok, false, bad);
-      if (!parsed.ok) assert.ok(parsed.message.length > 0);
-    }
-  });
-
+describe('sign-in refusals', () => {
   it('sends each refusal to the field it is about', () => {
     assert.equal(signInErrorField('unreachable', ''), 'server');
     assert.equal(signInErrorField('not_tidings', ''), 'server');
