@@ -1,0 +1,173 @@
+/**
+ * A bench client process: holds many real socket.io-client sockets (or sends likes over HTTP)
+ * for the orchestrator in bench/run.ts, which talks to it over fork IPC (bench/protocol.ts).
+ * Several run at once, so the server's event loop never measures its clients.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  API,
+  type ClientToServerEvents,
+  type NotificationItem,
+  type ServerToClientEvents,
+} from '../contract/wire.js';
+import { likeKey } from './likeKey.js';
+import {
+  BENCH_TITLE_PREFIX,
+  type ClientUser,
+  type FromClient,
+  type LikeOrder,
+  type ToClient,
+} from './protocol.js';
+import { wallNow } from './wallClock.js';
+import { itemAt } from './itemAt.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const CONNECT_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+interface Tracked {
+  socket: ClientSocket;
+  seen: Set<string>;
+  benchPosts: number;
+  lastSeq: number | undefined;
+}
+
+const tracked: Tracked[] = [];
+let fanoutMs: number[] = [];
+let likeReceipts: [string, number][] = [];
+let duplicates = 0;
+
+function send(message: FromClient): void {
+  process.send?.(message);
+}
+
+function receive(entry: Tracked, item: NotificationItem, live: boolean): void {
+  const at = wallNow();
+  if (entry.seen.has(item.id)) {
+    duplicates += 1;
+    return;
+  }
+  entry.seen.add(item.id);
+  entry.lastSeq = Math.max(entry.lastSeq ?? 0, item.seq);
+  if (item.type === 'post_liked') {
+    likeReceipts.push([likeKey(item.post.id, item.actor.id), at]);
+  } else if (item.post.title.startsWith(BENCH_TITLE_PREFIX)) {
+    entry.benchPosts += 1;
+    if (live) fanoutMs.push(at - Number(item.post.title.slice(BENCH_TITLE_PREFIX.length)));
+  }
+}
+
+function openSocket(url: string, user: ClientUser, reconnect: boolean): Promise<boolean> {
+  const entry: Tracked = {
+    socket: undefined as unknown as ClientSocket,
+    seen: new Set(),
+    benchPosts: 0,
+    lastSeq: undefined,
+  };
+  // auth as a function is asked again on every reconnect, so `since` follows what was seen.
+  const socket: ClientSocket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: reconnect,
+    timeout: CONNECT_TIMEOUT_MS,
+    auth: (cb) =>
+      cb(
+        entry.lastSeq === undefined
+          ? { token: user.token }
+          : { token: user.token, since: entry.lastSeq },
+      ),
+  });
+  entry.socket = socket;
+  tracked.push(entry);
+  socket.on('notification:new', (item) => receive(entry, item, true));
+  socket.on('sync', (payload) => {
+    for (const item of payload.items) receive(entry, item, false);
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS);
+    socket.once('sync', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    socket.once('connect_error', (error) => {
+      if (reconnect) return; // it tries again by itself
+      clearTimeout(timer);
+      console.error(`socket refused: ${error.message}`);
+      resolve(false);
+    });
+  });
+}
+
+async function connectAll(url: string, users: ClientUser[], reconnect: boolean, parallel: number) {
+  const started = performance.now();
+  const failed: string[] = [];
+  let ok = 0;
+  for (let i = 0; i < users.length; i += parallel) {
+    const batch = users.slice(i, i + parallel);
+    const results = await Promise.all(batch.map((user) => openSocket(url, user, reconnect)));
+    results.forEach((connected, j) => (connected ? (ok += 1) : failed.push(itemAt(batch, j).id)));
+  }
+  send({ type: 'connected', ok, failed: failed.slice(0, 10), ms: performance.now() - started });
+}
+
+async function likeAll(url: string, likes: LikeOrder[], perSecond: number): Promise<void> {
+  const sent: [string, number][] = [];
+  const failed: string[] = [];
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (const [i, like] of likes.entries()) {
+    const wait = started + (i * 1000) / perSecond - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const key = likeKey(like.postId, like.userId);
+    sent.push([key, wallNow()]);
+    pending.push(
+      fetch(new URL(API.like(like.postId), url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${like.token}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          if (!response.ok) failed.push(`${key}: HTTP ${response.status}`);
+        },
+        (error: unknown) => void failed.push(`${key}: ${String(error)}`),
+      ),
+    );
+  }
+  await Promise.all(pending);
+  send({ type: 'liked', sent, failed: failed.slice(0, 10) });
+}
+
+process.on('message', (message: ToClient) => {
+  switch (message.type) {
+    case 'connect':
+      void connectAll(message.url, message.users, message.reconnect, message.parallel);
+      break;
+    case 'status':
+      send({
+        type: 'status',
+        sockets: tracked.length,
+        connected: tracked.filter((entry) => entry.socket.connected).length,
+        fewestPosts:
+          tracked.length === 0 ? 0 : Math.min(...tracked.map((entry) => entry.benchPosts)),
+        duplicates,
+      });
+      break;
+    case 'collect':
+      send({ type: 'collected', fanoutMs, likeReceipts });
+      fanoutMs = [];
+      likeReceipts = [];
+      break;
+    case 'like':
+      void likeAll(message.url, message.likes, message.perSecond);
+      break;
+    case 'close':
+      for (const entry of tracked) entry.socket.close();
+      process.disconnect?.();
+      break;
+  }
+});
+
+// Orphaned (the orchestrator died): never linger.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,43 @@
+/** The messages between the bench's orchestrator and its client processes (over fork IPC). */
+
+export interface ClientUser {
+  id: string;
+  token: string;
+}
+
+export interface LikeOrder {
+  postId: string;
+  userId: string;
+  token: string;
+}
+
+export type ToClient =
+  | { type: 'connect'; url: string; users: ClientUser[]; reconnect: boolean; parallel: number }
+  | { type: 'status' }
+  | { type: 'collect' }
+  | { type: 'like'; url: string; likes: LikeOrder[]; perSecond: number }
+  | { type: 'close' };
+
+export interface ClientStatus {
+  sockets: number;
+  connected: number;
+  /** The fewest bench posts any one socket has seen (each counted once). */
+  fewestPosts: number;
+  /** Items a socket was handed twice (by id), over all sockets. */
+  duplicates: number;
+}
+
+export type FromClient =
+  | { type: 'connected'; ok: number; failed: string[]; ms: number }
+  | ({ type: 'status' } & ClientStatus)
+  | {
+      type: 'collected';
+      /** publish → receipt, ms, one per socket and bench post. */
+      fanoutMs: number[];
+      /** `${postId} ${actorId}` → when the author's socket got the like, wall ms. */
+      likeReceipts: [string, number][];
+    }
+  | { type: 'liked'; sent: [string, number][]; failed: string[] };
+
+/** The publisher stamps each bench post's title with its wall-clock time; receivers read it. */
+export const BENCH_TITLE_PREFIX = 'bench@';

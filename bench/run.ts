@@ -1,0 +1,102 @@
+/**
+ * The Tidings benchmarks (issue 6; docs/BENCHMARKS.md has the figures and how to read them).
+ *
+ *   npm run bench               full run (10,000 sockets; several minutes)
+ *   npm run bench -- --quick    the same scenarios, smaller, in under two minutes
+ *   npm run bench -- --only=fanout,likes,storm,storage,core
+ *
+ * The server runs as built JS (dist/), with rate limits off; clients run in child processes.
+ * Everything binds 127.0.0.1, every wait is bounded, and every process started is stopped.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { coreFootprint } from './scenarios/coreFootprint.js';
+import { fanout } from './scenarios/fanout.js';
+import { likesUnderLoad } from './scenarios/likes.js';
+import { reconnectStorm } from './scenarios/reconnectStorm.js';
+import { storageGrowth } from './scenarios/storageGrowth.js';
+
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
+const wants = (name: string): boolean => only === undefined || only.has(name);
+
+const SIZES = quick
+  ? {
+      fanout: [200, 1_000],
+      fanoutPosts: 10,
+      likes: { users: 1_000, authors: 10, subscribe: false, posts: 100, likesPerPost: 100 },
+      likeSeconds: 10,
+      storm: 1_000,
+      storage: { users: 2_000, authors: 10, subscribe: true, posts: 100, likesPerPost: 100 },
+      coreIdleSeconds: 10,
+    }
+  : {
+      fanout: [200, 1_000, 10_000],
+      fanoutPosts: 20,
+      likes: { users: 10_000, authors: 10, subscribe: false, posts: 1_000, likesPerPost: 100 },
+      likeSeconds: 30,
+      storm: 10_000,
+      storage: { users: 10_010, authors: 10, subscribe: true, posts: 100, likesPerPost: 1_000 },
+      coreIdleSeconds: 60,
+    };
+/** Client processes holding sockets: more than the cores, so no one process is the bottleneck. */
+const CLIENT_PROCESSES = 4;
+/** Each socket costs a file descriptor in the server and one in a client process. */
+const biggest = Math.max(...SIZES.fanout, SIZES.storm);
+
+function checkFileLimit(): void {
+  const soft = Number(execFileSync('sh', ['-c', 'ulimit -Sn']).toString().trim());
+  const hard = execFileSync('sh', ['-c', 'ulimit -Hn']).toString().trim();
+  const needed = biggest + 1_000;
+  console.log(
+    `open-file limit: soft ${soft}, hard ${hard}; the biggest run needs about ${needed} in the server`,
+  );
+  if (soft < needed) {
+    console.error(
+      `The open-file limit (ulimit -n = ${soft}) is too low for ${biggest} sockets. Raise it in this shell and run again:\n` +
+        `  ulimit -n ${hard === 'unlimited' ? 65536 : Math.min(Number(hard), 65536)}   # up to the hard limit (ulimit -Hn); beyond it needs /etc/security/limits.conf\n` +
+        `or run the quick mode: npm run bench -- --quick`,
+    );
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(
+    `Tidings bench (${quick ? 'quick' : 'full'}): ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+  );
+  checkFileLimit();
+  if (wants('fanout')) {
+    console.log('1+2. fan-out and connections');
+    for (const n of SIZES.fanout) await fanout(n, SIZES.fanoutPosts, CLIENT_PROCESSES);
+  }
+  if (wants('likes')) {
+    console.log('3. likes under load');
+    await likesUnderLoad(SIZES.likes, 200, SIZES.likeSeconds, 2);
+  }
+  if (wants('storm')) {
+    console.log('4. reconnect storm');
+    await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000);
+  }
+  if (wants('storage')) {
+    console.log('5. storage growth');
+    await storageGrowth(SIZES.storage);
+  }
+  if (wants('core')) {
+    console.log(
+      '6. tray core footprint (Electron itself cannot run here, so its share is not measured)',
+    );
+    await coreFootprint(SIZES.coreIdleSeconds);
+  }
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+/**
+ * 1. Fan-out and 2. connections: N subscribers connect (memory and time measured on the way),
+ * then an author publishes, one post at a time, and every socket reports when it got the post.
+ */
+import { rm } from 'node:fs/promises';
+import { startServer } from '../../test/fixtures/server.js';
+import { ClientPool, waitFor } from '../clientPool.js';
+import { publishStamped } from '../http.js';
+import { seed } from '../seed.js';
+import { describe, residentBytes, summarize, type Summary } from '../stats.js';
+import { itemAt } from '../itemAt.js';
+
+export interface FanoutResult {
+  subscribers: number;
+  connectMs: number;
+  bytesPerConnection: number;
+  fanout: Summary;
+  lost: number;
+}
+
+export async function fanout(
+  subscribers: number,
+  posts: number,
+  clients: number,
+): Promise<FanoutResult> {
+  const seeded = await seed({
+    users: subscribers + 1,
+    authors: 1,
+    subscribe: true,
+    posts: 0,
+    likesPerPost: 0,
+  });
+  const server = await startServer({ dataDir: seeded.dataDir });
+  const pool = new ClientPool(clients);
+  try {
+    const pid = server.child.pid as number;
+    // Let the server settle after start so the baseline is not a moment of start-up garbage.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const before = await residentBytes(pid);
+    const connected = await pool.connect(server.url, seeded.users.slice(1), false, 300_000);
+    if (connected.ok !== subscribers) {
+      throw new Error(
+        `only ${connected.ok} of ${subscribers} sockets connected: ${connected.failed.join(', ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = await residentBytes(pid);
+    const author = itemAt(seeded.authors, 0);
+    let lost = 0;
+    for (let k = 1; k <= posts; k++) {
+      await publishStamped(server.url, author.token);
+      const all = await waitFor(async () => (await pool.status()).fewestPosts >= k, 30_000);
+      if (!all) lost += 1;
+    }
+    const { fanoutMs } = await pool.collect();
+    const result = {
+      subscribers,
+      connectMs: connected.ms,
+      bytesPerConnection: (after - before) / subscribers,
+      fanout: summarize(fanoutMs),
+      lost,
+    };
+    console.log(
+      `  fan-out to ${subscribers}: ${describe(result.fanout)}; connect all ${(result.connectMs / 1000).toFixed(1)} s, ` +
+        `server RSS +${(result.bytesPerConnection / 1024).toFixed(1)} KB per connection` +
+        (lost ? `; ${lost} posts did not reach every socket within 30 s` : ''),
+    );
+    return result;
+  } finally {
+    await pool.close();
+    await server.stop();
+    await rm(seeded.dataDir, { recursive: true, force: true });
+  }
+}
