@@ -153,7 +153,8 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Not tighter: every check wakes every client process, on the same two cores as the server.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return check();
 }

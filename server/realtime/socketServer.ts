@@ -2,6 +2,11 @@
  * The socket.io server, typed with the contract's events. Browser origins are checked against the
  * same allowlist as HTTP (CORS alone does not stop WebSocket upgrades), and messages are capped at
  * LIMITS.socketMessageBytes: a bigger one closes that connection and nothing else.
+ *
+ * Memory per connection matters (10,000 sockets per process; docs/BENCHMARKS.md): no per-message
+ * compression (a zlib context per socket costs far more than our small messages save), and the
+ * raw HTTP request is let go once the handshake has been read. Long-polling stays allowed for
+ * scripts and proxies without WebSocket; both Tidings clients connect by WebSocket directly.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -36,11 +41,12 @@ export function createSocketServer(
   httpServer: HttpServer,
   isOriginAllowed: OriginCheck,
 ): TidingsServer {
-  return new Server<ClientToServerEvents, ServerToClientEvents, NoServerEvents, SocketData>(
+  const io: TidingsServer = new Server<ClientToServerEvents, ServerToClientEvents, NoServerEvents, SocketData>(
     httpServer,
     {
       maxHttpBufferSize: LIMITS.socketMessageBytes,
       serveClient: false,
+      perMessageDeflate: false,
       cors: {
         origin: (origin, callback) =>
           callback(null, origin === undefined || isOriginAllowed(origin, {})),
@@ -52,4 +58,10 @@ export function createSocketServer(
       },
     },
   );
+  io.on('connection', (socket) => {
+    // By now socket.handshake holds the headers, auth and address Tidings reads; the request
+    // object behind it (parser, buffers) would otherwise live as long as the connection.
+    Reflect.set(socket.conn, 'request', undefined);
+  });
+  return io;
 }

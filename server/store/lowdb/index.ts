@@ -58,7 +58,11 @@ export const DEFAULT_RETENTION: RetentionPolicy = { maxEventAgeDays: 90, maxEven
 
 export interface LowdbStoreOptions {
   dataDir: string;
-  /** How long the first change waits for others to share its write, in ms (default 5). */
+  /**
+   * How long the first change waits for others to share its write, in ms (default 1). An append
+   * to the journal is cheap, so waiting longer would only add latency; under load, changes made
+   * while a write is in flight share the next one anyway.
+   */
   commitWindowMs?: number;
   retention?: { maxEventAgeDays?: number; maxEvents?: number };
   /** The clock for timestamps and retention; tests pass their own. */
@@ -111,7 +115,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
   };
 
   const commits = createGroupCommit({
-    windowMs: options.commitWindowMs ?? 5,
+    windowMs: options.commitWindowMs ?? 1,
     write: async () => {
       const started = performance.now();
       applyRetention(state, retention, clock());
