@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { API, type HttpErrorBody } from '../../contract/wire.js';
+import { API, type HttpErrorBody, type NotificationItem } from '../../contract/wire.js';
 import {
   like,
   login,
@@ -174,9 +174,9 @@ describe('authorization matrix', () => {
         .emitWithAck('notification:mark-read', { ids: [anasItem.id] });
       assert.ok(marked.ok, 'an id ben cannot see is ignored, not an error');
       const listed = await benSocket.timeout(5_000).emitWithAck('notification:list', {});
-      assert.ok(listed.ok);
+      if (!listed.ok) throw new Error(`listing failed: ${listed.error.message}`);
       assert.ok(
-        listed.items.every((item) => item.id !== anasItem.id),
+        listed.items.every((item: NotificationItem) => item.id !== anasItem.id),
         "ben never lists ana's item",
       );
       await roundTrip(anaSocket);

@@ -33,6 +33,7 @@ function mountTmpfs(mountPoint: string): void {
   } catch (error) {
     throw new Error(
       `this test needs to mount a small tmpfs (run it as root, as CI does): ${String(error)}`,
+      { cause: error },
     );
   }
 }
