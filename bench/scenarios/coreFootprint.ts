@@ -1,11 +1,20 @@
-/** 6. Tray core footprint: runs bench/coreIdle.ts in its own process against a real server. */
+/**
+ * 6. Tray core footprint: runs bench/coreIdle.ts in its own process against a real server. It is
+ * bundled to plain JS first and run by plain node, as the app runs it: a TypeScript loader in
+ * the measured process would add its own tens of megabytes.
+ */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { startServer } from '../../test/fixtures/server.js';
 import { register } from '../http.js';
 
 const CORE_IDLE = fileURLToPath(new URL('../coreIdle.ts', import.meta.url));
+// Inside node_modules, so the bundle's external imports (socket.io-client, zod) resolve.
+const BUNDLE = fileURLToPath(
+  new URL('../../node_modules/.cache/tidings-bench/coreIdle.mjs', import.meta.url),
+);
 
 export interface CoreResult {
   idleSeconds: number;
@@ -16,13 +25,23 @@ export interface CoreResult {
 }
 
 export async function coreFootprint(idleSeconds: number): Promise<CoreResult> {
+  await build({
+    entryPoints: [CORE_IDLE],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
   const server = await startServer();
   try {
     const password = 'a bench password, long enough';
     await register(server.url, 'reader', password);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CORE_IDLE, server.url, 'reader', password, String(idleSeconds)],
+      [BUNDLE, server.url, 'reader', password, String(idleSeconds)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
