@@ -128,3 +128,25 @@ for (const [name, skewMs] of [
     reportFigure(`clock skew ${name}`, 'converged');
   });
 }
+
+test('a connection that goes silent while the app sits idle is noticed by the heartbeat, and the core catches up', async () => {
+  const { server, ana, ben } = await blog();
+  const relay = await startBlackHoleRelay(server.port);
+  cleanups.push(() => relay.close());
+  const app = await createCoreUnderTest();
+  cleanups.push(() => app.dispose());
+  await app.core.signIn({ serverUrl: relay.url, username: 'ben', password: ben.password });
+  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
+
+  relay.swallow(); // no wake this time: nobody tells the app anything
+  await publish(server.url, ana.token, 'Sent into the silence');
+  // socket.io's heartbeat: the server pings every 25 s and the client waits 20 s more.
+  await waitForSnapshot(
+    app.core,
+    (s) => s.status.state !== 'online',
+    'the heartbeat to give up',
+    60_000,
+  );
+  relay.restore();
+  await assertConverged(app, server.url, ben.token);
+});
