@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { API, type NotificationItem, type Post } from '../../contract/wire.js';
-import { DATA_FILE_NAME } from '../../server/store/lowdb/index.js';
+import { DATA_FILE_NAME, JOURNAL_FILE_NAME } from '../../server/store/lowdb/index.js';
 import { listNotifications, request, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { createSocket, type TidingsSocket } from '../fixtures/sockets.js';
@@ -182,7 +182,12 @@ describe(`kill -9 during a burst, ${ROUNDS} rounds`, () => {
       for (const client of clients) client.socket?.close();
 
       const text = await readFile(join(dataDir, DATA_FILE_NAME), 'utf8');
-      assert.doesNotThrow(() => JSON.parse(text), `round ${round}: the data file parses`);
+      assert.doesNotThrow(() => JSON.parse(text), `round ${round}: the snapshot parses`);
+      const journal = await readFile(join(dataDir, JOURNAL_FILE_NAME), 'utf8').catch(() => '');
+      // Every complete line is a whole commit; only a last line without its newline may be torn.
+      for (const line of journal.split('\n').slice(0, -1)) {
+        assert.doesNotThrow(() => JSON.parse(line), `round ${round}: a journal line parses`);
+      }
 
       server = await startServer({ dataDir, port: server.port });
       for (const postId of acknowledged.posts) {
