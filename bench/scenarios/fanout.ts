@@ -7,7 +7,7 @@ import { startServer } from '../../test/fixtures/server.js';
 import { ClientPool, waitFor } from '../clientPool.js';
 import { publishStamped } from '../http.js';
 import { seed } from '../seed.js';
-import { describe, residentBytes, summarize, type Summary } from '../stats.js';
+import { cpuTimeMs, describe, residentBytes, summarize, type Summary } from '../stats.js';
 import { itemAt } from '../itemAt.js';
 
 const QUIET_MS = 300;
@@ -19,6 +19,8 @@ export interface FanoutResult {
   fanout: Summary;
   /** The author's POST, request to response (stored durably, broadcast sent). */
   publish: Summary;
+  /** Server CPU time per post: unlike latency, not inflated by other processes on the box. */
+  serverCpuMsPerPost: number;
   lost: number;
 }
 
@@ -52,17 +54,23 @@ export async function fanout(
     const author = itemAt(seeded.authors, 0);
     let lost = 0;
     const publishMs: number[] = [];
+    let serverCpuMs = 0;
     // Post 0 warms up the server's and the clients' code paths (JIT, first-use allocations) and
     // is not counted; every later post is.
     for (let k = 0; k <= posts; k++) {
       // A blog's posts are minutes apart: each one goes out into a quiet server and quiet clients
       // (the previous post's unread counts delivered), as in production.
       await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+      const cpuBefore = await cpuTimeMs(pid);
       const sent = performance.now();
       await publishStamped(server.url, author.token);
       if (k > 0) publishMs.push(performance.now() - sent);
       const all = await waitFor(async () => (await pool.status()).fewestPosts >= k + 1, 30_000);
       if (!all) lost += 1;
+      // Everything the server did for this post (store, broadcast, unread counts) is done by
+      // the end of the quiet gap; measured there, so it covers the whole post.
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+      if (k > 0) serverCpuMs += (await cpuTimeMs(pid)) - cpuBefore;
       if (k === 0) await pool.collect();
     }
     const { fanoutMs } = await pool.collect();
@@ -72,10 +80,11 @@ export async function fanout(
       bytesPerConnection: (after - before) / subscribers,
       fanout: summarize(fanoutMs),
       publish: summarize(publishMs),
+      serverCpuMsPerPost: serverCpuMs / posts,
       lost,
     };
     console.log(
-      `  fan-out to ${subscribers}: ${describe(result.fanout)}; the POST itself p50 ${result.publish.p50.toFixed(1)} ms; connect all ${(result.connectMs / 1000).toFixed(1)} s, ` +
+      `  fan-out to ${subscribers}: ${describe(result.fanout)}; the POST itself p50 ${result.publish.p50.toFixed(1)} ms; server CPU ${result.serverCpuMsPerPost.toFixed(0)} ms per post; connect all ${(result.connectMs / 1000).toFixed(1)} s, ` +
         `server RSS +${(result.bytesPerConnection / 1024).toFixed(1)} KB per connection` +
         (lost ? `; ${lost} posts did not reach every socket within 30 s` : ''),
     );
