@@ -257,6 +257,9 @@ describe('a bad data file at start', () => {
           const posts = await request<PostListResponse>(restored.url, 'GET', API.posts);
           const titles = posts.body.items.map((post) => post.title);
           assert.ok(titles.includes('Worth keeping'), `restored: ${JSON.stringify(titles)}`);
+          if (fileName === DATA_FILE_NAME) {
+            assert.ok(titles.includes('Only in the journal'), 'the journal applies on the backup');
+          }
         } finally {
           await restored.stop();
         }
