@@ -1,0 +1,27 @@
+/**
+ * The bench's own code, run small: a handful of subscribers in client processes get every post,
+ * and a reconnect storm loses nothing. It checks that the bench measures what it
+ * says (every sample arrives, nothing is double-counted), never how fast: no timing assertions.
+ * The real figures come from `npm run bench` (docs/BENCHMARKS.md).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fanout } from '../../bench/scenarios/fanout.js';
+import { reconnectStorm } from '../../bench/scenarios/reconnectStorm.js';
+
+describe('the bench, run small', () => {
+  it('every subscriber gets every post, one sample each', async () => {
+    const result = await fanout(20, 3, 2);
+    assert.equal(result.lost, 0);
+    assert.equal(result.fanout.count, 20 * 3, 'one sample per socket and counted post');
+    assert.ok(result.fanout.p50 > 0 && result.fanout.p50 <= result.fanout.p99);
+  });
+
+  it('after a restart every client is back with every post', async () => {
+    const result = await reconnectStorm(20, 2, 30_000);
+    assert.equal(result.allBack, true);
+    // Counted once per id: delivery is at least once and clients de-duplicate on id (the
+    // contract), so a rare duplicate on the wire is allowed; the bench reports how many.
+    assert.equal(result.fewestPosts, result.posts);
+  });
+});
