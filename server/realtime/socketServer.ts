@@ -41,23 +41,25 @@ export function createSocketServer(
   httpServer: HttpServer,
   isOriginAllowed: OriginCheck,
 ): TidingsServer {
-  const io: TidingsServer = new Server<ClientToServerEvents, ServerToClientEvents, NoServerEvents, SocketData>(
-    httpServer,
-    {
-      maxHttpBufferSize: LIMITS.socketMessageBytes,
-      serveClient: false,
-      perMessageDeflate: false,
-      cors: {
-        origin: (origin, callback) =>
-          callback(null, origin === undefined || isOriginAllowed(origin, {})),
-        credentials: true,
-      },
-      allowRequest: (req, callback) => {
-        const allowed = isOriginAllowed(req.headers.origin, req.headers);
-        callback(allowed ? null : 'origin not allowed', allowed);
-      },
+  const io: TidingsServer = new Server<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    NoServerEvents,
+    SocketData
+  >(httpServer, {
+    maxHttpBufferSize: LIMITS.socketMessageBytes,
+    serveClient: false,
+    perMessageDeflate: false,
+    cors: {
+      origin: (origin, callback) =>
+        callback(null, origin === undefined || isOriginAllowed(origin, {})),
+      credentials: true,
     },
-  );
+    allowRequest: (req, callback) => {
+      const allowed = isOriginAllowed(req.headers.origin, req.headers);
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
   io.on('connection', (socket) => {
     // By now socket.handshake holds the headers, auth and address Tidings reads; the request
     // object behind it (parser, buffers) would otherwise live as long as the connection.
