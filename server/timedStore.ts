@@ -11,6 +11,7 @@ export function timeStoreWrites(store: Store, time: TimeWrite): Store {
     open: () => store.open(),
     close: () => store.close(),
     stats: () => store.stats(),
+    settled: () => store.settled(),
     countUsers: () => store.countUsers(),
     createUser: (user) => time('createUser', () => store.createUser(user)),
     getUser: (id) => store.getUser(id),

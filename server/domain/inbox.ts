@@ -1,6 +1,10 @@
 /**
  * A user's notifications: subscriptions, listing, catch-up, unread counts and read state. Each
  * read change is pushed to all of that user's devices.
+ *
+ * Every read here waits for `store.settled()` first, and nothing that feeds a client reads the
+ * inbox from the store around this service: a client never sees an event that is not on disk yet
+ * (DESIGN: what a client has seen survives kill -9; a failed write takes back what it held).
  */
 import {
   LIMITS,
@@ -26,6 +30,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     before: number | undefined,
     limit: number = LIMITS.pageDefault,
   ): Promise<NotificationItem[]> {
+    await store.settled();
     const entries = await store.listInbox(userId, {
       beforeSeq: before ?? store.latestSeq() + 1,
       limit,
@@ -35,10 +40,14 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       .sort((a, b) => b.seq - a.seq);
   }
 
+  async function unreadCount(userId: string): Promise<number> {
+    await store.settled();
+    return store.unreadCount(userId);
+  }
+
   return {
     list,
-
-    unreadCount: (userId: string): Promise<number> => store.unreadCount(userId),
+    unreadCount,
 
     /**
      * What a connecting client missed, oldest first. With `since`: the newest LIMITS.syncMax items
@@ -48,6 +57,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     async sync(userId: string, requestedSince: number | undefined): Promise<SyncPayload> {
       // A `since` this server never issued (its data was restored from a backup, or the client
       // talked to another server) would hide everything newer: treat it as a first connect.
+      await store.settled();
       const since =
         requestedSince !== undefined && requestedSince > store.latestSeq()
           ? undefined
@@ -58,7 +68,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       );
       return {
         items: newest.slice(0, bound).reverse(),
-        unreadCount: await store.unreadCount(userId),
+        unreadCount: await unreadCount(userId),
         truncated: newest.length > bound,
         protocolVersion: PROTOCOL_VERSION,
       };
@@ -71,16 +81,16 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     ): Promise<number> {
       if ('all' in request) {
         const upToSeq = await store.markAllRead(userId);
-        const unreadCount = await store.unreadCount(userId);
-        push.readChanged(userId, { all: true, upToSeq }, unreadCount, originSocketId);
-        return unreadCount;
+        const count = await unreadCount(userId);
+        push.readChanged(userId, { all: true, upToSeq }, count, originSocketId);
+        return count;
       }
       const changed = await store.markRead(userId, request.ids);
-      const unreadCount = await store.unreadCount(userId);
+      const count = await unreadCount(userId);
       if (changed.length > 0) {
-        push.readChanged(userId, { ids: changed }, unreadCount, originSocketId);
+        push.readChanged(userId, { ids: changed }, count, originSocketId);
       }
-      return unreadCount;
+      return count;
     },
 
     async setSubscribed(userId: string, subscribed: boolean): Promise<void> {

@@ -2,6 +2,10 @@
  * Push over socket.io: the realtime side of the domain's Push port. A new post is ONE broadcast
  * to the subscribers' room; unread counts follow on the next turn of the event loop, so computing
  * them never delays the broadcast.
+ *
+ * The counts are the one inbox read outside the domain's inbox service: they are counted here for
+ * many users at once, so they wait for `store.settled()` once per batch rather than once per user
+ * (under steady writes, a wait per user would stretch one batch over thousands of writes).
  */
 import type { Push } from '../domain/push.js';
 import type { Logger } from '../log.js';
@@ -11,11 +15,12 @@ import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.j
 
 export function createSocketPush(
   io: TidingsServer,
-  store: Pick<Store, 'unreadCount'>,
+  store: Pick<Store, 'unreadCount' | 'settled'>,
   metrics: Metrics,
   log: Logger,
 ): Push {
   async function sendUnreadCount(userId: string): Promise<void> {
+    await store.settled();
     const count = await store.unreadCount(userId);
     io.to(userRoom(userId)).emit('unread:count', { count });
   }
@@ -46,6 +51,7 @@ export function createSocketPush(
         // Most subscribers share a count, so one emit per distinct count to all their rooms
         // encodes each packet once instead of once per user (10,000 users: a handful of emits).
         const roomsByCount = new Map<number, string[]>();
+        await store.settled();
         for (const userId of users) {
           const count = await store.unreadCount(userId);
           const rooms = roomsByCount.get(count) ?? [];

@@ -8,6 +8,11 @@
  *   realtime events after that, so whatever a client has seen survives `kill -9`.
  * - A mutating method that cannot persist rejects with StorageUnavailableError and leaves the
  *   visible state as it was before the call.
+ * - Reads may see a change whose write is still in flight (a driver that answers from memory
+ *   does). `settled()` resolves once every change applied before the call has reached durable
+ *   storage or been rolled back, so whatever feeds a client awaits it first and never shows
+ *   something that a failed write or `kill -9` then takes back. A driver whose reads only see
+ *   committed rows (PostgreSQL) resolves it at once.
  * - Fan-out on read: a new post is ONE event addressed to the subscribers; a like is ONE event
  *   addressed to the author. Nothing is copied per recipient. A user's inbox is derived from the
  *   events they can see; read state is a cursor plus the few seqs read out of order above it.
@@ -105,6 +110,8 @@ export interface Store {
   /** Persists pending changes and releases the data. */
   close(): Promise<void>;
   stats(): StoreStats;
+  /** Never rejects; cheap when nothing is in flight. See the contract above. */
+  settled(): Promise<void>;
 
   // users and tokens
   countUsers(): Promise<number>;

@@ -21,12 +21,20 @@ export interface GroupCommit {
   commit(): Promise<void>;
   /** Resolves once nothing is waiting and nothing is in flight. Rejections are the waiters'. */
   drain(): Promise<void>;
+  /**
+   * Resolves (never rejects) once every commit asked for before the call was written or failed,
+   * so memory holds only what is on disk. Starts no write of its own.
+   */
+  settled(): Promise<void>;
 }
 
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
 }
+
+/** Shared, so a read with nothing in flight costs no allocation. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
   let waiting: Waiter[] = [];
@@ -77,6 +85,16 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
         }
         await inFlight;
       }
+    },
+    settled() {
+      if (waiting.length > 0) {
+        // Rides along with the batch its changes are in: a write is already scheduled for it.
+        return new Promise<void>((resolve) => {
+          waiting.push({ resolve, reject: () => resolve() });
+        });
+      }
+      // writeBatch never rejects (failures go to the waiters), so neither does this.
+      return inFlight ?? SETTLED;
     },
   };
 }

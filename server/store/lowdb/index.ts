@@ -254,6 +254,12 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
       phase = 'closed';
     },
 
+    settled() {
+      // Every mutating method asks for its commit in the same turn as it changes memory, so the
+      // group commit knows every change not yet on disk.
+      return commits.settled();
+    },
+
     stats() {
       return {
         bytes: file.bytes + realJournal.bytes,
