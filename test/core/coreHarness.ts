@@ -16,6 +16,8 @@ import type {
 } from '../../main/core/ports.js';
 import { createFileSettingsStore } from '../../main/core/settings/fileSettingsStore.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
+import { signUp, subscribe, type TestUser } from '../fixtures/api.js';
+import { startServer, type RunningServer } from '../fixtures/server.js';
 
 export interface RaisedNotification {
   notification: NativeNotification;
@@ -116,4 +118,45 @@ export async function waitFor<T>(
 /** Gives in-flight events time to arrive, to check that nothing MORE happens. */
 export function settle(ms = 2_500): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Registers work for the test's `afterEach` (each test file keeps its own list). */
+export type Defer = (cleanup: () => Promise<unknown>) => void;
+
+/**
+ * Where most stories start: a real server with Ana (its first account, so admin and author) and
+ * Ben, who subscribes to the blog.
+ */
+export async function startBlog(
+  defer: Defer,
+  args: string[] = [],
+): Promise<{ server: RunningServer; ana: TestUser; ben: TestUser }> {
+  const server = await startServer({ args });
+  defer(async () => {
+    await server.stop();
+    await server.cleanup();
+  });
+  const ana = await signUp(server.url, 'ana');
+  const ben = await signUp(server.url, 'ben');
+  await subscribe(server.url, ben.token);
+  return { server, ana, ben };
+}
+
+/** A core signed in as `user` at `serverUrl` (a server, or a relay in front of one), online. */
+export async function signedInCore(
+  defer: Defer,
+  serverUrl: string,
+  user: TestUser,
+  options: Parameters<typeof createCoreUnderTest>[0] = {},
+): Promise<CoreUnderTest> {
+  const app = await createCoreUnderTest(options);
+  defer(() => app.dispose());
+  const signedIn = await app.core.signIn({
+    serverUrl,
+    username: user.username,
+    password: user.password,
+  });
+  if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.code}: ${signedIn.message}`);
+  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'the core to come online');
+  return app;
 }

@@ -8,59 +8,32 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { Server as SocketServer } from 'socket.io';
-import { startServer, type RunningServer } from '../fixtures/server.js';
+import { startServer } from '../fixtures/server.js';
 import { PROTOCOL_VERSION, type ServerToClientEvents } from '../../contract/wire.js';
 import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
-import { publish, signUp, logout, subscribe, type TestUser } from '../fixtures/api.js';
+import { publish, signUp, logout, subscribe } from '../fixtures/api.js';
 import {
   createCoreUnderTest,
+  signedInCore,
+  startBlog,
   settle,
   waitFor,
   waitForSnapshot,
-  type CoreUnderTest,
 } from './coreHarness.js';
 import { startTcpProxy } from './tcpProxy.js';
 import { createFakeClock } from './fakeClock.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
+const defer = (cleanup: () => Promise<unknown>): void => void cleanups.push(cleanup);
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function startBlog(
-  args: string[] = [],
-): Promise<{ server: RunningServer; ana: TestUser; ben: TestUser }> {
-  const server = await startServer({ args });
-  cleanups.push(async () => {
-    await server.stop();
-    await server.cleanup();
-  });
-  const ana = await signUp(server.url, 'ana');
-  const ben = await signUp(server.url, 'ben');
-  await subscribe(server.url, ben.token);
-  return { server, ana, ben };
-}
-
-async function signedInCore(
-  serverUrl: string,
-  ben: TestUser,
-  options = {},
-): Promise<CoreUnderTest> {
-  const app = await createCoreUnderTest(options);
-  cleanups.push(() => app.dispose());
-  assert.deepEqual(
-    await app.core.signIn({ serverUrl, username: ben.username, password: ben.password }),
-    { ok: true },
-  );
-  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'the core to come online');
-  return app;
-}
-
 test('the server stops and restarts on the same port: offline with a retry time, then online, nothing lost', async () => {
-  const { server, ana, ben } = await startBlog();
-  const app = await signedInCore(server.url, ben);
+  const { server, ana, ben } = await startBlog(defer);
+  const app = await signedInCore(defer, server.url, ben);
   await publish(server.url, ana.token, 'Before the restart');
   await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
 
@@ -99,7 +72,7 @@ test('a network drop: 5 posts published meanwhile arrive as ONE summary, unread 
   const ana = await signUp(server.url, 'ana');
   const ben = await signUp(server.url, 'ben');
   await subscribe(server.url, ben.token);
-  const app = await signedInCore(proxy.url, ben);
+  const app = await signedInCore(defer, proxy.url, ben);
 
   await publish(server.url, ana.token, 'Seen live');
   await waitFor(() => (app.notifications.length === 1 ? true : undefined), 'the live notification');
@@ -127,8 +100,8 @@ test('a network drop: 5 posts published meanwhile arrive as ONE summary, unread 
 });
 
 test('a token revoked on the server signs the app out and removes it from the keychain', async () => {
-  const { server, ben } = await startBlog();
-  const app = await signedInCore(server.url, ben);
+  const { server, ben } = await startBlog(defer);
+  const app = await signedInCore(defer, server.url, ben);
   const account = credentialAccount(server.url, 'ben');
   const token = app.tokens.get(account);
   assert.ok(token);
@@ -152,9 +125,9 @@ test('a token revoked on the server signs the app out and removes it from the ke
 });
 
 test('two devices of one user: mark all read on one, and the other reaches 0 within a second', async () => {
-  const { server, ana, ben } = await startBlog();
-  const laptop = await signedInCore(server.url, ben);
-  const desktop = await signedInCore(server.url, ben);
+  const { server, ana, ben } = await startBlog(defer);
+  const laptop = await signedInCore(defer, server.url, ben);
+  const desktop = await signedInCore(defer, server.url, ben);
   for (const title of ['One', 'Two', 'Three']) await publish(server.url, ana.token, title);
   await waitForSnapshot(laptop.core, (s) => s.inbox.unreadCount === 3, 'unread 3 on the laptop');
   await waitForSnapshot(desktop.core, (s) => s.inbox.unreadCount === 3, 'unread 3 on the desktop');
@@ -186,8 +159,8 @@ test('two devices of one user: mark all read on one, and the other reaches 0 wit
 });
 
 test('the app restarts: the saved sign-in reconnects without a password, and older pages load on demand', async () => {
-  const { server, ana, ben } = await startBlog();
-  const first = await signedInCore(server.url, ben);
+  const { server, ana, ben } = await startBlog(defer);
+  const first = await signedInCore(defer, server.url, ben);
   for (let index = 1; index <= 55; index += 1)
     await publish(server.url, ana.token, `Post ${index}`);
   await waitForSnapshot(first.core, (s) => s.inbox.unreadCount === 55, 'unread 55');
@@ -274,7 +247,7 @@ test('a server that speaks another protocol version is reported as incompatible,
 });
 
 test('retries back off exponentially while the server is down, and start over once it is back', async () => {
-  const { server, ben } = await startBlog();
+  const { server, ben } = await startBlog(defer);
   const clock = createFakeClock(Date.now());
   const app = await createCoreUnderTest({ clock });
   cleanups.push(() => app.dispose());

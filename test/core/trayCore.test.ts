@@ -12,6 +12,8 @@ import { like, publish, signUp, subscribe, type TestUser } from '../fixtures/api
 import { createFakeClock } from './fakeClock.js';
 import {
   createCoreUnderTest,
+  signedInCore,
+  startBlog,
   settle,
   waitFor,
   waitForSnapshot,
@@ -22,6 +24,7 @@ import {
 const ALERTS_SETTLE_MS = ALERT_RULES.gatherMaxMs + 750;
 
 const cleanups: (() => Promise<unknown>)[] = [];
+const defer = (cleanup: () => Promise<unknown>): void => void cleanups.push(cleanup);
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
@@ -35,24 +38,9 @@ async function serverWithReader(args: string[] = []): Promise<{
   ben: TestUser;
   app: CoreUnderTest;
 }> {
-  const server = await startServer({ args });
-  cleanups.push(async () => {
-    await server.stop();
-    await server.cleanup();
-  });
-  const ana = await signUp(server.url, 'ana');
-  const ben = await signUp(server.url, 'ben');
-  await subscribe(server.url, ben.token);
-  const app = await createCoreUnderTest();
-  cleanups.push(() => app.dispose());
-  const signedIn = await app.core.signIn({
-    serverUrl: server.url,
-    username: 'ben',
-    password: ben.password,
-  });
-  assert.deepEqual(signedIn, { ok: true });
-  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'the core to come online');
-  return { server, ana, ben, app };
+  const blog = await startBlog(defer, args);
+  const app = await signedInCore(defer, blog.server.url, blog.ben);
+  return { ...blog, app };
 }
 
 test('Ben signs in, Ana publishes: unread 1 and exactly one notification that opens the post', async () => {

@@ -8,30 +8,21 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { API, type HttpErrorBody } from '../../contract/wire.js';
-import { like, publish, request, signUp, subscribe } from '../fixtures/api.js';
+import { like, publish, request } from '../fixtures/api.js';
 import { startServer } from '../fixtures/server.js';
-import { createCoreUnderTest, waitFor } from '../core/coreHarness.js';
+import { signedInCore, startBlog, waitFor } from '../core/coreHarness.js';
 
 const HOSTILE = `<img src=x onerror="alert(1)"><script>alert(2)</script> & "quotes" 'too'`;
 
 const cleanups: (() => Promise<unknown>)[] = [];
+const defer = (cleanup: () => Promise<unknown>): void => void cleanups.push(cleanup);
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
 test('a hostile title reaches the desktop notification as the plain text it is', async () => {
-  const server = await startServer();
-  cleanups.push(async () => {
-    await server.stop();
-    await server.cleanup();
-  });
-  const ana = await signUp(server.url, 'ana');
-  const ben = await signUp(server.url, 'ben');
-  await subscribe(server.url, ben.token);
-  const app = await createCoreUnderTest();
-  cleanups.push(() => app.dispose());
-  await app.core.signIn({ serverUrl: server.url, username: 'ben', password: ben.password });
-  await waitFor(() => (app.core.snapshot().status.state === 'online' ? true : undefined), 'online');
+  const { server, ana, ben } = await startBlog(defer);
+  const app = await signedInCore(defer, server.url, ben);
 
   const post = await publish(server.url, ana.token, HOSTILE);
   const raised = await waitFor(() => app.notifications[0], 'the notification');

@@ -6,10 +6,10 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listNotifications, publish, signUp, subscribe } from '../fixtures/api.js';
-import { startServer } from '../fixtures/server.js';
+import { listNotifications, publish } from '../fixtures/api.js';
 import {
   createCoreUnderTest,
+  startBlog,
   waitFor,
   waitForSnapshot,
   type CoreUnderTest,
@@ -20,21 +20,10 @@ import { startBlackHoleRelay } from './blackHoleRelay.js';
 import { reportFigure } from './scale.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
+const defer = (cleanup: () => Promise<unknown>): void => void cleanups.push(cleanup);
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
-
-async function blog() {
-  const server = await startServer();
-  cleanups.push(async () => {
-    await server.stop();
-    await server.cleanup();
-  });
-  const ana = await signUp(server.url, 'ana');
-  const ben = await signUp(server.url, 'ben');
-  await subscribe(server.url, ben.token);
-  return { server, ana, ben };
-}
 
 /** The core's inbox equals ben's inbox on the server, with no id twice. */
 async function assertConverged(
@@ -58,7 +47,7 @@ async function assertConverged(
 }
 
 test('a server that accepts but never answers: the core gives up on it, says offline, and catches up once the path is back', async () => {
-  const { server, ana, ben } = await blog();
+  const { server, ana, ben } = await startBlog(defer);
   const relay = await startBlackHoleRelay(server.port);
   cleanups.push(() => relay.close());
   const app = await createCoreUnderTest();
@@ -95,7 +84,7 @@ for (const [name, skewMs] of [
   ['a day slow', -24 * 3_600_000],
 ] as const) {
   test(`a computer clock ${name}: live items, catch-up and mark-read still converge`, async () => {
-    const { server, ana, ben } = await blog();
+    const { server, ana, ben } = await startBlog(defer);
     const skewed: Clock = {
       now: () => Date.now() + skewMs,
       setTimeout: (callback, ms) => {
@@ -130,7 +119,7 @@ for (const [name, skewMs] of [
 }
 
 test('a connection that goes silent while the app sits idle is noticed by the heartbeat, and the core catches up', async () => {
-  const { server, ana, ben } = await blog();
+  const { server, ana, ben } = await startBlog(defer);
   const relay = await startBlackHoleRelay(server.port);
   cleanups.push(() => relay.close());
   const app = await createCoreUnderTest();
