@@ -6,13 +6,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { signUp, type TestUser } from '../fixtures/api.js';
 import { assertKeyringToolsInstalled, keyringSessionScript } from '../fixtures/keyring.js';
+import { filesUnder } from '../fixtures/files.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PROBE = join('test', 'core', 'keychainProbe.ts');
@@ -110,18 +111,6 @@ function killPid(pid: number): void {
 
 function killGroup(pid: number | undefined): void {
   if (pid !== undefined) killPid(-pid);
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(
-    entries.map((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return filesUnder(path);
-      return Promise.resolve(entry.isFile() ? [path] : []);
-    }),
-  );
-  return nested.flat();
 }
 
 test('keytar stores, reads and deletes the token in a real gnome-keyring, and nothing writes it in plain text', async () => {

@@ -4,12 +4,13 @@
  * check. It is a script, not a test: the parent test owns the keyring daemon and stops it.
  */
 import { join } from 'node:path';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createTidingsCore } from '../../main/core/index.js';
 import { createKeytarCredentials } from '../../main/core/credentials/keytarCredentials.js';
 import { createFileSettingsStore } from '../../main/core/settings/fileSettingsStore.js';
 import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
 import type { TidingsCore } from '../../main/core/ports.js';
+import { filesUnder } from '../fixtures/files.js';
 
 const report = (step: string, value: unknown): void => {
   process.stdout.write(`RESULT ${JSON.stringify({ step, value })}\n`);
@@ -79,18 +80,6 @@ async function withoutKeyring(): Promise<void> {
   report('signIn', await core.signIn({ serverUrl, username, password }));
   report('status', core.snapshot().status.state);
   await core.stop();
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(
-    entries.map((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return filesUnder(path);
-      return Promise.resolve(entry.isFile() ? [path] : []);
-    }),
-  );
-  return nested.flat();
 }
 
 /** Every file under `dir` whose bytes contain `secret` as plain text. */

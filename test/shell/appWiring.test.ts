@@ -10,19 +10,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNELS, type AppSnapshot } from '../../contract/ipc.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { waitUntil } from '../fixtures/sockets.js';
+import { routeElectronToStandIn } from './electronLoader.js';
 import { preventableEvent, recorded, type FakeWebContents } from './electronStandIn.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const APP = join(ROOT, 'dist', 'main', 'electron', 'app.js');
 const PAGE = join(ROOT, 'dist', 'renderer', 'index.html');
-const STAND_IN = new URL('./electronStandIn.ts', import.meta.url).href;
 
 let server: RunningServer;
 let userData = '';
@@ -35,17 +34,7 @@ before(async () => {
   process.env['TIDINGS_FIRST_RUN'] = 'connect';
   // Start-at-login writes an XDG autostart entry on Linux: keep it out of the real home.
   process.env['XDG_CONFIG_HOME'] = join(userData, 'config');
-  // Every `import 'electron'` (app.js, electron-store) resolves to the stand-in, the same module
-  // instance this test reads its records from.
-  register(
-    `data:text/javascript,${encodeURIComponent(
-      `export async function resolve(specifier, context, next) {
-        return specifier === 'electron'
-          ? { url: ${JSON.stringify(STAND_IN)}, shortCircuit: true }
-          : next(specifier, context);
-      }`,
-    )}`,
-  );
+  routeElectronToStandIn();
   await import(pathToFileURL(APP).href);
   await waitUntil(() => recorded.windows.length === 1 && recorded.trays.length === 1, 'app start');
 });

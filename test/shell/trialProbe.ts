@@ -4,10 +4,10 @@
  * see as `RESULT <json>` lines, then quits the app. A script, not a test: the parent test owns the
  * keyring daemon and the temp HOME, and runs this twice (first launch, second launch).
  */
-import { register } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { routeElectronToStandIn } from './electronLoader.js';
 import { app, recorded } from './electronStandIn.js';
 import {
   API,
@@ -17,7 +17,6 @@ import {
 } from '../../contract/wire.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const STAND_IN = new URL('./electronStandIn.ts', import.meta.url).href;
 const userData = process.env['TIDINGS_USER_DATA'] ?? '';
 
 const report = (step: string, value: unknown): void => {
@@ -101,15 +100,7 @@ async function newPostStory(): Promise<void> {
   report('storyTooltipAfterClick', tray()?.tooltip);
 }
 
-register(
-  `data:text/javascript,${encodeURIComponent(
-    `export async function resolve(specifier, context, next) {
-      return specifier === 'electron'
-        ? { url: ${JSON.stringify(STAND_IN)}, shortCircuit: true }
-        : next(specifier, context);
-    }`,
-  )}`,
-);
+routeElectronToStandIn();
 await import(pathToFileURL(join(ROOT, 'dist', 'main', 'electron', 'app.js')).href);
 
 const tray = () => recorded.trays[0];
