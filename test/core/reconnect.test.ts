@@ -249,13 +249,7 @@ test('a server that speaks another protocol version is reported as incompatible,
 test('retries back off exponentially while the server is down, and start over once it is back', async () => {
   const { server, ben } = await startBlog(defer);
   const clock = createFakeClock(Date.now());
-  const app = await createCoreUnderTest({ clock });
-  cleanups.push(() => app.dispose());
-  assert.deepEqual(
-    await app.core.signIn({ serverUrl: server.url, username: 'ben', password: ben.password }),
-    { ok: true },
-  );
-  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
+  const app = await signedInCore(defer, server.url, ben, { clock });
 
   const nextDelay = async (what: string): Promise<number> => {
     const snapshot = await waitForSnapshot(

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
-import { like, publish, signUp, subscribe, type TestUser } from '../fixtures/api.js';
+import { like, publish, signUp, type TestUser } from '../fixtures/api.js';
 import { createFakeClock } from './fakeClock.js';
 import {
   createCoreUnderTest,
@@ -325,22 +325,9 @@ test('a mark-read the server never acknowledges is rolled back with a visible no
 });
 
 test('quiet hours over midnight (on a hand-moved clock) hold the pop-up back, not the count', async () => {
-  const server = await startServer();
-  cleanups.push(async () => {
-    await server.stop();
-    await server.cleanup();
-  });
-  const ana = await signUp(server.url, 'ana');
-  const ben = await signUp(server.url, 'ben');
-  await subscribe(server.url, ben.token);
+  const { server, ana, ben } = await startBlog(defer);
   const clock = createFakeClock(new Date(2026, 0, 15, 23, 30).getTime());
-  const app = await createCoreUnderTest({ clock });
-  cleanups.push(() => app.dispose());
-  assert.deepEqual(
-    await app.core.signIn({ serverUrl: server.url, username: 'ben', password: ben.password }),
-    { ok: true },
-  );
-  await waitForSnapshot(app.core, (s) => s.status.state === 'online', 'online');
+  const app = await signedInCore(defer, server.url, ben, { clock });
   const quiet = { quietHours: { enabled: true, start: '22:00', end: '07:00' } };
   assert.deepEqual(await app.core.updateSettings(quiet), { ok: true });
 
