@@ -1,5 +1,6 @@
 /**
- * The few HTTP calls the tray app makes: is this a Tidings server (`/healthz`), sign in, sign out.
+ * The few HTTP calls the tray app makes: is this a Tidings server (`/healthz`), create an account
+ * (the trial server's first run), sign in, sign out.
  * Every failure becomes a code and a sentence the sign-in form can show as it is; nothing here
  * throws to the caller. Replies are validated, because the user may type any address at all.
  */
@@ -10,6 +11,7 @@ import {
   type HealthResponse,
   type LoginRequest,
   type LoginResponse,
+  type RegisterRequest,
 } from '../../contract/wire.js';
 
 /** A server that takes longer than this to answer a sign-in form is treated as unreachable. */
@@ -25,6 +27,7 @@ export type ApiFailure =
   | 'server_incompatible'
   | 'unauthorized'
   | 'rate_limited'
+  | 'conflict'
   | 'server_error';
 
 const HealthSchema = z.object({
@@ -96,6 +99,24 @@ export async function login(
     };
   }
   return failureFrom(reply.status, reply.body, 'Wrong username or password.');
+}
+
+/** Creates an account. The caller signs in separately to get a device token. */
+export async function register(
+  origin: string,
+  request: RegisterRequest,
+): Promise<ApiResult<object>> {
+  const reply = await send(origin, API.register, { method: 'POST', json: request });
+  if (!reply.ok) return reply;
+  if (reply.status === 200 || reply.status === 201) return { ok: true };
+  if (reply.status === 409) {
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `${origin} already has an account "${request.username}".`,
+    };
+  }
+  return failureFrom(reply.status, reply.body, 'The server refused the new account.');
 }
 
 /** Revokes the token on the server. A token the server already forgot counts as revoked. */

@@ -10,8 +10,9 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { dialog, type BrowserWindow } from 'electron';
 import { z } from 'zod';
-import { API, UsernameSchema, type HttpErrorBody } from '../../contract/wire.js';
+import { UsernameSchema } from '../../contract/wire.js';
 import type { TidingsCore } from '../core/ports.js';
+import { register } from '../core/serverApi.js';
 import { startLocalServer, type LocalServer } from './localServer.js';
 
 export type FirstRunChoice = 'connect' | 'trial' | 'later';
@@ -91,24 +92,16 @@ export async function beginTrial(
 ): Promise<{ ok: true; username: string; password: string } | { ok: false; message: string }> {
   const username = trialUsername();
   const password = randomBytes(12).toString('base64url');
-  let response: Response;
-  try {
-    response = await fetch(new URL(API.register, server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-  } catch (error) {
-    return { ok: false, message: `The local server did not answer: ${String(error)}` };
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as HttpErrorBody | null;
+  const created = await register(server.url, { username, password });
+  if (!created.ok) {
     return {
       ok: false,
       message:
-        body?.error.code === 'conflict'
+        created.code === 'conflict'
           ? `The local server already has an account "${username}". Sign in with its password.`
-          : `The local server refused the new account: ${body?.error.message ?? response.statusText}`,
+          : created.code === 'unreachable'
+            ? `The local server did not answer: ${created.message}`
+            : `The local server refused the new account: ${created.message}`,
     };
   }
   const signedIn = await core.signIn({ serverUrl: server.url, username, password });
