@@ -140,6 +140,16 @@ export function connectionBanner(status: ConnectionStatus, now: number): Banner 
       };
     case 'server-incompatible':
       return { tone: 'error', text: `Server incompatible: ${status.message}`, offerSignIn: false };
+    case 'waiting-for-keychain': {
+      // The reason is keytar's advice, too long for a banner; the state says what to do.
+      const seconds = secondsUntil(status.retryAt, now);
+      const text =
+        seconds > 0
+          ? `Waiting for the keychain to unlock — retrying in ${seconds}s`
+          : 'Waiting for the keychain to unlock — retrying now…';
+      // A keychain that never unlocks must not trap the user: signing in again is the way out.
+      return { tone: 'warning', text, offerSignIn: true };
+    }
   }
 }
 

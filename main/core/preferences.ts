@@ -51,6 +51,7 @@ export function createPreferences(options: {
     copy: () => ({
       ...settings,
       quietHours: { ...settings.quietHours },
+      accounts: settings.accounts.map((account) => ({ ...account })),
       mutedTypes: [...settings.mutedTypes],
     }),
     load() {

@@ -14,6 +14,7 @@ import type { Account, ActionResult, ConnectionStatus, SignInRequest } from '../
 import { parseServerAddress } from '../../contract/serverAddress.js';
 import type { Clock, CredentialStore } from './ports.js';
 import { createConnection, type Connection } from './connection.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { checkHealth, logout } from './serverApi.js';
 import { acquireToken } from './signIn.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
@@ -50,6 +51,13 @@ interface Current {
   connection: Connection;
 }
 
+/** A saved account whose token the keychain could not give yet; retried until it can. */
+interface KeychainWait {
+  account: Account;
+  attempt: number;
+  timer: { cancel(): void } | null;
+}
+
 export function createSession(options: {
   credentials: CredentialStore;
   preferences: Preferences;
@@ -66,6 +74,7 @@ export function createSession(options: {
 }): Session {
   const { credentials, preferences, clock, log, changed } = options;
   let current: Current | null = null;
+  let waiting: KeychainWait | null = null;
   let status: ConnectionStatus = { state: 'signed-out' };
 
   const keychainAccount = (account: Account): string =>
@@ -77,6 +86,55 @@ export function createSession(options: {
     } catch (error) {
       log(`tidings: could not delete the token from the keychain: ${describeError(error)}`);
     }
+  };
+
+  const stopWaiting = (): void => {
+    waiting?.timer?.cancel();
+    waiting = null;
+  };
+
+  /**
+   * Reads the saved token. A keychain that is locked or not up yet (KWallet and gnome-keyring
+   * unlock at login, sometimes after the app starts) is waited for with backoff, never taken to
+   * mean "signed out": the account stays, and the user sees why nothing is connected.
+   */
+  const restore = async (wait: KeychainWait): Promise<void> => {
+    let token: string | null;
+    let reason: string | null = null;
+    try {
+      token = await credentials.getToken(keychainAccount(wait.account));
+      // A locked gnome-keyring whose unlock prompt cannot be shown answers "nothing stored",
+      // not an error; an account settings list as signed in is not taken at its word.
+      if (token === null) reason = 'The keychain did not give the saved sign-in; it may be locked.';
+    } catch (error) {
+      token = null;
+      reason = describeError(error);
+    }
+    if (waiting !== wait) return;
+    if (reason !== null) {
+      const delay = backoffDelay(wait.attempt, Math.random, DEFAULT_BACKOFF);
+      wait.attempt += 1;
+      status = { state: 'waiting-for-keychain', retryAt: clock.now() + delay, reason };
+      if (wait.attempt === 1) log(`tidings: waiting for the keychain: ${reason}`);
+      wait.timer = clock.setTimeout(() => {
+        wait.timer = null;
+        void restore(wait).then(changed);
+      }, delay);
+      return;
+    }
+    waiting = null;
+    if (token !== null) begin(wait.account, token);
+  };
+
+  /** Keeps settings' list of signed-in accounts true: the one this core holds, or none. */
+  const rememberSignedIn = (account: Account | null): void => {
+    const settings = preferences.current();
+    const saved = preferences.save({
+      ...settings,
+      ...(account ? { serverUrl: account.serverUrl, username: account.username } : {}),
+      accounts: account ? [account] : [],
+    });
+    if (!saved.ok) log('tidings: who is signed in could not be remembered in settings');
   };
 
   /** Forgets the session in memory; the caller decides about the keychain and the server. */
@@ -119,6 +177,7 @@ export function createSession(options: {
           end(
             'The server no longer accepts this sign-in (it was revoked or expired). Sign in again.',
           );
+          rememberSignedIn(null);
           changed();
           void forgetToken(ending.account);
         },
@@ -131,35 +190,34 @@ export function createSession(options: {
   };
 
   return {
-    account: () => (current ? { ...current.account } : null),
+    account: () => {
+      if (current) return { ...current.account };
+      return waiting && status.state === 'waiting-for-keychain' ? { ...waiting.account } : null;
+    },
     status: () => status,
     connection: () => current?.connection ?? null,
 
     async start() {
-      const settings = preferences.current();
-      if (current !== null || settings.serverUrl === '' || settings.username === '') return;
-      const account: Account = { serverUrl: settings.serverUrl, username: settings.username };
-      let token: string | null;
-      try {
-        token = await credentials.getToken(keychainAccount(account));
-      } catch (error) {
-        status = { state: 'signed-out', reason: describeError(error) };
-        return;
-      }
-      if (token === null) {
-        status = { state: 'signed-out' };
-        return;
-      }
-      begin(account, token);
+      const [account] = preferences.current().accounts;
+      if (current !== null || waiting !== null || account === undefined) return;
+      waiting = { account: { ...account }, attempt: 0, timer: null };
+      await restore(waiting);
     },
 
     stop() {
+      stopWaiting();
       current?.connection.close();
       current = null;
     },
 
     wake() {
       current?.connection.wake();
+      // Unlocking the screen often unlocks the keychain too: try now, not at the next step.
+      if (waiting?.timer) {
+        waiting.timer.cancel();
+        waiting.timer = null;
+        void restore(waiting).then(changed);
+      }
     },
 
     async checkServer(serverUrl) {
@@ -175,6 +233,7 @@ export function createSession(options: {
       });
       if (!granted.ok) return granted;
       const { account } = granted;
+      stopWaiting();
 
       const previous = current;
       if (previous !== null) {
@@ -186,12 +245,7 @@ export function createSession(options: {
           await forgetToken(previous.account);
         }
       }
-      const saved = preferences.save({
-        ...preferences.current(),
-        serverUrl: account.serverUrl,
-        username: account.username,
-      });
-      if (!saved.ok) log('tidings: signed in, but the server address could not be remembered');
+      rememberSignedIn(account);
       options.clearNotice();
       begin(account, granted.token);
       changed();
@@ -200,8 +254,23 @@ export function createSession(options: {
 
     async signOut() {
       const ending = current;
-      if (ending === null) return { ok: true };
+      if (ending === null) {
+        const waited = waiting;
+        if (waited === null) return { ok: true };
+        // The token cannot be read, so the server cannot be told; deleting it is still tried.
+        stopWaiting();
+        status = { state: 'signed-out' };
+        rememberSignedIn(null);
+        changed();
+        await forgetToken(waited.account);
+        options.notify(
+          'info',
+          "Signed out on this computer. The keychain was locked, so the server was not told: you can revoke this device from the blog's account page.",
+        );
+        return { ok: true };
+      }
       end();
+      rememberSignedIn(null);
       changed();
       const revoked = await logout(ending.account.serverUrl, ending.token);
       await forgetToken(ending.account);
