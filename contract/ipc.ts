@@ -44,6 +44,11 @@ export interface Settings {
   mutedTypes: NotificationType[];
   sound: boolean;
   startAtLogin: boolean;
+  /**
+   * A PEM file of extra certificate authorities to trust (a self-hosted blog with a private CA),
+   * on top of the OS's store; '' for none.
+   */
+  caFile: string;
 }
 
 export type SettingsPatch = Partial<Omit<Settings, 'serverUrl' | 'username' | 'accounts'>>;

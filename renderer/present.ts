@@ -206,7 +206,7 @@ export function shouldLoadOlder(view: {
   return view.scrollHeight - (view.scrollTop + view.clientHeight) <= LOAD_OLDER_MARGIN_PX;
 }
 
-export type SignInField = 'server' | 'username' | 'password' | 'form';
+export type SignInField = 'server' | 'username' | 'password' | 'ca' | 'form';
 
 /** Which part of the sign-in form a refusal is about, from the core's error code. */
 export function signInErrorField(code: string, message: string): SignInField {
@@ -215,7 +215,11 @@ export function signInErrorField(code: string, message: string): SignInField {
     case 'unreachable':
     case 'not_tidings':
     case 'server_incompatible':
+    case 'certificate_untrusted':
       return 'server';
+    case 'invalid_ca_file':
+    case 'network_setup':
+      return 'ca';
     case 'unauthorized':
     case 'rate_limited':
       return 'password';

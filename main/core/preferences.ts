@@ -6,6 +6,7 @@ import type { ActionResult, Settings, SettingsPatch } from '../../contract/ipc.j
 import { describeIssues } from '../../contract/wire.js';
 import type { Clock, SettingsStore } from './ports.js';
 import { defaultSettings, SettingsPatchSchema } from './settingsSchema.js';
+import { readCaFile } from './network.js';
 
 /** The longest pause the menu offers is a week; anything longer is a typo. */
 export const MAX_PAUSE_MINUTES = 7 * 24 * 60;
@@ -63,6 +64,16 @@ export function createPreferences(options: {
       const parsed = SettingsPatchSchema.safeParse(patch);
       if (!parsed.success) {
         return { ok: false, code: 'invalid_payload', message: describeIssues(parsed.error) };
+      }
+      const caFile = parsed.data.caFile;
+      if (caFile !== undefined && caFile !== '') {
+        // Checked now, so the user learns at once, not at the next connection.
+        try {
+          readCaFile(caFile);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return { ok: false, code: 'invalid_ca_file', message };
+        }
       }
       return save({ ...settings, ...parsed.data });
     },

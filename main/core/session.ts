@@ -19,6 +19,7 @@ import { checkHealth, logout } from './serverApi.js';
 import { acquireToken } from './signIn.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
 import type { Preferences } from './preferences.js';
+import type { Network } from './network.js';
 
 const DEFAULT_DEVICE_NAME = 'Tidings tray app';
 
@@ -60,6 +61,7 @@ interface KeychainWait {
 
 export function createSession(options: {
   credentials: CredentialStore;
+  network: Network;
   preferences: Preferences;
   clock: Clock;
   log: (message: string) => void;
@@ -151,7 +153,14 @@ export function createSession(options: {
     const live = (): boolean => current !== null && current === created;
     const { events } = options;
     const connection = createConnection(
-      { serverUrl: account.serverUrl, token, highestSeq: options.highestSeq, clock, log },
+      {
+        serverUrl: account.serverUrl,
+        token,
+        highestSeq: options.highestSeq,
+        route: () => options.network.routeTo(new URL(account.serverUrl)),
+        clock,
+        log,
+      },
       {
         status(next) {
           if (!live()) return;
@@ -223,12 +232,13 @@ export function createSession(options: {
     async checkServer(serverUrl) {
       const normalized = parseServerAddress(String(serverUrl));
       if (!normalized.ok) return normalized;
-      return checkHealth(normalized.origin);
+      return checkHealth(options.network, normalized.origin);
     },
 
     async signIn(request) {
       const granted = await acquireToken(request, {
         credentials,
+        network: options.network,
         deviceName: options.deviceName ?? DEFAULT_DEVICE_NAME,
       });
       if (!granted.ok) return granted;
@@ -240,7 +250,7 @@ export function createSession(options: {
         // Signing in again replaces the old device token: revoke it, and forget it unless the
         // new one was just stored under the same keychain account.
         end();
-        await logout(previous.account.serverUrl, previous.token);
+        await logout(options.network, previous.account.serverUrl, previous.token);
         if (keychainAccount(previous.account) !== keychainAccount(account)) {
           await forgetToken(previous.account);
         }
@@ -272,7 +282,7 @@ export function createSession(options: {
       end();
       rememberSignedIn(null);
       changed();
-      const revoked = await logout(ending.account.serverUrl, ending.token);
+      const revoked = await logout(options.network, ending.account.serverUrl, ending.token);
       await forgetToken(ending.account);
       if (!revoked.ok) {
         options.notify(

@@ -7,6 +7,7 @@
  * Settings written before `accounts` existed name their one signed-in account by `serverUrl` and
  * `username`; reading them fills `accounts` with it, so the user does nothing.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { NotificationTypeSchema } from '../../contract/wire.js';
 import type { Settings, SettingsPatch } from '../../contract/ipc.js';
@@ -23,6 +24,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   mutedTypes: [],
   sound: true,
   startAtLogin: false,
+  caFile: '',
 });
 
 const serverUrlSchema = z.union([
@@ -57,6 +59,10 @@ export const SETTINGS_FIELDS = {
   mutedTypes: z.array(NotificationTypeSchema).max(2),
   sound: z.boolean(),
   startAtLogin: z.boolean(),
+  caFile: z.union([
+    z.literal(''),
+    z.string().max(4096).refine(isAbsolute, 'use the full path of a PEM file'),
+  ]),
 } satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
 
 export const SettingsPatchSchema = z
@@ -67,6 +73,7 @@ export const SettingsPatchSchema = z
     mutedTypes: SETTINGS_FIELDS.mutedTypes,
     sound: SETTINGS_FIELDS.sound,
     startAtLogin: SETTINGS_FIELDS.startAtLogin,
+    caFile: SETTINGS_FIELDS.caFile,
   })
   .partial() satisfies z.ZodType<SettingsPatch>;
 

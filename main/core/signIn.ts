@@ -9,10 +9,11 @@ import { parseServerAddress } from '../../contract/serverAddress.js';
 import { KeychainUnavailableError, type CredentialStore } from './ports.js';
 import { checkHealth, login, logout } from './serverApi.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
+import type { Network } from './network.js';
 
 export async function acquireToken(
   request: SignInRequest,
-  options: { credentials: CredentialStore; deviceName: string },
+  options: { credentials: CredentialStore; network: Network; deviceName: string },
 ): Promise<ActionResult<{ account: Account; token: string }>> {
   const normalized = parseServerAddress(String(request?.serverUrl ?? ''));
   if (!normalized.ok) return normalized;
@@ -25,9 +26,9 @@ export async function acquireToken(
     return { ok: false, code: 'invalid_payload', message: describeIssues(loginRequest.error) };
   }
   const origin = normalized.origin;
-  const health = await checkHealth(origin);
+  const health = await checkHealth(options.network, origin);
   if (!health.ok) return health;
-  const granted = await login(origin, loginRequest.data);
+  const granted = await login(options.network, origin, loginRequest.data);
   if (!granted.ok) return granted;
 
   const account: Account = { serverUrl: origin, username: granted.username };
@@ -35,7 +36,7 @@ export async function acquireToken(
     await options.credentials.setToken(credentialAccount(origin, account.username), granted.token);
   } catch (error) {
     // A token nobody can store must not stay valid on the server.
-    await logout(origin, granted.token);
+    await logout(options.network, origin, granted.token);
     const message =
       error instanceof KeychainUnavailableError
         ? error.message

@@ -8,6 +8,7 @@
 import type { Clock, CoreDependencies, TidingsCore } from './ports.js';
 import { createAlerts } from './alerts.js';
 import { createLinkOpener } from './links.js';
+import { createNetwork } from './network.js';
 import { createPreferences } from './preferences.js';
 import { createPublisher } from './publisher.js';
 import { createReads } from './reads.js';
@@ -56,8 +57,14 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
       });
     },
   });
+  const network = createNetwork({
+    ...(deps.resolveProxy === undefined ? {} : { resolveProxy: deps.resolveProxy }),
+    caFile: () => preferences.current().caFile,
+    log,
+  });
   const session = createSession({
     credentials: deps.credentials,
+    network,
     preferences,
     clock,
     log,

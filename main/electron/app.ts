@@ -6,7 +6,7 @@
  */
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { BrowserWindow, app, dialog, net, powerMonitor, shell } from 'electron';
+import { BrowserWindow, app, dialog, net, powerMonitor, session, shell } from 'electron';
 import { createTidingsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
@@ -98,6 +98,8 @@ async function start(): Promise<void> {
     opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
     log,
     deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
+    // Chromium knows the OS proxy (system settings, PAC, WPAD); Node does not.
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
   });
 
   const windows = createInboxWindowController({

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { UsernameSchema } from '../../contract/wire.js';
 import type { TidingsCore } from '../core/ports.js';
 import { register } from '../core/serverApi.js';
+import { createNetwork } from '../core/network.js';
 import { startLocalServer, type LocalServer } from './localServer.js';
 
 export type FirstRunChoice = 'connect' | 'trial' | 'later';
@@ -92,7 +93,9 @@ export async function beginTrial(
 ): Promise<{ ok: true; username: string; password: string } | { ok: false; message: string }> {
   const username = trialUsername();
   const password = randomBytes(12).toString('base64url');
-  const created = await register(server.url, { username, password });
+  // The trial server is on this computer: no proxy, no private CA.
+  const direct = createNetwork({ caFile: () => '', log: () => undefined });
+  const created = await register(direct, server.url, { username, password });
   if (!created.ok) {
     return {
       ok: false,
