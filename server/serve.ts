@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { lockDataDir } from './dataDirLock.js';
 import { createHttpApp } from './http/app.js';
-import { createOriginCheck } from './http/origins.js';
-import { createRateLimits } from './http/rateLimits.js';
+import { createOriginPolicy } from './edge/origins.js';
+import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -77,6 +77,9 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || /^127\./.test(host) || host === '::1' || host === '[::1]';
+
 export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
@@ -97,10 +100,16 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
 
     const metrics = createMetrics(rawStore);
     const timedStore = timeStoreWrites(rawStore, metrics.timeWrite);
-    const isOriginAllowed = createOriginCheck(config.allowedOrigins, () => [
-      new URL(publicUrl).origin,
-      new URL(url).origin,
-    ]);
+    const origins = createOriginPolicy({
+      allowedOrigins: config.allowedOrigins,
+      allowedHosts: config.allowedHosts,
+      ownOrigins: () => [new URL(publicUrl).origin, new URL(url).origin],
+    });
+    if (config.trustProxy && !isLoopback(config.host)) {
+      log.warn(
+        `--trust-proxy is on and the server listens on ${config.host}: anyone who reaches it directly can forge X-Forwarded-For and dodge the per-address limits. Listen on 127.0.0.1 behind the proxy, or firewall the port so only the proxy reaches it.`,
+      );
+    }
     // engine.io wraps the 'request' listeners present when it attaches, answering /socket.io/
     // itself and passing everything else on. The app is assembled after the socket server (the
     // services push through it), so a stand-in is registered first and hands over to the app.
@@ -111,7 +120,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       if (handOver.app) handOver.app(req, res);
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
-    const io = createSocketServer(httpServer, isOriginAllowed);
+    const io = createSocketServer(httpServer, origins);
     const push = createSocketPush(io, timedStore, metrics, log);
     const services = createServices({
       store: timedStore,
@@ -120,14 +129,24 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       passwordCost: config.passwordCost,
     });
     const rateLimits = createRateLimits(config.rateLimits);
-    attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
+    attachSocketHandlers(io, {
+      ...services,
+      store: timedStore,
+      rateLimits,
+      metrics,
+      log,
+      isOwnOrigin: origins.isOwnOrigin,
+      maxSocketsPerUser: config.maxSocketsPerUser,
+      trustProxy: config.trustProxy,
+    });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
       log,
       version: readVersion(),
-      isOriginAllowed,
+      origins,
       trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log })],
     });

@@ -31,6 +31,11 @@ export function createWebRouter(dependencies: WebDependencies): Router {
   router.use((req, _res, next) => (NOT_PAGES.test(req.path) ? next('router') : next()));
   router.use(pageSecurityHeaders);
   router.use('/assets', express.static(STATIC_DIR, { fallthrough: false, index: false }));
+  // Every page is personal: the viewer's name and count, and a CSRF token bound to the visitor.
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   router.use(visitors.resolve);
   // Before any handler: a form POST without the visitor's token changes nothing.
   router.use(visitors.requireCsrfToken);
