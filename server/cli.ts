@@ -62,7 +62,10 @@ async function runServer(
     log.info(`${reason}: finishing pending writes`);
     setTimeout(() => fail('pending writes did not finish in time'), SHUTDOWN_LIMIT_MS).unref();
     server.close().then(
-      () => process.exit(exitCode),
+      () => {
+        log.info('stopped; every acknowledged change is on disk');
+        process.exit(exitCode);
+      },
       (error: unknown) => {
         log.error('could not close cleanly', error);
         process.exit(EXIT_FAILURE);

@@ -4,7 +4,7 @@
  * releases the lock.
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { lockDataDir } from './dataDirLock.js';
 import { createHttpApp } from './http/app.js';
@@ -61,7 +61,11 @@ function urlFor(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
-/** How long requests already being answered get to finish when the server stops. */
+/**
+ * How long requests already being answered get to finish when the server stops. After it, every
+ * connection still open is cut: a frozen client, a held poll or a half-sent request must not keep
+ * the store from being flushed and the process from exiting 0 (issue 10).
+ */
 const IN_FLIGHT_GRACE_MS = 3_000;
 
 /** Resolves when the HTTP server has closed its last connection, or after `graceMs`. */
@@ -75,6 +79,19 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
   });
 }
 
+/**
+ * Every TCP connection the server accepted, upgraded WebSockets included: the HTTP server's own
+ * closeAllConnections() no longer sees a connection once it has been upgraded.
+ */
+function trackConnections(server: HttpServer): Set<Socket> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
 const isLoopback = (host: string): boolean =>
@@ -84,6 +101,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
   const httpServer = createServer();
+  const connections = trackConnections(httpServer);
   try {
     const rawStore = createLowdbStore({ dataDir: config.dataDir });
     await rawStore.open();
@@ -159,11 +177,14 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       close() {
         closing ??= (async () => {
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
-          // Disconnects every socket and stops accepting connections (closes the HTTP server).
-          await io.close();
+          // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
+          // (io.close() would wait for every client to go, however long a stuck one takes.)
+          httpServer.close();
+          io.disconnectSockets(true);
+          io.engine.close(); // also the Engine.IO sessions that never joined a namespace
           httpServer.closeIdleConnections();
           await drained;
-          httpServer.closeAllConnections();
+          for (const connection of connections) connection.destroy();
           await openStore.close();
           lock.release();
         })();
