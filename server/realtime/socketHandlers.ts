@@ -19,14 +19,14 @@ import type { Inbox } from '../domain/inbox.js';
 import type { RateLimits } from '../http/rateLimits.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { StorageUnavailableError, type Store } from '../store/store.js';
+import { StorageUnavailableError, type SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
 import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
 
 export interface SocketHandlerDependencies {
   accounts: Accounts;
   inbox: Inbox;
-  store: Pick<Store, 'isSubscribed'>;
+  store: Pick<SubscriptionStore, 'isSubscribed'>;
   rateLimits: RateLimits;
   metrics: Metrics;
   log: Logger;
