@@ -124,3 +124,22 @@ export interface InboxStore {
 
 export interface Store
   extends StoreLifecycle, AccountStore, PostStore, SubscriptionStore, InboxStore {}
+
+/** The mutating methods of each role: the ones that resolve only once durable (timed in metrics). */
+export const MUTATING_METHODS = [
+  'createUser',
+  'setAuthor',
+  'createToken',
+  'revokeToken',
+  'revokeAllTokens',
+  'setRegistrationOpen',
+  'publishPost',
+  'updatePost',
+  'deletePost',
+  'addLike',
+  'removeLike',
+  'subscribe',
+  'unsubscribe',
+  'markRead',
+  'markAllRead',
+] as const satisfies readonly (keyof Store)[];
