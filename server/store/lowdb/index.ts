@@ -25,7 +25,7 @@ import {
   isSubscribedNow,
   likeNotifiesAuthor,
   startSubscription,
-} from '../../domain/fanout.js';
+} from '../visibility.js';
 import { applyChange, type Change } from './changes.js';
 import { emptyDocument, type StoreDocument } from './document.js';
 import { DocumentFile } from './documentFile.js';
