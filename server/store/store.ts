@@ -3,7 +3,8 @@
  * (server/store/lowdb/) is the default, and a PostgreSQL driver for several server nodes must be
  * able to slot in behind the same methods. The records and errors they carry are in records.ts;
  * the rules of who sees which event are in visibility.ts. The conformance suite in
- * test/store/conformance/ checks a driver against every point below, one role at a time.
+ * test/store/conformance/ checks a driver against every point below, one role at a time; only a
+ * failing write needs a fault that each driver's own tests inject.
  *
  * `Store` is the combination of the role interfaces below; a driver implements all of them. Code
  * that needs one part asks for that role only (e.g. the posts service takes a PostStore).
