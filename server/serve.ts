@@ -13,9 +13,10 @@ import { createRateLimits } from './http/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { attachSocketHandlers } from './realtime/socketHandlers.js';
+import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
+import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import type { Store } from './store/store.js';
@@ -77,7 +78,12 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
-export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
+/** `seams` let an in-process test hold the server at a chosen point; production passes none. */
+export async function serve(
+  config: ServerConfig,
+  log: Logger,
+  seams: SocketSeams = {},
+): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
   const httpServer = createServer();
@@ -112,7 +118,8 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, isOriginAllowed);
-    const push = createSocketPush(io, timedStore, metrics, log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const push = createSocketPush(io, timedStore, metrics, log, handoff);
     const services = createServices({
       store: timedStore,
       push,
@@ -120,7 +127,15 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       passwordCost: config.passwordCost,
     });
     const rateLimits = createRateLimits(config.rateLimits);
-    attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
+    attachSocketHandlers(io, {
+      ...services,
+      store: timedStore,
+      rateLimits,
+      metrics,
+      log,
+      handoff,
+      seams,
+    });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
