@@ -119,7 +119,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       isOriginAllowed,
       trustProxy: config.trustProxy,
       // The blog's pages (server/web), served after the API.
-      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+      extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
     httpServer.on('request', app);
 
