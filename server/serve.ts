@@ -144,7 +144,7 @@ export async function serve(
       isOriginAllowed,
       trustProxy: config.trustProxy,
       // The blog's pages (server/web), served after the API.
-      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+      extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
 
     const openStore = store;
