@@ -10,7 +10,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { NotificationType } from '../contract/wire.js';
-import type { Store } from './store/store.js';
+import type { StoreLifecycle } from './store/store.js';
 
 const TOTAL_NAMED_GAUGES = [
   'nodejs_active_handles_total',
@@ -18,7 +18,7 @@ const TOTAL_NAMED_GAUGES = [
   'nodejs_active_resources_total',
 ];
 
-export function createMetrics(store: Store) {
+export function createMetrics(store: Pick<StoreLifecycle, 'stats'>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   for (const name of TOTAL_NAMED_GAUGES) registry.removeSingleMetric(name);

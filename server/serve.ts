@@ -13,9 +13,10 @@ import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { attachSocketHandlers } from './realtime/socketHandlers.js';
+import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
+import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import type { Store } from './store/store.js';
@@ -97,7 +98,12 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || /^127\./.test(host) || host === '::1' || host === '[::1]';
 
-export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
+/** `seams` let an in-process test hold the server at a chosen point; production passes none. */
+export async function serve(
+  config: ServerConfig,
+  log: Logger,
+  seams: SocketSeams = {},
+): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
   const httpServer = createServer();
@@ -139,7 +145,8 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, origins);
-    const push = createSocketPush(io, timedStore, metrics, log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const push = createSocketPush(io, timedStore, metrics, log, handoff);
     const services = createServices({
       store: timedStore,
       push,
@@ -156,6 +163,8 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       isOwnOrigin: origins.isOwnOrigin,
       maxSocketsPerUser: config.maxSocketsPerUser,
       trustProxy: config.trustProxy,
+      handoff,
+      seams,
     });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
@@ -166,7 +175,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       trustProxy: config.trustProxy,
       metricsToken: config.metricsToken,
       // The blog's pages (server/web), served after the API.
-      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+      extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
 
     const openStore = store;

@@ -11,6 +11,7 @@ import { renderNotFound } from './pages/problem.js';
 import { pageErrorHandler, sendPage } from './responses.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
+import { feedRoutes } from './routes/feeds.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { readingRoutes } from './routes/reading.js';
 import { writingRoutes } from './routes/writing.js';
@@ -31,7 +32,9 @@ export function createWebRouter(dependencies: WebDependencies): Router {
   router.use((req, _res, next) => (NOT_PAGES.test(req.path) ? next('router') : next()));
   router.use(pageSecurityHeaders);
   router.use('/assets', express.static(STATIC_DIR, { fallthrough: false, index: false }));
-  // Every page is personal: the viewer's name and count, and a CSRF token bound to the visitor.
+  // The same for every visitor: served before any session or CSRF work.
+  router.use(feedRoutes(dependencies));
+  // Every other page is personal: the viewer's name and count, a CSRF token bound to the visitor.
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
