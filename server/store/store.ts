@@ -51,6 +51,11 @@ export interface PostRecord {
   authorId: string;
   title: string;
   body: string;
+  /**
+   * Plain text cut from the body when it was published or last edited, so lists never parse
+   * bodies. Posts stored before excerpts existed have none until their next edit.
+   */
+  excerpt?: string;
   createdAt: Iso;
   updatedAt: Iso;
 }
@@ -140,7 +145,7 @@ export interface Store {
   listPosts(offset: number, limit: number): Promise<{ items: PostRecord[]; total: number }>;
   updatePost(
     id: string,
-    patch: Partial<Pick<PostRecord, 'title' | 'body'>>,
+    patch: Partial<Pick<PostRecord, 'title' | 'body' | 'excerpt'>>,
   ): Promise<PostRecord | undefined>;
   /** Deletes the post and its likes. Notifications about it stay, with their title snapshot. */
   deletePost(id: string): Promise<boolean>;

@@ -14,6 +14,7 @@ import { adminRoutes } from './routes/admin.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { readingRoutes } from './routes/reading.js';
 import { writingRoutes } from './routes/writing.js';
+import { createRenderedPosts } from './renderedPosts.js';
 import { pageSecurityHeaders } from './security.js';
 import { createVisitors } from './visitors.js';
 
@@ -25,7 +26,7 @@ const NOT_PAGES = /^\/(api|socket\.io)(\/|$)|^\/(healthz|metrics)$/;
 
 export function createWebRouter(dependencies: WebDependencies): Router {
   const visitors = createVisitors(dependencies.accounts, dependencies.inbox);
-  const routes = { ...dependencies, visitors };
+  const routes = { ...dependencies, visitors, renderedPosts: createRenderedPosts() };
   const router = Router();
 
   router.use((req, _res, next) => (NOT_PAGES.test(req.path) ? next('router') : next()));

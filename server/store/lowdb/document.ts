@@ -39,6 +39,7 @@ export const PostSchema = z.strictObject({
   authorId: Id,
   title: z.string(),
   body: z.string(),
+  excerpt: z.string().optional(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 }) satisfies z.ZodType<PostRecord>;

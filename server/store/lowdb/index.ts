@@ -385,6 +385,9 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
         ...post,
         title: patch.title ?? post.title,
         body: patch.body ?? post.body,
+        ...((patch.excerpt ?? post.excerpt) === undefined
+          ? {}
+          : { excerpt: patch.excerpt ?? post.excerpt }),
         updatedAt: now(),
       };
       change(['post', updated]);
