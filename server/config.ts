@@ -96,6 +96,13 @@ export const SETTINGS = {
     help: 'open or close self-service sign-up at start (kept in the data file otherwise)',
     schema: z.enum(['open', 'closed'], 'expected "open" or "closed"').optional(),
   }),
+  setupCode: setting({
+    flag: 'setup-code',
+    env: 'TIDINGS_SETUP_CODE',
+    placeholder: 'CODE',
+    help: 'the one-time code that lets the first sign-up become admin (random and printed in the log when unset; prefer the variable, flags show in ps)',
+    schema: z.string().min(8, 'expected at least 8 characters').max(100).optional(),
+  }),
   trustProxy: setting({
     flag: 'trust-proxy',
     env: 'TIDINGS_TRUST_PROXY',
@@ -181,6 +188,8 @@ export interface ServerConfig {
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
   registration: 'open' | 'closed' | undefined;
+  /** The operator's own setup code; a random one is made at start when unset. */
+  setupCode: string | undefined;
   trustProxy: boolean;
   passwordCost: number;
   rateLimits: Readonly<RateLimitConfig>;
@@ -303,6 +312,7 @@ function parseServe(args: string[], env: Env): Command {
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     registration: values.registration,
+    setupCode: values.setupCode,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
     rateLimits: Object.freeze({

@@ -10,11 +10,19 @@ export interface ServiceOptions {
   push: Push;
   publicUrl: string;
   passwordCost: number;
+  /** Lets self-service sign-up create the first account; see server/domain/setupCode.ts. */
+  setupCode?: string;
 }
 
-export function createServices({ store, push, publicUrl, passwordCost }: ServiceOptions) {
+export function createServices({
+  store,
+  push,
+  publicUrl,
+  passwordCost,
+  setupCode,
+}: ServiceOptions) {
   return {
-    accounts: createAccounts({ store, push, passwordCost }),
+    accounts: createAccounts({ store, push, passwordCost, ...(setupCode ? { setupCode } : {}) }),
     posts: createPosts({ store, push, publicUrl }),
     inbox: createInbox({ store, push, publicUrl }),
   };

@@ -1,6 +1,8 @@
 /**
- * Accounts, roles and device tokens. The first account on a fresh server is admin and author;
- * admins make other users authors; an operator can close open registration.
+ * Accounts, roles and device tokens. The first account on a fresh server is admin and author, and
+ * only the operator can create it: with `users add` (the CLI) or by signing up with the setup code
+ * the server printed in its log. Admins make other users authors; an operator can close open
+ * registration.
  */
 import type {
   LoginRequest,
@@ -12,6 +14,7 @@ import { ConflictError, type Store, type UserRecord } from '../store/store.js';
 import { DomainError } from './errors.js';
 import { hashPassword, verifyPassword, DEFAULT_LOG2_COST } from './passwords.js';
 import type { Push } from './push.js';
+import { matchesSetupCode } from './setupCode.js';
 import { hashToken, newToken } from './tokens.js';
 
 /** Who is calling: the user and the device token they used (so logout revokes just that one). */
@@ -25,11 +28,21 @@ export interface AccountOptions {
   push: Push;
   /** log2 of scrypt's N. Lower only for tests and benchmarks. */
   passwordCost?: number;
+  /**
+   * What a sign-up must bring while the server has no account (server/domain/setupCode.ts).
+   * Without one, self-service sign-up cannot create the first account at all.
+   */
+  setupCode?: string;
 }
 
 const DEFAULT_DEVICE = 'unnamed device';
 
-export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }: AccountOptions) {
+export function createAccounts({
+  store,
+  push,
+  passwordCost = DEFAULT_LOG2_COST,
+  setupCode,
+}: AccountOptions) {
   // Compared against when the username does not exist, so a wrong name costs as much as a wrong
   // password and response times do not reveal which usernames exist.
   const decoyHash = hashPassword('decoy password', passwordCost);
@@ -47,13 +60,37 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
     };
   }
 
+  /**
+   * Self-service sign-up may create the first account only with the setup code, which works even
+   * while registration is closed; without a code, a closed server says it is closed.
+   */
+  async function checkSelfService(input: RegisterRequest, first: boolean): Promise<void> {
+    const bringsCode = first && input.setupCode !== undefined;
+    if (!bringsCode && !(await store.isRegistrationOpen())) {
+      throw new DomainError(
+        'registration_closed',
+        'Registration is closed on this server; ask its operator for an account.',
+      );
+    }
+    if (!first) return;
+    if (setupCode !== undefined && matchesSetupCode(setupCode, input.setupCode ?? '')) return;
+    throw new DomainError(
+      'forbidden',
+      bringsCode
+        ? 'That setup code is not right: copy it again from the server’s log.'
+        : 'This server has no admin yet: sign up with the setup code from the server’s log, or ask its operator.',
+    );
+  }
+
   async function createAccount(
     input: RegisterRequest,
     roles: { isAdmin: boolean; isAuthor: boolean },
+    selfService: boolean,
   ): Promise<UserRecord> {
     const passwordHash = await hashPassword(input.password, passwordCost);
     const run = registering.then(async () => {
       const first = (await store.countUsers()) === 0;
+      if (selfService) await checkSelfService(input, first);
       try {
         return await store.createUser({
           username: input.username,
@@ -75,15 +112,18 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
   return {
     toPublicUser,
 
-    /** Self-service sign-up; refused while registration is closed. */
-    async register(input: RegisterRequest): Promise<UserRecord> {
-      if (!(await store.isRegistrationOpen())) {
-        throw new DomainError(
-          'registration_closed',
-          'Registration is closed on this server; ask its operator for an account.',
-        );
-      }
-      return createAccount(input, { isAdmin: false, isAuthor: false });
+    /**
+     * Self-service sign-up: the first account needs the setup code (and then works even while
+     * registration is closed); later ones are refused while registration is closed, and any
+     * setup code they carry is ignored.
+     */
+    register(input: RegisterRequest): Promise<UserRecord> {
+      return createAccount(input, { isAdmin: false, isAuthor: false }, true);
+    },
+
+    /** Whether the server still waits for its first account (the sign-up page asks for the code). */
+    async awaitsSetup(): Promise<boolean> {
+      return (await store.countUsers()) === 0;
     },
 
     /** Operator path (CLI): works while registration is closed and can grant roles. */
@@ -91,7 +131,7 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       input: RegisterRequest,
       roles: { isAdmin: boolean; isAuthor: boolean },
     ): Promise<UserRecord> {
-      return createAccount(input, roles);
+      return createAccount(input, roles, false);
     },
 
     async login(input: LoginRequest): Promise<LoginResponse> {
@@ -120,12 +160,16 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       push.tokensRevoked([session.tokenId]);
     },
 
-    async revokeAllTokens(username: string): Promise<number> {
-      const user = await requireUser(username);
-      const count = await store.revokeAllTokens(user.id);
-      push.userTokensRevoked(user.id);
-      return count;
+    /** An admin signs a user out of every device (a stolen laptop), while the server runs. */
+    async revokeTokensOf(actor: UserRecord, username: string): Promise<number> {
+      if (!actor.isAdmin) {
+        throw new DomainError('forbidden', 'Only admins can sign other users out.');
+      }
+      return revokeAllTokens(username);
     },
+
+    /** Operator path (CLI). */
+    revokeAllTokens,
 
     async setAuthor(actor: UserRecord, username: string, isAuthor: boolean): Promise<UserRecord> {
       if (!actor.isAdmin) throw new DomainError('forbidden', 'Only admins can change roles.');
@@ -141,6 +185,14 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       await store.setRegistrationOpen(open);
     },
   };
+
+  /** Every device of the user is signed out, and its live sockets are closed at once. */
+  async function revokeAllTokens(username: string): Promise<number> {
+    const user = await requireUser(username);
+    const count = await store.revokeAllTokens(user.id);
+    push.userTokensRevoked(user.id);
+    return count;
+  }
 
   async function requireUser(username: string): Promise<UserRecord> {
     const user = await store.findUserByUsername(username);
