@@ -6,7 +6,11 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
+import { executeAdminCommand } from './adminCommands.js';
+import { listenAdminSocket } from './adminSocket.js';
 import { lockDataDir } from './dataDirLock.js';
+import { tightenDataDir } from './dataDirPermissions.js';
+import { newSetupCode, setupAnnouncement } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
 import { createOriginCheck } from './http/origins.js';
 import { createRateLimits } from './http/rateLimits.js';
@@ -79,6 +83,8 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
 export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
+  const tightened = tightenDataDir(config.dataDir);
+  if (tightened) log.info(tightened);
   let store: Store | undefined;
   const httpServer = createServer();
   try {
@@ -86,6 +92,9 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
     await rawStore.open();
     store = rawStore;
     if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    // Only while there is no account: the first sign-up that brings it becomes admin.
+    const setupCode =
+      (await store.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -93,6 +102,9 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       config.publicUrl ?? (WILDCARDS.has(config.host) ? urlFor('localhost', address.port) : url);
     if (!config.publicUrl && WILDCARDS.has(config.host)) {
       log.info(`post links use ${publicUrl}; set --public-url to the address users reach`);
+    }
+    if (setupCode) {
+      log.info(setupAnnouncement(publicUrl, setupCode, config.setupCode !== undefined));
     }
 
     const metrics = createMetrics(rawStore);
@@ -108,6 +120,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      ...(setupCode ? { setupCode } : {}),
     });
     const rateLimits = createRateLimits(config.rateLimits);
     attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
@@ -122,6 +135,11 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       extraRouters: [createWebRouter({ ...services, rateLimits, log })],
     });
     httpServer.on('request', app);
+    const adminSocket = await listenAdminSocket(
+      config.dataDir,
+      (command, password) => executeAdminCommand(command, password, services.accounts),
+      log,
+    );
 
     const openStore = store;
     let closing: Promise<void> | undefined;
@@ -130,6 +148,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       publicUrl,
       close() {
         closing ??= (async () => {
+          await adminSocket?.close();
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
           // Disconnects every socket and stops accepting connections (closes the HTTP server).
           await io.close();

@@ -1,6 +1,7 @@
 /**
  * Stories of a self-hoster at the command line: starting the server wrong in every common way,
- * and running the admin commands while it is stopped. Every failure is one clear line and a
+ * and running the admin commands while it is stopped (test/server/adminWhileRunning.test.ts has
+ * them while it runs). Every failure is one clear line and a
  * non-zero exit; a corrupt data file is left exactly as it was.
  */
 import assert from 'node:assert/strict';
@@ -134,17 +135,6 @@ describe('admin commands', () => {
   });
   const admin = (args: string[], env: Record<string, string> = {}) =>
     runCli([...args, '--data-dir', dataDir], env);
-
-  it('refuse to run while a server holds the data dir', async () => {
-    const server = await startServer({ dataDir });
-    try {
-      const { code, stderr } = await admin(['registration', 'closed']);
-      assert.equal(code, 1);
-      assertOneLine(stderr, /another Tidings process .* stop it first/);
-    } finally {
-      assert.equal(await server.stop(), 0);
-    }
-  });
 
   it('add users with roles, make authors, close registration and revoke tokens', async () => {
     const added = await admin(['users', 'add', 'owner'], { TIDINGS_PASSWORD: TEST_PASSWORD });
