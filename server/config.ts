@@ -103,6 +103,14 @@ export const SETTINGS = {
     help: 'the one-time code that lets the first sign-up become admin (random and printed in the log when unset; prefer the variable, flags show in ps)',
     schema: z.string().min(8, 'expected at least 8 characters').max(100).optional(),
   }),
+  tokenIdleDays: setting({
+    flag: 'token-idle-days',
+    env: 'TIDINGS_TOKEN_IDLE_DAYS',
+    placeholder: 'N',
+    help: 'sign a device out after this many days without use',
+    default: '90',
+    schema: wholeNumber(1, 3650),
+  }),
   trustProxy: setting({
     flag: 'trust-proxy',
     env: 'TIDINGS_TRUST_PROXY',
@@ -190,6 +198,8 @@ export interface ServerConfig {
   registration: 'open' | 'closed' | undefined;
   /** The operator's own setup code; a random one is made at start when unset. */
   setupCode: string | undefined;
+  /** Days a device token may go unused before it is refused. */
+  tokenIdleDays: number;
   trustProxy: boolean;
   passwordCost: number;
   rateLimits: Readonly<RateLimitConfig>;
@@ -313,6 +323,7 @@ function parseServe(args: string[], env: Env): Command {
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     registration: values.registration,
     setupCode: values.setupCode,
+    tokenIdleDays: values.tokenIdleDays,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
     rateLimits: Object.freeze({

@@ -12,6 +12,8 @@ export interface ServiceOptions {
   passwordCost: number;
   /** Lets self-service sign-up create the first account; see server/domain/setupCode.ts. */
   setupCode?: string;
+  /** Days a device token may go unused; the accounts service's default when omitted. */
+  tokenIdleDays?: number;
 }
 
 export function createServices({
@@ -20,9 +22,16 @@ export function createServices({
   publicUrl,
   passwordCost,
   setupCode,
+  tokenIdleDays,
 }: ServiceOptions) {
   return {
-    accounts: createAccounts({ store, push, passwordCost, ...(setupCode ? { setupCode } : {}) }),
+    accounts: createAccounts({
+      store,
+      push,
+      passwordCost,
+      ...(setupCode ? { setupCode } : {}),
+      ...(tokenIdleDays ? { tokenIdleDays } : {}),
+    }),
     posts: createPosts({ store, push, publicUrl }),
     inbox: createInbox({ store, push, publicUrl }),
   };

@@ -10,7 +10,13 @@ import type {
   RegisterRequest,
   LoginResponse,
 } from '../../contract/wire.js';
-import { ConflictError, type Store, type UserRecord } from '../store/store.js';
+import {
+  ConflictError,
+  type AccountStore,
+  type SubscriptionStore,
+  type TokenRecord,
+  type UserRecord,
+} from '../store/store.js';
 import { DomainError } from './errors.js';
 import { hashPassword, verifyPassword, DEFAULT_LOG2_COST } from './passwords.js';
 import type { Push } from './push.js';
@@ -24,7 +30,8 @@ export interface Session {
 }
 
 export interface AccountOptions {
-  store: Store;
+  /** A user's profile says whether they are subscribed; nothing else here touches subscriptions. */
+  store: AccountStore & Pick<SubscriptionStore, 'isSubscribed'>;
   push: Push;
   /** log2 of scrypt's N. Lower only for tests and benchmarks. */
   passwordCost?: number;
@@ -33,7 +40,32 @@ export interface AccountOptions {
    * Without one, self-service sign-up cannot create the first account at all.
    */
   setupCode?: string;
+  /** A token unused for this many days is refused (and removed) when it next shows up. */
+  tokenIdleDays?: number;
+  /** The clock, so expiry can be reasoned about; the system's by default. */
+  now?: () => Date;
 }
+
+/** One signed-in device as its owner sees it on the account page. */
+export interface Device {
+  tokenId: string;
+  device: string;
+  createdAt: string;
+  /** To within TOKEN_USE_RESOLUTION_MS; createdAt until its first recorded use. */
+  lastUsedAt: string;
+  /** The device asking. */
+  current: boolean;
+}
+
+export const DEFAULT_TOKEN_IDLE_DAYS = 90;
+/**
+ * How stale a token's recorded last use may get before a request records it again: a request
+ * then costs a write at most once per five minutes per device, not every time.
+ */
+export const TOKEN_USE_RESOLUTION_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const lastUseOf = (token: TokenRecord): string => token.lastUsedAt ?? token.createdAt;
 
 const DEFAULT_DEVICE = 'unnamed device';
 
@@ -42,7 +74,12 @@ export function createAccounts({
   push,
   passwordCost = DEFAULT_LOG2_COST,
   setupCode,
+  tokenIdleDays = DEFAULT_TOKEN_IDLE_DAYS,
+  now = () => new Date(),
 }: AccountOptions) {
+  const idleLimitMs = tokenIdleDays * DAY_MS;
+  const isIdleTooLong = (token: TokenRecord, at: Date): boolean =>
+    at.getTime() - Date.parse(lastUseOf(token)) > idleLimitMs;
   // Compared against when the username does not exist, so a wrong name costs as much as a wrong
   // password and response times do not reveal which usernames exist.
   const decoyHash = hashPassword('decoy password', passwordCost);
@@ -111,6 +148,7 @@ export function createAccounts({
 
   return {
     toPublicUser,
+    tokenIdleDays,
 
     /**
      * Self-service sign-up: the first account needs the setup code (and then works even while
@@ -147,12 +185,54 @@ export function createAccounts({
       return { token, user: await toPublicUser(user) };
     },
 
-    /** The session a token belongs to, or undefined for unknown or revoked tokens. */
+    /**
+     * The session a token belongs to, or undefined for unknown, revoked or idle-expired tokens
+     * (HTTP, pages and the socket handshake all ask here). An expired token is removed; a used
+     * one has its last use recorded when the record is more than a few minutes stale.
+     */
     async authenticate(token: string): Promise<Session | undefined> {
       const record = await store.findTokenByHash(hashToken(token));
       if (!record) return undefined;
+      const at = now();
+      if (isIdleTooLong(record, at)) {
+        // Best effort: it is refused either way, and the next use tries again.
+        await store.revokeToken(record.id).catch(() => false);
+        return undefined;
+      }
       const user = await store.getUser(record.userId);
-      return user ? { user, tokenId: record.id } : undefined;
+      if (!user) return undefined;
+      if (at.getTime() - Date.parse(lastUseOf(record)) > TOKEN_USE_RESOLUTION_MS) {
+        // Bookkeeping: a read must not fail because its last-use time could not be saved.
+        await store.touchToken(record.id, at.toISOString()).catch(() => false);
+      }
+      return { user, tokenId: record.id };
+    },
+
+    /** The user's signed-in devices, oldest first (expired ones are already gone for them). */
+    async devicesOf(session: Session): Promise<Device[]> {
+      const at = now();
+      return (await store.listTokens(session.user.id))
+        .filter((token) => !isIdleTooLong(token, at))
+        .map((token) => ({
+          tokenId: token.id,
+          device: token.device,
+          createdAt: token.createdAt,
+          lastUsedAt: lastUseOf(token),
+          current: token.id === session.tokenId,
+        }));
+    },
+
+    /** Signs one of the user's own devices out; its live sockets close at once. */
+    async signOutDevice(session: Session, tokenId: string): Promise<void> {
+      const owned = (await store.listTokens(session.user.id)).some((token) => token.id === tokenId);
+      if (!owned) throw new DomainError('not_found', 'That device is not signed in any more.');
+      await store.revokeToken(tokenId);
+      push.tokensRevoked([tokenId]);
+    },
+
+    /** Signs the user out on every device, this one included. */
+    async signOutEverywhere(session: Session): Promise<number> {
+      return revokeAllTokens(session.user.username);
     },
 
     async logout(session: Session): Promise<void> {

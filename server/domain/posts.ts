@@ -10,14 +10,15 @@ import type {
   PostListResponse,
   PostPatch,
 } from '../../contract/wire.js';
-import type { PostRecord, Store, UserRecord } from '../store/store.js';
+import type { AccountStore, PostRecord, PostStore, UserRecord } from '../store/store.js';
 import { DomainError } from './errors.js';
 import { excerptFor, excerptOf } from './excerpt.js';
 import { postUrl, toNotificationItem } from './notificationItems.js';
 import type { Push } from './push.js';
 
 export interface PostOptions {
-  store: Store;
+  /** Posts show their author's name, hence getUser. */
+  store: PostStore & Pick<AccountStore, 'getUser'>;
   push: Push;
   publicUrl: string;
 }
@@ -119,6 +120,12 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
         limit,
         total,
       };
+    },
+
+    /** The newest posts with their bodies, for the feeds (which carry each post in full). */
+    async newestInFull(limit: number): Promise<Post[]> {
+      const { items } = await store.listPosts(0, limit);
+      return Promise.all(items.map((record) => toPost(record, undefined)));
     },
 
     async get(viewer: UserRecord | undefined, id: string): Promise<Post> {

@@ -24,6 +24,39 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
   assert.match(lines[0] ?? '', pattern);
 }
 
+/**
+ * Runs `users add NAME` on a real pseudo-terminal (util-linux `script`), typing each answer once
+ * its prompt is on the screen, as a person would. Returns everything the terminal showed.
+ */
+async function addUserOnTerminal(
+  dataDir: string,
+  username: string,
+  answers: string[],
+): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, SERVER_ENTRY, 'users', 'add', username, '--data-dir', dataDir]
+    .map((word) => `'${word}'`)
+    .join(' ');
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TIDINGS_PASSWORD: undefined },
+  });
+  let screen = '';
+  const pending = [...answers];
+  let prompts = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    const seen = screen.match(/Password( again)?: /g)?.length ?? 0;
+    while (prompts < seen && pending.length > 0) {
+      prompts += 1;
+      child.stdin.write(`${pending.shift()}\r`);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, screen };
+}
+
 describe('starting the server wrong', () => {
   let scratch: string;
   before(async () => {
@@ -170,6 +203,23 @@ describe('admin commands', () => {
     child.stdin.end(`${TEST_PASSWORD}\n`);
     assert.deepEqual(await once(child, 'exit'), [0, null]);
     assert.equal(stdout.trim(), 'added piper (author)');
+
+    // On a terminal it asks twice and shows nothing of what is typed.
+    const typed = await addUserOnTerminal(dataDir, 'terry', [
+      'secret password 1',
+      'secret password 1',
+    ]);
+    assert.equal(typed.code, 0, typed.screen);
+    assert.match(typed.screen, /Password: /);
+    assert.match(typed.screen, /Password again: /);
+    assert.match(typed.screen, /added terry/);
+    assert.doesNotMatch(typed.screen, /secret/, 'the password never appears on the terminal');
+    const differ = await addUserOnTerminal(dataDir, 'tess', [
+      'secret password 1',
+      'secret password 2',
+    ]);
+    assert.equal(differ.code, 2);
+    assert.match(differ.screen, /the two passwords differ; nothing was changed/);
 
     assert.equal(
       (await admin(['users', 'make-author', 'rita'])).stdout.trim(),
