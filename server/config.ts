@@ -123,6 +123,21 @@ export const SETTINGS = {
     help: 'open or close self-service sign-up at start (kept in the data file otherwise)',
     schema: z.enum(['open', 'closed'], 'expected "open" or "closed"').optional(),
   }),
+  setupCode: setting({
+    flag: 'setup-code',
+    env: 'TIDINGS_SETUP_CODE',
+    placeholder: 'CODE',
+    help: 'the one-time code that lets the first sign-up become admin (random and printed in the log when unset; prefer the variable, flags show in ps)',
+    schema: z.string().min(8, 'expected at least 8 characters').max(100).optional(),
+  }),
+  tokenIdleDays: setting({
+    flag: 'token-idle-days',
+    env: 'TIDINGS_TOKEN_IDLE_DAYS',
+    placeholder: 'N',
+    help: 'sign a device out after this many days without use',
+    default: '90',
+    schema: wholeNumber(1, 3650),
+  }),
   trustProxy: setting({
     flag: 'trust-proxy',
     env: 'TIDINGS_TRUST_PROXY',
@@ -238,6 +253,10 @@ export interface ServerConfig {
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
   registration: 'open' | 'closed' | undefined;
+  /** The operator's own setup code; a random one is made at start when unset. */
+  setupCode: string | undefined;
+  /** Days a device token may go unused before it is refused. */
+  tokenIdleDays: number;
   trustProxy: boolean;
   passwordCost: number;
   maxSocketsPerUser: number;
@@ -363,6 +382,8 @@ function parseServe(args: string[], env: Env): Command {
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     allowedHosts: Object.freeze([...values.allowedHosts]),
     registration: values.registration,
+    setupCode: values.setupCode,
+    tokenIdleDays: values.tokenIdleDays,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
     maxSocketsPerUser: values.maxSocketsPerUser,

@@ -6,7 +6,11 @@
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ServerConfig } from './config.js';
+import { executeAdminCommand } from './adminCommands.js';
+import { listenAdminSocket } from './adminSocket.js';
 import { lockDataDir } from './dataDirLock.js';
+import { tightenDataDir } from './dataDirPermissions.js';
+import { newSetupCode, setupAnnouncement } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
 import { createOriginPolicy } from './edge/origins.js';
 import { createRateLimits } from './edge/rateLimits.js';
@@ -105,6 +109,8 @@ export async function serve(
   seams: SocketSeams = {},
 ): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
+  const tightened = tightenDataDir(config.dataDir);
+  if (tightened) log.info(tightened);
   let store: Store | undefined;
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
@@ -113,6 +119,9 @@ export async function serve(
     await rawStore.open();
     store = rawStore;
     if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    // Only while there is no account: the first sign-up that brings it becomes admin.
+    const setupCode =
+      (await store.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -120,6 +129,9 @@ export async function serve(
       config.publicUrl ?? (WILDCARDS.has(config.host) ? urlFor('localhost', address.port) : url);
     if (!config.publicUrl && WILDCARDS.has(config.host)) {
       log.info(`post links use ${publicUrl}; set --public-url to the address users reach`);
+    }
+    if (setupCode) {
+      log.info(setupAnnouncement(publicUrl, setupCode, config.setupCode !== undefined));
     }
 
     const metrics = createMetrics(rawStore);
@@ -152,6 +164,8 @@ export async function serve(
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      ...(setupCode ? { setupCode } : {}),
+      tokenIdleDays: config.tokenIdleDays,
     });
     const rateLimits = createRateLimits(config.rateLimits);
     attachSocketHandlers(io, {
@@ -177,6 +191,11 @@ export async function serve(
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
+    const adminSocket = await listenAdminSocket(
+      config.dataDir,
+      (command, password) => executeAdminCommand(command, password, services.accounts),
+      log,
+    );
 
     const openStore = store;
     let closing: Promise<void> | undefined;
@@ -185,6 +204,7 @@ export async function serve(
       publicUrl,
       close() {
         closing ??= (async () => {
+          await adminSocket?.close();
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
           // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
           // (io.close() would wait for every client to go, however long a stuck one takes.)
