@@ -1,12 +1,11 @@
 /**
- * Runs the server: lock the data dir, open the store, listen, then assemble the HTTP app and the
- * socket server around the domain services. `close()` stops accepting, flushes pending writes and
- * releases the lock.
+ * Runs the server: open the storage (lowdb in the data dir, or PostgreSQL; storage.ts takes the
+ * lock that guards each), listen, then assemble the HTTP app and the socket server around the
+ * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
-import { lockDataDir } from './dataDirLock.js';
 import { createHttpApp } from './http/app.js';
 import { createOriginCheck } from './http/origins.js';
 import { createRateLimits } from './http/rateLimits.js';
@@ -17,8 +16,7 @@ import { attachSocketHandlers } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createServices } from './services.js';
-import { createLowdbStore } from './store/lowdb/index.js';
-import type { Store } from './store/store.js';
+import { openStorage, type OpenedStorage } from './storage.js';
 import { timeStoreWrites } from './timedStore.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
@@ -78,14 +76,15 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
 export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
-  const lock = lockDataDir(config.dataDir);
-  let store: Store | undefined;
+  let storage: OpenedStorage | undefined;
   const httpServer = createServer();
   try {
-    const rawStore = createLowdbStore({ dataDir: config.dataDir });
-    await rawStore.open();
-    store = rawStore;
-    if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    storage = await openStorage(config, {
+      role: 'node',
+      onProblem: (message, error) => log.error(message, error),
+    });
+    const rawStore = storage.store;
+    if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -123,7 +122,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
     });
     httpServer.on('request', app);
 
-    const openStore = store;
+    const opened = storage;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -136,16 +135,14 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
           httpServer.closeIdleConnections();
           await drained;
           httpServer.closeAllConnections();
-          await openStore.close();
-          lock.release();
+          await opened.close();
         })();
         return closing;
       },
     };
   } catch (error) {
     httpServer.close();
-    await store?.close().catch(() => undefined);
-    lock.release();
+    await storage?.close().catch(() => undefined);
     throw error;
   }
 }
