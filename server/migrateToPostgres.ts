@@ -30,18 +30,26 @@ export interface MigrateOptions {
 /** Rows per INSERT: big enough to be quick, small enough for PostgreSQL's parameter limits. */
 const BATCH = 5_000;
 
+/** A column: its name, the element type of the array it travels in, and a cast on arrival. */
+type Column = [name: string, type: string, cast?: string];
+
 async function insertColumns(
   client: Queryable,
   table: string,
-  columns: [name: string, type: string][],
+  columns: Column[],
   rows: unknown[][],
 ): Promise<void> {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const aliases = columns.map((_, i) => `c${i}`).join(', ');
+  const values = columns.map(([, , cast], i) => (cast ? `c${i}::${cast}` : `c${i}`)).join(', ');
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
-    const arrays = columns.map((_, column) => batch.map((row) => row[column]));
-    const names = columns.map(([name]) => name).join(', ');
-    const unnest = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-    await client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`, arrays);
+    await client.query(
+      `INSERT INTO ${table} (${names})
+       SELECT ${values} FROM unnest(${arrays}) AS u(${aliases})`,
+      columns.map((_, column) => batch.map((row) => row[column])),
+    );
   }
 }
 
@@ -131,7 +139,7 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
   }
   const pairs = (map: Record<string, string[]>) =>
     Object.entries(map).flatMap(([postId, userIds]) => userIds.map((userId) => [postId, userId]));
-  const pairColumns: [string, string][] = [
+  const pairColumns: Column[] = [
     ['post_id', 'text'],
     ['user_id', 'text'],
   ];
@@ -182,7 +190,7 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
     [
       ['user_id', 'text'],
       ['cursor_seq', 'bigint'],
-      ['above', 'text'],
+      ['above', 'text', 'bigint[]'],
     ],
     Object.entries(blog.readState).map(([userId, read]) => [
       userId,
@@ -194,6 +202,11 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
 
 /** Returns the line to print: what was copied. */
 export async function migrateToPostgres(options: MigrateOptions): Promise<string> {
+  if (!existsSync(join(options.dataDir, DATA_FILE_NAME))) {
+    throw new MigrationRefusedError(
+      `there is no Tidings data in ${options.dataDir} (no ${DATA_FILE_NAME})`,
+    );
+  }
   const dirLock = lockDataDir(options.dataDir);
   try {
     const blog = await readBlog(options.dataDir);
