@@ -21,7 +21,7 @@ import {
   likeNotifiesAuthor,
   startSubscription,
   type SubscriptionSpan,
-} from '../../domain/fanout.js';
+} from '../visibility.js';
 import { newId } from '../lowdb/ids.js';
 import { toStorageError } from './errors.js';
 import { openDatabase, type Database, type Queryable } from './database.js';
@@ -238,6 +238,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     if (row) figures = { ...row, lastWriteMs: figures.lastWriteMs };
   };
 
+  /** This node's own writes move the figures at once; refreshStats() catches up with others'. */
+  const count = (change: Partial<Omit<StoreStats, 'bytes' | 'lastWriteMs'>>): void => {
+    figures = {
+      ...figures,
+      users: figures.users + (change.users ?? 0),
+      posts: figures.posts + (change.posts ?? 0),
+      likes: figures.likes + (change.likes ?? 0),
+      events: figures.events + (change.events ?? 0),
+    };
+  };
+
   const firstUser = async (sql: string, params: unknown[]): Promise<UserRecord | undefined> => {
     const { rows } = await db.query<UserRow>(sql, params);
     return rows[0] && toUser(rows[0]);
@@ -302,6 +313,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         return rowCount === 1;
       });
       if (!inserted) throw new ConflictError(`the username "${user.username}" is taken`);
+      count({ users: 1 });
       return record;
     },
 
@@ -397,6 +409,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         return { post, event };
       });
       latest.saw(result.event.seq);
+      count({ posts: 1, events: 1 });
       return result;
     },
 
@@ -434,10 +447,16 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async deletePost(id) {
       // Its likes and notified unlikes go with it (ON DELETE CASCADE); its events stay.
-      const { rowCount } = await write((client) =>
-        client.query('DELETE FROM posts WHERE id = $1', [id]),
+      const { rows } = await write((client) =>
+        client.query<{ likes: number }>(
+          `WITH gone AS (DELETE FROM posts WHERE id = $1 RETURNING id)
+           SELECT (SELECT count(*) FROM likes WHERE post_id = $1) AS likes FROM gone`,
+          [id],
+        ),
       );
-      return rowCount === 1;
+      const deleted = rows[0];
+      if (deleted) count({ posts: -1, likes: -deleted.likes });
+      return deleted !== undefined;
     },
 
     // likes ----------------------------------------------------------------------------------
@@ -484,11 +503,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         return { created: true, event };
       });
       if (result.event) latest.saw(result.event.seq);
+      if (result.created) count({ likes: 1, events: result.event ? 1 : 0 });
       return result;
     },
 
     async removeLike(postId, userId) {
-      return write(async (client) => {
+      const removed = await write(async (client) => {
         const { rowCount } = await client.query(
           'DELETE FROM likes WHERE post_id = $1 AND user_id = $2',
           [postId, userId],
@@ -504,6 +524,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         );
         return true;
       });
+      if (removed) count({ likes: -1 });
+      return removed;
     },
 
     async likeCount(postId) {
