@@ -2,8 +2,8 @@
  * The PostgreSQL storage driver, for several server nodes on one database (the `pg` client). It
  * keeps store.ts's contract: every mutating method is one transaction and resolves after COMMIT;
  * a failure rolls back and rejects (StorageUnavailableError when the database is the reason);
- * reads see committed rows only, so `settled()` resolves at once. Nothing is held in memory but
- * the newest seq (latestSeq.ts) and the figures `stats()` reports.
+ * reads see committed rows only, so `settled()` waits for nothing but a fresh `latestSeq()`.
+ * Nothing is held in memory but the newest seq (latestSeq.ts) and the figures `stats()` reports.
  * docs/STORAGE.md ("PostgreSQL") explains the schema, seq order and the fan-out queries.
  */
 import {
@@ -284,8 +284,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     stats: () => figures,
 
-    // Reads see committed rows only.
-    settled: () => Promise.resolve(),
+    // Reads see committed rows only, so nothing is ever in flight here. What settling does buy
+    // is latestSeq(): after it, the watermark a catch-up reads covers every seq committed before
+    // the call on any node (one single-row read; when the database is down it resolves as is).
+    settled: () => latest.refresh().catch(() => undefined),
 
     // users and tokens ----------------------------------------------------------------------
     async countUsers() {
