@@ -1,7 +1,8 @@
 /**
  * First run: the user either connects to their blog's server (the window's sign-in screen does
  * that) or tries Tidings alone, on a server the app runs itself. For the trial the app creates the
- * account (the first one on a fresh server, so it can also publish from the blog's pages), signs in
+ * account (the first one on a fresh server, made admin with the setup code the app gave the server,
+ * so it can also publish from the blog's pages), signs in
  * and shows the password once; the app keeps only the keychain token, never the password.
  */
 import { randomBytes } from 'node:crypto';
@@ -93,9 +94,14 @@ export async function beginTrial(
 ): Promise<{ ok: true; username: string; password: string } | { ok: false; message: string }> {
   const username = trialUsername();
   const password = randomBytes(12).toString('base64url');
-  // The trial server is on this computer: no proxy, no private CA.
+  // The trial server is on this computer: no proxy, no private CA. The first account on it is
+  // its admin: the app proves it started the server with the setup code.
   const direct = createNetwork({ caFile: () => '', log: () => undefined });
-  const created = await register(direct, server.url, { username, password });
+  const created = await register(direct, server.url, {
+    username,
+    password,
+    setupCode: server.setupCode,
+  });
   if (!created.ok) {
     return {
       ok: false,
