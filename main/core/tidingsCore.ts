@@ -208,9 +208,9 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
         if (wantsAlert(item, alertContext())) queueAlert(item);
         emit();
       },
-      unreadCount(count) {
+      unreadCount(count, upToSeq) {
         if (!current()) return;
-        inbox = setUnreadCount(inbox, count);
+        inbox = setUnreadCount(inbox, count, upToSeq);
         emit();
       },
       remoteRead(change: ReadChangePayload) {
@@ -272,7 +272,7 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     const ack = await owner.connection.markRead(request);
     if (session !== owner) return { ok: true };
     if (ack.ok) {
-      inbox = confirmRead(inbox, change, ack.unreadCount);
+      inbox = confirmRead(inbox, change, ack.unreadCount, ack.upToSeq);
       emit();
       return { ok: true };
     }
