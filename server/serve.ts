@@ -3,7 +3,7 @@
  * socket server around the domain services. `close()` stops accepting, flushes pending writes and
  * releases the lock.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { lockDataDir } from './dataDirLock.js';
@@ -107,6 +107,16 @@ export async function serve(
       new URL(publicUrl).origin,
       new URL(url).origin,
     ]);
+    // engine.io wraps the 'request' listeners present when it attaches, answering /socket.io/
+    // itself and passing everything else on. The app is assembled after the socket server (the
+    // services push through it), so a stand-in is registered first and hands over to the app.
+    // Registered later, the app would ALSO answer every long-polling request: two handlers
+    // writing one response crashed the process (issue 10).
+    const handOver: { app?: RequestListener } = {};
+    httpServer.on('request', (req, res) => {
+      if (handOver.app) handOver.app(req, res);
+      else res.writeHead(503, { 'retry-after': '1' }).end();
+    });
     const io = createSocketServer(httpServer, isOriginAllowed);
     const handoff = createSyncHandoff(io, () => timedStore.settled());
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
@@ -126,7 +136,7 @@ export async function serve(
       handoff,
       seams,
     });
-    const app = createHttpApp({
+    handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
       log,
@@ -134,9 +144,8 @@ export async function serve(
       isOriginAllowed,
       trustProxy: config.trustProxy,
       // The blog's pages (server/web), served after the API.
-      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+      extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
-    httpServer.on('request', app);
 
     const openStore = store;
     let closing: Promise<void> | undefined;

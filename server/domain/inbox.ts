@@ -14,12 +14,12 @@ import {
   type SyncPayload,
   PROTOCOL_VERSION,
 } from '../../contract/wire.js';
-import type { Store } from '../store/store.js';
+import type { InboxStore, StoreLifecycle, SubscriptionStore } from '../store/store.js';
 import { toNotificationItem } from './notificationItems.js';
 import type { Push } from './push.js';
 
 export interface InboxOptions {
-  store: Store;
+  store: InboxStore & SubscriptionStore & Pick<StoreLifecycle, 'settled'>;
   push: Push;
   publicUrl: string;
 }

@@ -19,7 +19,7 @@ import type { Inbox } from '../domain/inbox.js';
 import type { RateLimits } from '../http/rateLimits.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { StorageUnavailableError, type Store } from '../store/store.js';
+import { StorageUnavailableError, type SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
 import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
 import type { SyncHandoff } from './syncHandoff.js';
@@ -33,7 +33,7 @@ export interface SocketSeams {
 export interface SocketHandlerDependencies {
   accounts: Accounts;
   inbox: Inbox;
-  store: Pick<Store, 'isSubscribed'>;
+  store: Pick<SubscriptionStore, 'isSubscribed'>;
   rateLimits: RateLimits;
   metrics: Metrics;
   log: Logger;

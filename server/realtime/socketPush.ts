@@ -11,13 +11,13 @@
 import type { Push } from '../domain/push.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/store.js';
+import type { InboxStore, StoreLifecycle } from '../store/store.js';
 import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 export function createSocketPush(
   io: TidingsServer,
-  store: Pick<Store, 'unreadCount' | 'settled'>,
+  store: Pick<InboxStore, 'unreadCount'> & Pick<StoreLifecycle, 'settled'>,
   metrics: Metrics,
   log: Logger,
   handoff: SyncHandoff,
