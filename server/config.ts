@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DURABILITY_MODES, type Durability } from './store/lowdb/durableFile.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -88,6 +89,14 @@ export const SETTINGS = {
     help: "comma-separated browser origins allowed besides the server's own",
     default: '',
     schema: origins,
+  }),
+  durability: setting({
+    flag: 'durability',
+    env: 'TIDINGS_DURABILITY',
+    placeholder: 'power|kill9',
+    help: 'power: a change is acknowledged once fsync put it on disk (survives a power cut); kill9: once the kernel has it (survives the process only, costs no sync)',
+    default: 'power',
+    schema: z.enum(DURABILITY_MODES, 'expected "power" or "kill9"'),
   }),
   registration: setting({
     flag: 'registration',
@@ -178,6 +187,7 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  durability: Durability;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
   registration: 'open' | 'closed' | undefined;
@@ -300,6 +310,7 @@ function parseServe(args: string[], env: Env): Command {
     host: values.host,
     port: values.port,
     dataDir: values.dataDir,
+    durability: values.durability,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     registration: values.registration,

@@ -88,7 +88,10 @@ export async function serve(
   let store: Store | undefined;
   const httpServer = createServer();
   try {
-    const rawStore = createLowdbStore({ dataDir: config.dataDir });
+    const rawStore = createLowdbStore({
+      dataDir: config.dataDir,
+      durability: config.durability,
+    });
     await rawStore.open();
     store = rawStore;
     if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
