@@ -13,6 +13,7 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   type ListRequest,
+  type MarkReadAck,
   type MarkReadRequest,
   type NotificationItem,
   type ReadChangePayload,
@@ -34,7 +35,8 @@ export interface ConnectionListener {
   /** `sentSince` is the `since` this connection's handshake carried (undefined: none). */
   sync(payload: SyncPayload, sentSince: number | undefined): void;
   newItem(item: NotificationItem): void;
-  unreadCount(count: number): void;
+  /** An `unread:count`: the unread items up to `upToSeq`. */
+  unreadCount(count: number, upToSeq: number): void;
   remoteRead(change: ReadChangePayload): void;
   /** The server refused the token: the caller signs out. No retry follows. */
   unauthorized(message: string): void;
@@ -60,7 +62,7 @@ export interface Connection {
   close(): void;
   /** Reconnect now instead of at the next backoff deadline (resume from sleep, network back). */
   wake(): void;
-  markRead(request: MarkReadRequest): Promise<Ack<{ unreadCount: number }>>;
+  markRead(request: MarkReadRequest): Promise<Ack<MarkReadAck>>;
   list(request: ListRequest): Promise<Ack<{ items: NotificationItem[] }>>;
 }
 
@@ -172,7 +174,9 @@ export function createConnection(
     listener.status({ state: 'online' });
   });
   socket.on(SERVER_EVENTS.notificationNew, (item) => listener.newItem(item));
-  socket.on(SERVER_EVENTS.unreadCount, (payload) => listener.unreadCount(payload.count));
+  socket.on(SERVER_EVENTS.unreadCount, (payload) =>
+    listener.unreadCount(payload.count, payload.upToSeq),
+  );
   socket.on(SERVER_EVENTS.notificationRead, (change) => listener.remoteRead(change));
 
   const request = <T extends object>(
@@ -215,7 +219,7 @@ export function createConnection(
       connectNow();
     },
     markRead: (payload) =>
-      request<{ unreadCount: number }>((s, done) =>
+      request<MarkReadAck>((s, done) =>
         s
           .timeout(ACK_TIMEOUT_MS)
           .emit(CLIENT_EVENTS.markRead, payload, (error, result) => done(error, result)),

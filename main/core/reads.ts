@@ -42,7 +42,8 @@ export interface Reads {
   applySync(payload: SyncPayload, sentSince: number | undefined): NotificationItem[];
   /** Returns whether the item was new. */
   addLive(item: NotificationItem): boolean;
-  setUnreadCount(count: number): void;
+  /** The server's count as of `upToSeq`: live items above it are added on top. */
+  setUnreadCount(count: number, upToSeq: number): void;
   applyRemoteRead(change: ReadChangePayload): void;
   markRead(ids: unknown): Promise<ActionResult>;
   markAllRead(): Promise<ActionResult>;
@@ -85,7 +86,7 @@ export function createReads(options: {
     const ack = await owner.markRead(request);
     if (options.connection() !== owner) return { ok: true };
     if (ack.ok) {
-      inbox = confirmRead(inbox, change, ack.unreadCount);
+      inbox = confirmRead(inbox, change, ack.unreadCount, ack.upToSeq);
       changed();
       return { ok: true };
     }
@@ -135,8 +136,8 @@ export function createReads(options: {
       if (added.added) inbox = added.state;
       return added.added;
     },
-    setUnreadCount(count) {
-      inbox = setUnreadCount(inbox, count);
+    setUnreadCount(count, upToSeq) {
+      inbox = setUnreadCount(inbox, count, upToSeq);
     },
     applyRemoteRead(change) {
       inbox = applyRemoteRead(inbox, change);

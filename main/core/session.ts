@@ -27,7 +27,7 @@ const DEFAULT_DEVICE_NAME = 'Tidings tray app';
 export interface SessionEvents {
   sync(payload: SyncPayload, sentSince: number | undefined): void;
   newItem(item: NotificationItem): void;
-  unreadCount(count: number): void;
+  unreadCount(count: number, upToSeq: number): void;
   remoteRead(change: ReadChangePayload): void;
 }
 
@@ -173,8 +173,8 @@ export function createSession(options: {
         newItem(item) {
           if (live()) events.newItem(item);
         },
-        unreadCount(count) {
-          if (live()) events.unreadCount(count);
+        unreadCount(count, upToSeq) {
+          if (live()) events.unreadCount(count, upToSeq);
         },
         remoteRead(change) {
           if (live()) events.remoteRead(change);

@@ -80,8 +80,8 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
         alerts.itemArrived(item);
         changed();
       },
-      unreadCount(count) {
-        reads.setUnreadCount(count);
+      unreadCount(count, upToSeq) {
+        reads.setUnreadCount(count, upToSeq);
         changed();
       },
       remoteRead(change) {
