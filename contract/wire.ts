@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** Bumped on any incompatible change; clients compare it with `/healthz` and `sync`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Limits. Shared so clients can validate before sending and tests can probe the edges.
