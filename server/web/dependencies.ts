@@ -2,7 +2,7 @@
 import type { Accounts } from '../domain/accounts.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
-import type { RateLimits } from '../http/rateLimits.js';
+import type { RateLimits } from '../edge/rateLimits.js';
 import type { Logger } from '../log.js';
 import type { RenderedPosts } from './renderedPosts.js';
 import type { Visitors } from './visitors.js';

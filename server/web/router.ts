@@ -36,6 +36,11 @@ export function createWebRouter(dependencies: WebDependencies): Router {
   router.use('/assets', express.static(STATIC_DIR, { fallthrough: false, index: false }));
   // The same for every visitor: served before any session or CSRF work.
   router.use(feedRoutes(dependencies));
+  // Every other page is personal: the viewer's name and count, a CSRF token bound to the visitor.
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   router.use(visitors.resolve);
   // Before any handler: a form POST without the visitor's token changes nothing.
   router.use(visitors.requireCsrfToken);
