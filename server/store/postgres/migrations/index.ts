@@ -4,6 +4,7 @@
  */
 import initial from './0001_initial.js';
 import tokenLastUsed from './0002_token_last_used.js';
+import postExcerpt from './0003_post_excerpt.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, tokenLastUsed];
+export const MIGRATIONS: readonly Migration[] = [initial, tokenLastUsed, postExcerpt];
