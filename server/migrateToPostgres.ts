@@ -114,10 +114,21 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       ['token_hash', 'text'],
       ['device', 'text'],
       ['created_at', 'timestamptz'],
+      ['last_used_at', 'timestamptz'],
+      ['position', 'bigint'],
     ],
-    blog.tokens.map((t) => [t.id, t.userId, t.tokenHash, t.device, t.createdAt]),
+    blog.tokens.map((t, i) => [
+      t.id,
+      t.userId,
+      t.tokenHash,
+      t.device,
+      t.createdAt,
+      t.lastUsedAt ?? null,
+      i + 1,
+    ]),
   );
-  // Publish order is kept as `position`; the identity then continues after it.
+  // Publish order is kept as `position` (tokens: the order they were made); each identity then
+  // continues after it.
   await insertColumns(
     client,
     'posts',
@@ -127,15 +138,30 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       ['author_id', 'text'],
       ['title', 'text'],
       ['body', 'text'],
+      ['excerpt', 'text'],
       ['created_at', 'timestamptz'],
       ['updated_at', 'timestamptz'],
     ],
-    blog.posts.map((p, i) => [i + 1, p.id, p.authorId, p.title, p.body, p.createdAt, p.updatedAt]),
+    blog.posts.map((p, i) => [
+      i + 1,
+      p.id,
+      p.authorId,
+      p.title,
+      p.body,
+      p.excerpt ?? null,
+      p.createdAt,
+      p.updatedAt,
+    ]),
   );
-  if (blog.posts.length > 0) {
-    await client.query(`SELECT setval(pg_get_serial_sequence('posts', 'position'), $1)`, [
-      blog.posts.length,
-    ]);
+  for (const [table, rows] of [
+    ['posts', blog.posts.length],
+    ['tokens', blog.tokens.length],
+  ] as const) {
+    if (rows > 0) {
+      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'position'), $1)`, [
+        rows,
+      ]);
+    }
   }
   const pairs = (map: Record<string, string[]>) =>
     Object.entries(map).flatMap(([postId, userIds]) => userIds.map((userId) => [postId, userId]));
