@@ -20,6 +20,6 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb postgresql redis-server ca-certificates \
+  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb ca-certificates postgresql redis-server \
   python3-socketio python3-requests python3-websocket prometheus nginx-light >/dev/null
 echo "System packages for the Tidings tests are installed."

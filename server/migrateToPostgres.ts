@@ -115,20 +115,17 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       ['device', 'text'],
       ['created_at', 'timestamptz'],
       ['last_used_at', 'timestamptz'],
-      ['position', 'bigint'],
     ],
-    blog.tokens.map((t, i) => [
+    blog.tokens.map((t) => [
       t.id,
       t.userId,
       t.tokenHash,
       t.device,
       t.createdAt,
       t.lastUsedAt ?? null,
-      i + 1,
     ]),
   );
-  // Publish order is kept as `position` (tokens: the order they were made); each identity then
-  // continues after it.
+  // Publish order is kept as `position`; the identity then continues after it.
   await insertColumns(
     client,
     'posts',
@@ -153,15 +150,10 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       p.updatedAt,
     ]),
   );
-  for (const [table, rows] of [
-    ['posts', blog.posts.length],
-    ['tokens', blog.tokens.length],
-  ] as const) {
-    if (rows > 0) {
-      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'position'), $1)`, [
-        rows,
-      ]);
-    }
+  if (blog.posts.length > 0) {
+    await client.query(`SELECT setval(pg_get_serial_sequence('posts', 'position'), $1)`, [
+      blog.posts.length,
+    ]);
   }
   const pairs = (map: Record<string, string[]>) =>
     Object.entries(map).flatMap(([postId, userIds]) => userIds.map((userId) => [postId, userId]));

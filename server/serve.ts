@@ -118,7 +118,7 @@ export async function serve(
       onProblem: (message, error) => log.error(message, error),
       onTokensRevoked: (revocation) => revokedElsewhere(revocation),
     });
-    // The data dir is lowdb's (its lock, files and admin socket); a PostgreSQL node leaves it be.
+    // The data dir holds the lowdb files; a PostgreSQL node keeps nothing there.
     const usesDataDir = storage.driver === 'lowdb';
     if (usesDataDir) {
       const tightened = tightenDataDir(config.dataDir);
@@ -202,7 +202,8 @@ export async function serve(
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
-    // With PostgreSQL, admin commands go to the database itself (server/admin.ts).
+    // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
+    // run on the database beside the nodes (server/admin.ts).
     const adminSocket = usesDataDir
       ? await listenAdminSocket(
           config.dataDir,

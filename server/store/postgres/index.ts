@@ -109,7 +109,7 @@ const toToken = (row: TokenRow): TokenRecord => ({
   tokenHash: row.token_hash,
   device: row.device,
   createdAt: row.created_at.toISOString(),
-  ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at.toISOString() }),
+  ...(row.last_used_at ? { lastUsedAt: row.last_used_at.toISOString() } : {}),
 });
 
 const toPost = (row: PostRow): PostRecord => ({
@@ -390,7 +390,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async listTokens(userId) {
       const { rows } = await db.query<TokenRow>(
-        `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at, position`,
+        `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at, id`,
         [userId],
       );
       return rows.map(toToken);
@@ -495,9 +495,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const row = await write(async (client) => {
         const { rows } = await client.query<PostRow>(
           `UPDATE posts SET title = coalesce($2, title), body = coalesce($3, body),
-                  excerpt = coalesce($4, excerpt), updated_at = $5
+                  excerpt = coalesce($5, excerpt), updated_at = $4
             WHERE id = $1 RETURNING ${POST_COLUMNS}`,
-          [id, patch.title ?? null, patch.body ?? null, patch.excerpt ?? null, now()],
+          [id, patch.title ?? null, patch.body ?? null, now(), patch.excerpt ?? null],
         );
         return rows[0];
       });
