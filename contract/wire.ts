@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** Bumped on any incompatible change; clients compare it with `/healthz` and `sync`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Limits. Shared so clients can validate before sending and tests can probe the edges.
@@ -122,7 +122,8 @@ export interface NotificationItem {
 // ---------------------------------------------------------------------------------------------
 // Socket.io: handshake and events.
 // ---------------------------------------------------------------------------------------------
-export const HandshakeAuthSchema = z.object({
+/** Unknown fields are refused (`invalid_payload`), as in every other payload. */
+export const HandshakeAuthSchema = z.strictObject({
   token: z.string().min(1).max(200),
   /** The highest `seq` the client has seen; the server replies with what came after it. */
   since: z.number().int().min(0).optional(),
@@ -147,8 +148,9 @@ export const ListRequestSchema = z.strictObject({
 });
 export type ListRequest = z.infer<typeof ListRequestSchema>;
 
+/** The same name as in acks and HTTP replies. (Protocol 1 called it `count`.) */
 export interface UnreadCountPayload {
-  count: number;
+  unreadCount: number;
 }
 
 /**
@@ -164,6 +166,12 @@ export interface SyncPayload {
   /** True when more items came after `since` than fit: fetch older ones with `notification:list`. */
   truncated: boolean;
   protocolVersion: number;
+}
+
+/** A page of `notification:list`, newest first. `hasMore`: older items exist below the last. */
+export interface NotificationPage {
+  items: NotificationItem[];
+  hasMore: boolean;
 }
 
 export const SERVER_EVENTS = {
@@ -192,7 +200,7 @@ export interface ClientToServerEvents {
   ) => void;
   'notification:list': (
     payload: ListRequest,
-    ack: (result: Ack<{ items: NotificationItem[] }>) => void,
+    ack: (result: Ack<NotificationPage>) => void,
   ) => void;
 }
 
@@ -291,8 +299,7 @@ export const NotificationListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).optional(),
 });
 
-export interface NotificationListResponse {
-  items: NotificationItem[];
+export interface NotificationListResponse extends NotificationPage {
   unreadCount: number;
 }
 

@@ -15,6 +15,7 @@ import {
   type ListRequest,
   type MarkReadRequest,
   type NotificationItem,
+  type NotificationPage,
   type ReadChangePayload,
   type ServerToClientEvents,
   type SyncPayload,
@@ -150,7 +151,7 @@ export function createConnection(
     listener.status({ state: 'online' });
   });
   socket.on(SERVER_EVENTS.notificationNew, (item) => listener.newItem(item));
-  socket.on(SERVER_EVENTS.unreadCount, (payload) => listener.unreadCount(payload.count));
+  socket.on(SERVER_EVENTS.unreadCount, (payload) => listener.unreadCount(payload.unreadCount));
   socket.on(SERVER_EVENTS.notificationRead, (change) => listener.remoteRead(change));
 
   const request = <T extends object>(
@@ -199,7 +200,7 @@ export function createConnection(
           .emit(CLIENT_EVENTS.markRead, payload, (error, result) => done(error, result)),
       ),
     list: (payload) =>
-      request<{ items: NotificationItem[] }>((s, done) =>
+      request<NotificationPage>((s, done) =>
         s
           .timeout(ACK_TIMEOUT_MS)
           .emit(CLIENT_EVENTS.list, payload, (error, result) => done(error, result)),

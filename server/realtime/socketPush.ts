@@ -23,8 +23,8 @@ export function createSocketPush(
 ): Push {
   async function sendUnreadCount(userId: string): Promise<void> {
     await store.settled();
-    const count = await store.unreadCount(userId);
-    io.to(userRoom(userId)).emit('unread:count', { count });
+    const unreadCount = await store.unreadCount(userId);
+    io.to(userRoom(userId)).emit('unread:count', { unreadCount });
   }
 
   /** Each connected user in a room once, whatever their number of devices. */
@@ -60,7 +60,9 @@ export function createSocketPush(
           rooms.push(userRoom(userId));
           roomsByCount.set(count, rooms);
         }
-        for (const [count, rooms] of roomsByCount) io.to(rooms).emit('unread:count', { count });
+        for (const [unreadCount, rooms] of roomsByCount) {
+          io.to(rooms).emit('unread:count', { unreadCount });
+        }
       });
     },
 
@@ -75,7 +77,7 @@ export function createSocketPush(
         ? io.to(userRoom(userId)).except(originSocketId)
         : io.to(userRoom(userId));
       others.emit('notification:read', change);
-      io.to(userRoom(userId)).emit('unread:count', { count: unreadCount });
+      io.to(userRoom(userId)).emit('unread:count', { unreadCount });
     },
 
     subscriptionChanged(userId, subscribed) {

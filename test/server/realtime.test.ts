@@ -70,7 +70,7 @@ describe('realtime notifications', () => {
     assert.equal(item.post.url, `${server.url}/posts/${post.id}`);
     assert.deepEqual(item.actor, { id: ana.user.id, name: 'ana' });
     assert.equal(item.read, false);
-    assert.deepEqual(await counted, { count: 1 });
+    assert.deepEqual(await counted, { unreadCount: 1 });
 
     // The counts went out after the broadcast; a round trip flushes anything sent to ana or cleo.
     await roundTrip(anaSocket);
@@ -96,7 +96,7 @@ describe('realtime notifications', () => {
     assert.equal(item.type, 'post_liked');
     assert.equal(item.message, 'ben liked “Cleo writes”');
     assert.deepEqual(item.actor, { id: ben.user.id, name: 'ben' });
-    assert.deepEqual(await counted, { count: sync.unreadCount + 1 });
+    assert.deepEqual(await counted, { unreadCount: sync.unreadCount + 1 });
 
     assert.deepEqual(await like(server.url, ben.token, post.id), { liked: true, likeCount: 1 });
     await like(server.url, cleo.token, post.id); // her own like notifies nobody
@@ -133,14 +133,14 @@ describe('realtime notifications', () => {
       ['unread:count'],
       'the device that marked read gets the count, not its own change back',
     );
-    assert.deepEqual(await countOnPhone, { count: sync.unreadCount - 1 });
+    assert.deepEqual(await countOnPhone, { unreadCount: sync.unreadCount - 1 });
 
     const allOnLaptop = nextEvent(laptop, 'notification:read');
     const zeroOnLaptop = nextEvent(laptop, 'unread:count');
     assert.equal(await markRead(server.url, ben.token, { all: true }), 0);
     const change = await allOnLaptop;
     assert.ok('all' in change && change.all);
-    assert.deepEqual(await zeroOnLaptop, { count: 0 });
+    assert.deepEqual(await zeroOnLaptop, { unreadCount: 0 });
   });
 
   it('subscribing and unsubscribing over HTTP moves the live sockets in and out of the room', async () => {

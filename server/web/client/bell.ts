@@ -144,7 +144,7 @@ export function startBell(root: HTMLElement): void {
 
   socket.on('sync', (payload) => update(applySync(state, payload)));
   socket.on('notification:new', (item) => update(applyNew(state, item)));
-  socket.on('unread:count', ({ count }) => update(applyCount(state, count)));
+  socket.on('unread:count', ({ unreadCount }) => update(applyCount(state, unreadCount)));
   socket.on('notification:read', (change) => update(applyRead(state, change)));
   socket.on('connect', () => (root.dataset.state = 'live'));
   socket.on('disconnect', () => (root.dataset.state = 'offline'));
