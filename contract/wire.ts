@@ -198,10 +198,7 @@ export interface ClientToServerEvents {
     payload: MarkReadRequest,
     ack: (result: Ack<{ unreadCount: number }>) => void,
   ) => void;
-  'notification:list': (
-    payload: ListRequest,
-    ack: (result: Ack<NotificationPage>) => void,
-  ) => void;
+  'notification:list': (payload: ListRequest, ack: (result: Ack<NotificationPage>) => void) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
