@@ -163,9 +163,15 @@ export const ListRequestSchema = z.strictObject({
 });
 export type ListRequest = z.infer<typeof ListRequestSchema>;
 
-/** The same name as in acks and HTTP replies. (Protocol 1 called it `count`.) */
+/**
+ * An unread count and the seq it covers: it counts every unread item up to `upToSeq`. A client
+ * holds it and adds one per unread `notification:new` with a higher seq (protocol 2: the server
+ * no longer sends a count after each new item). `unreadCount`, as in acks and HTTP replies
+ * (protocol 1 called it `count`).
+ */
 export interface UnreadCountPayload {
   unreadCount: number;
+  upToSeq: number;
 }
 
 /**
@@ -177,7 +183,9 @@ export type ReadChangePayload = { ids: string[] } | { all: true; upToSeq: number
 export interface SyncPayload {
   /** Items with seq > `since`, oldest first. Without `since`, the newest page. */
   items: NotificationItem[];
+  /** Unread items up to `upToSeq`; every later item arrives as `notification:new`, once. */
   unreadCount: number;
+  upToSeq: number;
   /** True when more items came after `since` than fit: fetch older ones with `notification:list`. */
   truncated: boolean;
   protocolVersion: number;
@@ -187,6 +195,12 @@ export interface SyncPayload {
 export interface NotificationPage {
   items: NotificationItem[];
   hasMore: boolean;
+}
+
+/** The mark-read ack: the new count and the seq it covers, as in `UnreadCountPayload`. */
+export interface MarkReadAck {
+  unreadCount: number;
+  upToSeq: number;
 }
 
 export const SERVER_EVENTS = {
@@ -211,7 +225,7 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'notification:mark-read': (
     payload: MarkReadRequest,
-    ack: (result: Ack<{ unreadCount: number }>) => void,
+    ack: (result: Ack<MarkReadAck>) => void,
   ) => void;
   'notification:list': (payload: ListRequest, ack: (result: Ack<NotificationPage>) => void) => void;
 }
