@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'conflict', // e.g. username taken
   'registration_closed',
   'rate_limited',
+  'server_busy', // too many clients catching up at once: retry after `retryAfterMs`
   'storage_unavailable', // the write did not reach the disk (disk full, read-only): nothing changed
   'internal',
 ] as const;
@@ -129,8 +130,11 @@ export const HandshakeAuthSchema = z.object({
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 
-/** `connect_error` carries `err.data` of this shape; `err.message` is the human message. */
-export type ConnectErrorData = WireError;
+/**
+ * `connect_error` carries `err.data` of this shape; `err.message` is the human message.
+ * `server_busy` carries `retryAfterMs`: when to try again (jittered by the server).
+ */
+export type ConnectErrorData = WireError & { retryAfterMs?: number };
 
 export const MarkReadRequestSchema = z.union([
   z.strictObject({

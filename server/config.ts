@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DURABILITY_MODES, type Durability } from './store/lowdb/durableFile.js';
+import { DEFAULT_MAX_CATCHING_UP } from './realtime/admission.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -161,6 +162,14 @@ export const SETTINGS = {
     default: '120',
     schema: wholeNumber(1, 1_000_000),
   }),
+  maxCatchingUp: setting({
+    flag: 'max-catching-up',
+    env: 'TIDINGS_MAX_CATCHING_UP',
+    placeholder: 'N',
+    help: 'sockets that may be between handshake and sync at once; more are told to retry later (reconnect storms)',
+    default: String(DEFAULT_MAX_CATCHING_UP),
+    schema: wholeNumber(1, 1_000_000),
+  }),
   passwordCost: setting({
     flag: 'password-cost',
     env: 'TIDINGS_PASSWORD_COST',
@@ -193,6 +202,7 @@ export interface ServerConfig {
   registration: 'open' | 'closed' | undefined;
   trustProxy: boolean;
   passwordCost: number;
+  maxCatchingUp: number;
   rateLimits: Readonly<RateLimitConfig>;
 }
 
@@ -316,6 +326,7 @@ function parseServe(args: string[], env: Env): Command {
     registration: values.registration,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
+    maxCatchingUp: values.maxCatchingUp,
     rateLimits: Object.freeze({
       enabled: values.rateLimits,
       loginPerAccountPerMinute: values.rateLogin,

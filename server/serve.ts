@@ -17,6 +17,7 @@ import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandler
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
+import { createAdmission } from './realtime/admission.js';
 import { createServices } from './services.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import type { Store } from './store/store.js';
@@ -137,6 +138,7 @@ export async function serve(
       metrics,
       log,
       handoff,
+      admission: createAdmission(config.maxCatchingUp),
       seams,
     });
     handOver.app = createHttpApp({

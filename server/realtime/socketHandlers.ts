@@ -22,6 +22,7 @@ import type { Metrics } from '../metrics.js';
 import { StorageUnavailableError, type SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
 import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
+import type { AdmissionControl } from './admission.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 /** Test seams: points in a socket's life where a test can hold the server to force a timing. */
@@ -38,6 +39,7 @@ export interface SocketHandlerDependencies {
   metrics: Metrics;
   log: Logger;
   handoff: SyncHandoff;
+  admission: AdmissionControl;
   seams?: SocketSeams;
 }
 
@@ -53,7 +55,13 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 }
 
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
-  const { accounts, inbox, store, rateLimits, metrics, log, handoff, seams = {} } = deps;
+  const { accounts, inbox, store, rateLimits, metrics, log, handoff, admission, seams = {} } = deps;
+  /** Admitted sockets still catching up, by socket id: their slot is given back after `sync`. */
+  const catchingUp = new Map<string, () => void>();
+  const finishCatchUp = (socketId: string): void => {
+    catchingUp.get(socketId)?.();
+    catchingUp.delete(socketId);
+  };
 
   function toWireError(error: unknown): WireError {
     if (error instanceof DomainError) return error.toWire();
@@ -98,9 +106,28 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       );
       return;
     }
+    const admitted = admission.tryAdmit();
+    if (!admitted.admitted) {
+      next(
+        refusal({
+          code: 'server_busy',
+          message: 'The server is catching up many clients; try again shortly.',
+          retryAfterMs: admitted.retryAfterMs,
+        }),
+      );
+      return;
+    }
+    // A client that goes away before its `sync` gives its slot back too, whenever that is.
+    const gone = (): void => finishCatchUp(socket.id);
+    socket.conn.once('close', gone);
+    catchingUp.set(socket.id, () => {
+      socket.conn.off('close', gone);
+      admitted.done();
+    });
     accounts.authenticate(parsed.data.token).then(
       (session) => {
         if (!session) {
+          finishCatchUp(socket.id);
           next(
             refusal({
               code: 'unauthorized',
@@ -116,7 +143,10 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
         };
         next();
       },
-      (error: unknown) => next(refusal(toWireError(error))),
+      (error: unknown) => {
+        finishCatchUp(socket.id);
+        next(refusal(toWireError(error)));
+      },
     );
   });
 
@@ -157,6 +187,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
         await seams.beforeCatchUp?.(userId);
         const { payload, watermark } = await inbox.catchUp(userId, since);
         handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
+        finishCatchUp(socket.id);
       })
       .catch((error: unknown) => {
         log.error('could not send sync', error);
