@@ -23,6 +23,7 @@ import {
 import type { ConnectionStatus } from '../../contract/ipc.js';
 import type { Clock } from './ports.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { Route } from './network.js';
 
 /** How long an ack may take before the call counts as failed. */
 export const ACK_TIMEOUT_MS = 8_000;
@@ -48,6 +49,8 @@ export interface ConnectionOptions {
   token: string;
   /** The highest seq seen so far, or 0: read at every attempt. */
   highestSeq: () => number;
+  /** The proxy and trusted CAs for the server, asked at every attempt (networks change). */
+  route?: () => Promise<Route>;
   clock: Clock;
   random?: () => number;
   backoff?: BackoffPolicy;
@@ -97,12 +100,31 @@ export function createConnection(
     },
   });
 
+  let routing = 0;
   const connectNow = (): void => {
     if (closed) return;
     retryTimer?.cancel();
     retryTimer = null;
     listener.status({ state: 'connecting' });
-    socket.connect();
+    if (options.route === undefined) {
+      socket.connect();
+      return;
+    }
+    const attemptNumber = ++routing;
+    options.route().then(
+      (route) => {
+        if (closed || attemptNumber !== routing) return;
+        // engine.io-client hands `agent`, `ca` and `checkServerIdentity` to ws on Node; its type
+        // says `string | boolean` for `agent` only because the browser build ignores it.
+        socket.io.opts.agent = route.agent as unknown as string;
+        Object.assign(socket.io.opts, route.tls);
+        socket.connect();
+      },
+      (error: unknown) => {
+        if (closed || attemptNumber !== routing) return;
+        scheduleRetry(error instanceof Error ? error.message : String(error));
+      },
+    );
   };
 
   /** `serverSaysMs`: a busy server's `retryAfterMs`, honoured instead of our own backoff. */

@@ -18,7 +18,8 @@
  *   does). `settled()` resolves once every change applied before the call has reached durable
  *   storage or been rolled back, so whatever feeds a client awaits it first and never shows
  *   something that a failed write or `kill -9` then takes back. A driver whose reads only see
- *   committed rows (PostgreSQL) resolves it at once.
+ *   committed rows (PostgreSQL) has nothing in flight: its `settled()` only brings `latestSeq()`
+ *   up to every seq committed before the call, on any node.
  * - Fan-out on read: a new post is ONE event addressed to the subscribers; a like is ONE event
  *   addressed to the author. Nothing is copied per recipient. A user's inbox is derived from the
  *   events they can see (visibility.ts); read state is a cursor plus the few seqs read out of order
@@ -27,6 +28,7 @@
  */
 import type {
   EventRecord,
+  Iso,
   InboxEntry,
   InboxQuery,
   LikeResult,
@@ -60,8 +62,12 @@ export interface AccountStore {
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   /** Undefined when there is no such user. */
   setAuthor(userId: string, isAuthor: boolean): Promise<UserRecord | undefined>;
-  createToken(token: Omit<TokenRecord, 'id' | 'createdAt'>): Promise<TokenRecord>;
+  createToken(token: Omit<TokenRecord, 'id' | 'createdAt' | 'lastUsedAt'>): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** The user's tokens (their signed-in devices), oldest first. */
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  /** Records a use of the token at `at`; false when there is no such token. */
+  touchToken(tokenId: string, at: Iso): Promise<boolean>;
   /** False when there was no such token. */
   revokeToken(tokenId: string): Promise<boolean>;
   /** Returns the number of tokens revoked. */
@@ -82,7 +88,7 @@ export interface PostStore {
   listPosts(offset: number, limit: number): Promise<{ items: PostRecord[]; total: number }>;
   updatePost(
     id: string,
-    patch: Partial<Pick<PostRecord, 'title' | 'body'>>,
+    patch: Partial<Pick<PostRecord, 'title' | 'body' | 'excerpt'>>,
   ): Promise<PostRecord | undefined>;
   /** Deletes the post and its likes. Notifications about it stay, with their title snapshot. */
   deletePost(id: string): Promise<boolean>;
@@ -119,7 +125,10 @@ export interface InboxStore {
   markRead(userId: string, eventIds: string[]): Promise<string[]>;
   /** Marks everything up to the newest event the user can see; returns that seq. */
   markAllRead(userId: string): Promise<number>;
-  /** The newest seq issued so far (0 on an empty store). */
+  /**
+   * The newest seq issued so far (0 on an empty store). Synchronous, so a driver shared by several
+   * nodes answers from a cached value that may trail another node's commit until `settled()`.
+   */
   latestSeq(): number;
 }
 
@@ -131,6 +140,7 @@ export const MUTATING_METHODS = [
   'createUser',
   'setAuthor',
   'createToken',
+  'touchToken',
   'revokeToken',
   'revokeAllTokens',
   'setRegistrationOpen',
