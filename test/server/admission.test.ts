@@ -13,8 +13,11 @@ import { parseCommandLine } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { createAdmission } from '../../server/realtime/admission.js';
 import { serve, type RunningTidings } from '../../server/serve.js';
-import { signUp, type TestUser } from '../fixtures/api.js';
+import { rememberSetupCode, signUp, type TestUser } from '../fixtures/api.js';
 import { connectError, connectSocket, createSocket, nextEvent } from '../fixtures/sockets.js';
+
+/** The first sign-up (ana) becomes admin with it, as the server fixture does. */
+const SETUP_CODE = 'handoff-test-setup-code';
 
 describe('admission control', () => {
   let dataDir: string;
@@ -28,7 +31,7 @@ describe('admission control', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tidings-admission-'));
     const command = parseCommandLine(
       ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--max-catching-up', '1'],
-      { TIDINGS_RATE_LIMITS: 'off' },
+      { TIDINGS_RATE_LIMITS: 'off', TIDINGS_SETUP_CODE: SETUP_CODE },
     );
     if (command.kind !== 'serve') throw new Error('expected a serve command');
     server = await serve(
@@ -41,6 +44,7 @@ describe('admission control', () => {
         },
       },
     );
+    rememberSetupCode(server.url, SETUP_CODE);
     ana = await signUp(server.url, 'ana');
     ben = await signUp(server.url, 'ben');
   });
