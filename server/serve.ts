@@ -218,8 +218,10 @@ export async function serve(
           // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
           // (io.close() would wait for every client to go, however long a stuck one takes.)
           httpServer.close();
-          io.disconnectSockets(true);
-          io.engine.close(); // also the Engine.IO sessions that never joined a namespace
+          // Closes every Engine.IO session (those that never joined a namespace too). Clients
+          // see the transport close and reconnect by themselves; `io.disconnectSockets()` would
+          // send them a DISCONNECT, which a socket.io client takes as "do not reconnect".
+          io.engine.close();
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();
