@@ -129,14 +129,6 @@ export const SETTINGS = {
     default: '',
     schema: origins,
   }),
-  durability: setting({
-    flag: 'durability',
-    env: 'TIDINGS_DURABILITY',
-    placeholder: 'power|kill9',
-    help: 'power: a change is acknowledged once fsync put it on disk (survives a power cut); kill9: once the kernel has it (survives the process only, costs no sync)',
-    default: 'power',
-    schema: z.enum(DURABILITY_MODES, 'expected "power" or "kill9"'),
-  }),
   allowedHosts: setting({
     flag: 'allowed-hosts',
     env: 'TIDINGS_ALLOWED_HOSTS',
@@ -144,6 +136,14 @@ export const SETTINGS = {
     help: "comma-separated host names the server answers to besides its public URL's, localhost and IP addresses (against DNS rebinding)",
     default: '',
     schema: hostNames,
+  }),
+  durability: setting({
+    flag: 'durability',
+    env: 'TIDINGS_DURABILITY',
+    placeholder: 'power|kill9',
+    help: 'power: a change is acknowledged once fsync put it on disk (survives a power cut); kill9: once the kernel has it (survives the process only, costs no sync)',
+    default: 'power',
+    schema: z.enum(DURABILITY_MODES, 'expected "power" or "kill9"'),
   }),
   registration: setting({
     flag: 'registration',
@@ -286,9 +286,9 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
-  durability: Durability;
   /** PostgreSQL instead of lowdb in dataDir. */
   databaseUrl: string | undefined;
+  durability: Durability;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
@@ -434,8 +434,8 @@ function parseServe(args: string[], env: Env): Command {
     host: values.host,
     port: values.port,
     dataDir: values.dataDir,
-    durability: values.durability,
     databaseUrl: values.databaseUrl,
+    durability: values.durability,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     allowedHosts: Object.freeze([...values.allowedHosts]),

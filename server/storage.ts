@@ -17,7 +17,7 @@ import type { Store } from './store/store.js';
 export interface StorageChoice {
   dataDir: string;
   databaseUrl: string | undefined;
-  /** lowdb only (PostgreSQL syncs its own commits); `power` when not given. */
+  /** lowdb only: what an acknowledged change survives (PostgreSQL commits durably). */
   durability?: Durability;
 }
 
@@ -44,10 +44,7 @@ export async function openStorage(
 ): Promise<OpenedStorage> {
   if (choice.databaseUrl === undefined) {
     const lock = lockDataDir(choice.dataDir);
-    const store = createLowdbStore({
-      dataDir: choice.dataDir,
-      ...(choice.durability ? { durability: choice.durability } : {}),
-    });
+    const store = createLowdbStore({ dataDir: choice.dataDir, durability: choice.durability });
     try {
       await store.open();
     } catch (error) {

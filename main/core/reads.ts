@@ -42,7 +42,7 @@ export interface Reads {
   applySync(payload: SyncPayload, sentSince: number | undefined): NotificationItem[];
   /** Returns whether the item was new. */
   addLive(item: NotificationItem): boolean;
-  /** An `unread:count`: the unread items up to `upToSeq`. */
+  /** The server's count as of `upToSeq`: live items above it are added on top. */
   setUnreadCount(count: number, upToSeq: number): void;
   applyRemoteRead(change: ReadChangePayload): void;
   markRead(ids: unknown): Promise<ActionResult>;

@@ -49,8 +49,7 @@ function catchUpGate() {
   };
 }
 
-/** The first sign-up (ana) becomes admin with it, as the server fixture does. */
-const SETUP_CODE = 'handoff-test-setup-code';
+const SETUP_CODE = 'handoff-setup-code';
 
 describe('the handoff from sync to live pushes', () => {
   let dataDir: string;
@@ -75,7 +74,7 @@ describe('the handoff from sync to live pushes', () => {
         beforeCatchUp: (userId) => gate.beforeCatchUp(userId),
       },
     );
-    rememberSetupCode(server.url, SETUP_CODE);
+    rememberSetupCode(server.url, SETUP_CODE); // so ana, the first account, is the admin
     ana = await signUp(server.url, 'ana');
     ben = await signUp(server.url, 'ben');
     await subscribe(server.url, ben.token);
