@@ -33,6 +33,8 @@ export interface Settings {
   mutedTypes: NotificationType[];
   sound: boolean;
   startAtLogin: boolean;
+  /** A global shortcut that opens the inbox (Electron accelerator syntax); '' turns it off. */
+  inboxShortcut: string;
 }
 
 export type SettingsPatch = Partial<Omit<Settings, 'serverUrl' | 'username'>>;

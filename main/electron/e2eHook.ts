@@ -1,22 +1,45 @@
 /**
- * What Playwright's `_electron` test reads from the main process: a tray's tooltip and a native
- * toast cannot be read back or clicked through Electron's API. Installed only when TIDINGS_E2E=1.
+ * What Playwright's `_electron` test reads from the main process: a tray's tooltip and menu and a
+ * native toast cannot be read back or clicked through Electron's API. Exists only when
+ * TIDINGS_E2E=1; otherwise `createE2eProbe` returns null and nothing is recorded.
  */
+import type { UrlOpener } from '../core/ports.js';
 import type { ShownNotification } from './notifier.js';
 
 export interface E2eHook {
   tooltip(): string;
+  menuLabels(): string[];
   notifications: ShownNotification[];
   /** URLs the app would have opened in the browser; under test nothing is really opened. */
   openedUrls: string[];
+  /** Whether the inbox window is open and focused. */
+  inboxShown(): boolean;
+}
+
+export interface E2eProbe {
+  recordShown(shown: ShownNotification): void;
+  /** Records instead of opening a browser. */
+  opener: UrlOpener;
+  install(reads: Pick<E2eHook, 'tooltip' | 'menuLabels' | 'inboxShown'>): void;
 }
 
 declare global {
   var tidingsE2E: E2eHook | undefined;
 }
 
-export const e2eEnabled = process.env['TIDINGS_E2E'] === '1';
-
-export function installE2eHook(hook: E2eHook): void {
-  if (e2eEnabled) globalThis.tidingsE2E = hook;
+export function createE2eProbe(env: NodeJS.ProcessEnv): E2eProbe | null {
+  if (env['TIDINGS_E2E'] !== '1') return null;
+  const notifications: ShownNotification[] = [];
+  const openedUrls: string[] = [];
+  return {
+    recordShown: (shown) => notifications.push(shown),
+    opener: {
+      open: async (url) => {
+        openedUrls.push(url);
+      },
+    },
+    install(reads) {
+      globalThis.tidingsE2E = { ...reads, notifications, openedUrls };
+    },
+  };
 }

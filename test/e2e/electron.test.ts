@@ -12,7 +12,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,7 @@ import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { publish, signUp, subscribe, unreadCount } from '../fixtures/api.js';
 import { waitUntil } from '../fixtures/sockets.js';
+import { startKeyring, startSessionBus, startXvfb, stopAll } from '../fixtures/desktopSession.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binary = findElectronBinary();
@@ -45,6 +46,7 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     await subscribe(blog.url, reader.token);
 
     const bus = await startSessionBus(home, started);
+    await startKeyring(home, bus, started);
     const display = process.env['DISPLAY'] ?? (await startXvfb(started));
     const electronApp = await _electron.launch({
       executablePath: binary,
@@ -99,63 +101,9 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     assert.deepEqual(opened, [post.url], 'the click opens that post');
   } finally {
     await app?.close().catch(() => undefined);
-    for (const child of started.reverse()) {
-      if (child.pid && child.exitCode === null) child.kill('SIGTERM');
-    }
+    stopAll(started);
     await server?.stop();
     await server?.cleanup();
     await rm(home, { recursive: true, force: true });
   }
 });
-
-/** A private D-Bus session with an unlocked gnome-keyring, so keytar has a Secret Service. */
-async function startSessionBus(home: string, started: ChildProcess[]): Promise<string> {
-  const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HOME: home },
-  });
-  started.push(daemon);
-  const address = await firstLine(daemon, 'dbus-daemon');
-  const keyring = spawn(
-    'gnome-keyring-daemon',
-    ['--unlock', '--components=secrets', '--foreground'],
-    {
-      stdio: ['pipe', 'ignore', 'ignore'],
-      env: { ...process.env, HOME: home, DBUS_SESSION_BUS_ADDRESS: address },
-    },
-  );
-  started.push(keyring);
-  keyring.stdin?.end('e2e-password');
-  return address;
-}
-
-async function startXvfb(started: ChildProcess[]): Promise<string> {
-  const xvfb = spawn(
-    'Xvfb',
-    ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  started.push(xvfb);
-  return `:${await firstLine(xvfb, 'Xvfb')}`;
-}
-
-function firstLine(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    let text = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${name} printed nothing within 10 s`)),
-      10_000,
-    );
-    child.once('error', (error) => reject(new Error(`${name} could not start: ${error.message}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const line = text.split('\n')[0];
-      if (text.includes('\n') && line) {
-        clearTimeout(timer);
-        resolveLine(line.trim());
-      }
-    });
-  });
-}
