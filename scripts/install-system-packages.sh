@@ -5,9 +5,11 @@
 #   libsecret-1-dev   keytar builds from source against it where no prebuilt binary can be fetched
 #   gnome-keyring     a real Secret Service for the keychain tests (with dbus-x11 for dbus-run-session)
 #   xvfb              a display for anything that needs one
+#   dunst, libnotify-bin  a real notification daemon and notify-send, for
+#                     test/shell/linuxNotificationDaemon.test.ts (Linux toast bodies as dunst draws them)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb ca-certificates >/dev/null
+  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb dunst libnotify-bin ca-certificates >/dev/null
 echo "System packages for the Tidings tests are installed."
