@@ -58,9 +58,9 @@ function badge(label: string): { shape: string; cutout: string } {
 }
 
 /** A warning triangle with "!", bottom-right: the signed-out mark. */
-function warning(fill: string, mark: string): { shape: string; cutout: string } {
+function warning(fill: string, mark: string, edge = fill): { shape: string; cutout: string } {
   return {
-    shape: `<path d="M11.5 6.9 15.6 15.1H7.4z" fill="${fill}" stroke="${fill}" stroke-width=".6" stroke-linejoin="round"/>
+    shape: `<path d="M11.5 6.9 15.6 15.1H7.4z" fill="${fill}" stroke="${edge}" stroke-width="${edge === fill ? 0.6 : 1}" stroke-linejoin="round"/>
       <rect x="11" y="9.3" width="1" height="3.2" fill="${mark}"/><rect x="11" y="13.2" width="1" height="1" fill="${mark}"/>`,
     cutout: `<path d="M11.5 5 17.4 16.4H5.6z" fill="#000"/>`,
   };
@@ -92,7 +92,8 @@ function bellWith(
 function traySvg(panel: Panel, state: TrayState): string {
   const outline = panel === 'any' ? OUTLINE : undefined;
   if (state === 'offline') return bellWith(GREYED[panel], slash(GREYED[panel]), outline);
-  if (state === 'signed-out') return bellWith(GLYPH[panel], warning(WARNING, '#202124'), outline);
+  if (state === 'signed-out')
+    return bellWith(GLYPH[panel], warning(WARNING, '#202124', outline ?? WARNING), outline);
   if (state === '0') return bellWith(GLYPH[panel], undefined, outline);
   return bellWith(GLYPH[panel], badge(state === '9plus' ? '9+' : state), outline);
 }
