@@ -253,6 +253,53 @@ describe('a first run of the tray app', () => {
     assert.ok(y >= 32 && y < 60, `just under the top bar, got y=${y}`);
   });
 
+  test('the global shortcut opens the inbox; it can be changed or turned off; a taken one is reported, not fatal', async () => {
+    const window = inbox();
+    const contents = window.webContents;
+    const pageUrl = pathToFileURL(PAGE).href;
+    const press = recorded.shortcuts.get('CommandOrControl+Alt+Shift+T');
+    assert.ok(press, 'the default shortcut is registered');
+    window.hide();
+    press();
+    assert.equal(window.isVisible(), true, 'the shortcut opens the inbox');
+
+    recorded.takenShortcuts.add('CommandOrControl+Alt+K');
+    const before = recorded.notifications.length;
+    assert.deepEqual(
+      await invoke(
+        IPC_CHANNELS.updateSettings,
+        [{ inboxShortcut: 'CommandOrControl+Alt+K' }],
+        contents,
+        pageUrl,
+      ),
+      { ok: true },
+    );
+    await waitUntil(() => recorded.notifications.length > before, 'the failure shown');
+    assert.match(
+      String(recorded.notifications.at(-1)?.options['body']),
+      /CommandOrControl\+Alt\+K is taken by another app .* Pick another one in Settings/,
+    );
+    assert.equal(recorded.shortcuts.size, 0, 'the old one is released');
+
+    await invoke(
+      IPC_CHANNELS.updateSettings,
+      [{ inboxShortcut: 'Alt+Shift+I' }],
+      contents,
+      pageUrl,
+    );
+    await waitUntil(() => recorded.shortcuts.has('Alt+Shift+I'), 'the new shortcut');
+    await invoke(IPC_CHANNELS.updateSettings, [{ inboxShortcut: '' }], contents, pageUrl);
+    await waitUntil(() => recorded.shortcuts.size === 0, 'no shortcut once turned off');
+
+    const bad = (await invoke(
+      IPC_CHANNELS.updateSettings,
+      [{ inboxShortcut: 'T' }],
+      contents,
+      pageUrl,
+    )) as { code: string };
+    assert.equal(bad.code, 'invalid_payload', 'a bare key would steal typing from every app');
+  });
+
   test('a summary notification’s click opens the inbox window, in front and focused', async () => {
     const window = inbox();
     const contents = window.webContents;
