@@ -23,6 +23,15 @@ const httpUrl = z
     'expected an http(s) URL',
   );
 
+/** A URL with one of the given schemes, e.g. postgres://user@host/db. */
+const urlWithScheme = (schemes: string[], expected: string) =>
+  z
+    .string()
+    .refine(
+      (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)) && URL.canParse(value),
+      expected,
+    );
+
 const origins = z
   .string()
   .transform((value) =>
@@ -32,6 +41,25 @@ const origins = z
       .filter(Boolean),
   )
   .pipe(z.array(httpUrl.transform((url) => new URL(url).origin)));
+
+const hostNames = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9.-]+$/,
+          'expected host names like blog.example.org, without port or scheme',
+        ),
+    ),
+  );
 
 interface Setting<S extends z.ZodType> {
   flag: string;
@@ -74,6 +102,16 @@ export const SETTINGS = {
       .min(1, 'expected a directory')
       .transform((dir) => resolve(dir)),
   }),
+  databaseUrl: setting({
+    flag: 'database-url',
+    env: 'TIDINGS_DATABASE_URL',
+    placeholder: 'URL',
+    help: 'store everything in PostgreSQL (postgres://…) instead of the data file in --data-dir',
+    schema: urlWithScheme(
+      ['postgres', 'postgresql'],
+      'expected a postgres:// or postgresql:// URL',
+    ).optional(),
+  }),
   publicUrl: setting({
     flag: 'public-url',
     env: 'TIDINGS_PUBLIC_URL',
@@ -89,6 +127,14 @@ export const SETTINGS = {
     default: '',
     schema: origins,
   }),
+  allowedHosts: setting({
+    flag: 'allowed-hosts',
+    env: 'TIDINGS_ALLOWED_HOSTS',
+    placeholder: 'LIST',
+    help: "comma-separated host names the server answers to besides its public URL's, localhost and IP addresses (against DNS rebinding)",
+    default: '',
+    schema: hostNames,
+  }),
   registration: setting({
     flag: 'registration',
     env: 'TIDINGS_REGISTRATION',
@@ -96,11 +142,26 @@ export const SETTINGS = {
     help: 'open or close self-service sign-up at start (kept in the data file otherwise)',
     schema: z.enum(['open', 'closed'], 'expected "open" or "closed"').optional(),
   }),
+  setupCode: setting({
+    flag: 'setup-code',
+    env: 'TIDINGS_SETUP_CODE',
+    placeholder: 'CODE',
+    help: 'the one-time code that lets the first sign-up become admin (random and printed in the log when unset; prefer the variable, flags show in ps)',
+    schema: z.string().min(8, 'expected at least 8 characters').max(100).optional(),
+  }),
+  tokenIdleDays: setting({
+    flag: 'token-idle-days',
+    env: 'TIDINGS_TOKEN_IDLE_DAYS',
+    placeholder: 'N',
+    help: 'sign a device out after this many days without use',
+    default: '90',
+    schema: wholeNumber(1, 3650),
+  }),
   trustProxy: setting({
     flag: 'trust-proxy',
     env: 'TIDINGS_TRUST_PROXY',
     placeholder: 'on|off',
-    help: 'trust X-Forwarded-For from one reverse proxy in front (for per-IP limits)',
+    help: 'trust X-Forwarded-For from one reverse proxy in front (for per-IP limits); only when every request comes through that proxy',
     default: 'off',
     schema: onOff,
   }),
@@ -148,9 +209,37 @@ export const SETTINGS = {
     flag: 'rate-socket',
     env: 'TIDINGS_RATE_SOCKET',
     placeholder: 'N',
-    help: 'events one socket may send per minute',
+    help: "requests one user's sockets may send per minute, all together",
     default: '120',
     schema: wholeNumber(1, 1_000_000),
+  }),
+  rateHandshake: setting({
+    flag: 'rate-handshake',
+    env: 'TIDINGS_RATE_HANDSHAKE',
+    placeholder: 'N',
+    help: 'socket handshakes per IP address (IPv6: per /64) per minute',
+    default: '60',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  maxSocketsPerUser: setting({
+    flag: 'max-sockets-per-user',
+    env: 'TIDINGS_MAX_SOCKETS_PER_USER',
+    placeholder: 'N',
+    help: 'sockets one user may have open at once (devices and browser tabs)',
+    default: '10',
+    schema: wholeNumber(1, 100_000),
+  }),
+  metricsToken: setting({
+    flag: 'metrics-token',
+    env: 'TIDINGS_METRICS_TOKEN',
+    placeholder: 'TOKEN',
+    help: 'require "Authorization: Bearer TOKEN" on /metrics (at least 16 characters)',
+    schema: z
+      .string()
+      .min(16, 'expected at least 16 characters')
+      .max(200, 'expected at most 200 characters')
+      .regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces')
+      .optional(),
   }),
   passwordCost: setting({
     flag: 'password-cost',
@@ -172,17 +261,27 @@ export interface RateLimitConfig {
   registerPerIpPerHour: number;
   publishPerUserPerMinute: number;
   socketEventsPerMinute: number;
+  handshakesPerIpPerMinute: number;
 }
 
 export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** PostgreSQL instead of lowdb in dataDir. */
+  databaseUrl: string | undefined;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
+  allowedHosts: readonly string[];
   registration: 'open' | 'closed' | undefined;
+  /** The operator's own setup code; a random one is made at start when unset. */
+  setupCode: string | undefined;
+  /** Days a device token may go unused before it is refused. */
+  tokenIdleDays: number;
   trustProxy: boolean;
   passwordCost: number;
+  maxSocketsPerUser: number;
+  metricsToken: string | undefined;
   rateLimits: Readonly<RateLimitConfig>;
 }
 
@@ -192,15 +291,21 @@ export type AdminCommand =
   | { kind: 'tokens-revoke'; username: string }
   | { kind: 'registration'; open: boolean };
 
+/** Where an admin command finds the data: a lowdb data dir, or PostgreSQL when a URL is given. */
+export interface StorageLocation {
+  dataDir: string;
+  databaseUrl: string | undefined;
+}
+
 export type Command =
   | { kind: 'help'; text: string }
   | { kind: 'serve'; config: ServerConfig }
-  | {
+  | ({
       kind: 'admin';
       command: AdminCommand;
-      dataDir: string;
       passwordCost: number;
-    };
+    } & StorageLocation)
+  | { kind: 'migrate-to-postgres'; dataDir: string; databaseUrl: string };
 
 /** A flag or variable the user got wrong; the CLI prints the message and exits 2. */
 export class ConfigError extends Error {
@@ -216,6 +321,8 @@ const ADMIN_USAGE: [string, string][] = [
   ['registration open|closed', 'open or close self-service sign-up'],
 ];
 
+const MIGRATE_USAGE = 'migrate-to-postgres --data-dir DIR --database-url URL';
+
 export function helpText(): string {
   const rows = Object.values(SETTINGS).map((s: Setting<z.ZodType>) => [
     `--${s.flag} ${s.placeholder}`,
@@ -227,7 +334,8 @@ export function helpText(): string {
   const adminWidth = Math.max(...ADMIN_USAGE.map(([usage]) => usage.length)) + 2;
   return [
     `Usage: ${PROGRAM} [serve] [options]`,
-    `       ${PROGRAM} <admin command> [--data-dir DIR]   (while the server is stopped)`,
+    `       ${PROGRAM} <admin command> [--data-dir DIR | --database-url URL]`,
+    `       ${PROGRAM} ${MIGRATE_USAGE}`,
     '',
     'Serves the Tidings API, realtime notifications and blog pages.',
     '',
@@ -237,8 +345,12 @@ export function helpText(): string {
     ),
     `  ${'--help'.padEnd(w0)}${''.padEnd(w1)}show this text`,
     '',
-    'Admin commands:',
+    'Admin commands (with --data-dir while the server is stopped; with --database-url at any time):',
     ...ADMIN_USAGE.map(([usage, help]) => `  ${usage.padEnd(adminWidth)}${help}`),
+    '',
+    'Moving to PostgreSQL:',
+    `  ${MIGRATE_USAGE}`,
+    '      copy a lowdb blog into an empty PostgreSQL database (stop the server first)',
     '',
   ].join('\n');
 }
@@ -279,8 +391,10 @@ function stringOptions(keys: (keyof Settings)[]) {
 }
 
 const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
-const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'passwordCost'];
+const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl', 'passwordCost'];
+const MIGRATE_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl'];
 const ADMIN_WORDS = new Set(['users', 'tokens', 'registration']);
+const MIGRATE_WORD = 'migrate-to-postgres';
 
 function parseServe(args: string[], env: Env): Command {
   let parsed;
@@ -300,11 +414,17 @@ function parseServe(args: string[], env: Env): Command {
     host: values.host,
     port: values.port,
     dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
+    allowedHosts: Object.freeze([...values.allowedHosts]),
     registration: values.registration,
+    setupCode: values.setupCode,
+    tokenIdleDays: values.tokenIdleDays,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
+    maxSocketsPerUser: values.maxSocketsPerUser,
+    metricsToken: values.metricsToken,
     rateLimits: Object.freeze({
       enabled: values.rateLimits,
       loginPerAccountPerMinute: values.rateLogin,
@@ -312,6 +432,7 @@ function parseServe(args: string[], env: Env): Command {
       registerPerIpPerHour: values.rateRegister,
       publishPerUserPerMinute: values.ratePublish,
       socketEventsPerMinute: values.rateSocket,
+      handshakesPerIpPerMinute: values.rateHandshake,
     }),
   };
   return { kind: 'serve', config: Object.freeze(config) };
@@ -338,13 +459,53 @@ function parseAdmin(args: string[], env: Env): Command {
   const command = parseAdminWords(parsed.positionals, parsed.values);
   const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
     SettingValues,
-    'dataDir' | 'passwordCost'
+    'dataDir' | 'databaseUrl' | 'passwordCost'
   >;
   return Object.freeze({
     kind: 'admin',
     command: Object.freeze(command),
     dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
     passwordCost: values.passwordCost,
+  });
+}
+
+function parseMigrate(args: string[], env: Env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...stringOptions(MIGRATE_KEYS), help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new ConfigError(describeFlagError(error));
+  }
+  if (parsed.values.help) return { kind: 'help', text: helpText() };
+  const [, ...extra] = parsed.positionals;
+  if (extra.length > 0) {
+    throw new ConfigError(`unexpected "${extra.join(' ')}"; usage: ${PROGRAM} ${MIGRATE_USAGE}`);
+  }
+  // Both are required here: a default data dir could copy the wrong blog.
+  const flags: Record<string, string | boolean | undefined> = parsed.values;
+  const given = (key: 'dataDir' | 'databaseUrl') =>
+    typeof flags[SETTINGS[key].flag] === 'string' || env[SETTINGS[key].env] !== undefined;
+  for (const key of ['dataDir', 'databaseUrl'] as const) {
+    if (!given(key)) {
+      throw new ConfigError(
+        `${MIGRATE_WORD} needs --${SETTINGS[key].flag}; usage: ${PROGRAM} ${MIGRATE_USAGE}`,
+      );
+    }
+  }
+  const values = readSettings(parsed.values, env, MIGRATE_KEYS) as Pick<
+    SettingValues,
+    'dataDir' | 'databaseUrl'
+  >;
+  return Object.freeze({
+    kind: MIGRATE_WORD,
+    dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl as string,
   });
 }
 
@@ -406,5 +567,6 @@ export function parseCommandLine(argv: string[], env: Env): Command {
   if (command.word === 'help') return { kind: 'help', text: helpText() };
   if (command.word === 'serve') return parseServe(argv.toSpliced(command.index, 1), env);
   if (ADMIN_WORDS.has(command.word)) return parseAdmin(argv, env);
+  if (command.word === MIGRATE_WORD) return parseMigrate(argv, env);
   throw new ConfigError(`unknown command "${command.word}"`);
 }

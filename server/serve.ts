@@ -1,24 +1,27 @@
 /**
- * Runs the server: lock the data dir, open the store, listen, then assemble the HTTP app and the
- * socket server around the domain services. `close()` stops accepting, flushes pending writes and
- * releases the lock.
+ * Runs the server: open the storage (lowdb in the data dir, or PostgreSQL; storage.ts takes the
+ * lock that guards each), listen, then assemble the HTTP app and the socket server around the
+ * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ServerConfig } from './config.js';
-import { lockDataDir } from './dataDirLock.js';
+import { executeAdminCommand } from './adminCommands.js';
+import { listenAdminSocket } from './adminSocket.js';
+import { tightenDataDir } from './dataDirPermissions.js';
+import { newSetupCode, setupAnnouncement } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
-import { createOriginCheck } from './http/origins.js';
-import { createRateLimits } from './http/rateLimits.js';
+import { createOriginPolicy } from './edge/origins.js';
+import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { attachSocketHandlers } from './realtime/socketHandlers.js';
+import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
+import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
-import { createLowdbStore } from './store/lowdb/index.js';
-import type { Store } from './store/store.js';
+import { openStorage, type OpenedStorage } from './storage.js';
 import { timeStoreWrites } from './timedStore.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
@@ -61,7 +64,11 @@ function urlFor(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
-/** How long requests already being answered get to finish when the server stops. */
+/**
+ * How long requests already being answered get to finish when the server stops. After it, every
+ * connection still open is cut: a frozen client, a held poll or a half-sent request must not keep
+ * the store from being flushed and the process from exiting 0 (issue 10).
+ */
 const IN_FLIGHT_GRACE_MS = 3_000;
 
 /** Resolves when the HTTP server has closed its last connection, or after `graceMs`. */
@@ -75,17 +82,49 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
   });
 }
 
+/**
+ * Every TCP connection the server accepted, upgraded WebSockets included: the HTTP server's own
+ * closeAllConnections() no longer sees a connection once it has been upgraded.
+ */
+function trackConnections(server: HttpServer): Set<Socket> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
-export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
-  const lock = lockDataDir(config.dataDir);
-  let store: Store | undefined;
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || /^127\./.test(host) || host === '::1' || host === '[::1]';
+
+/** `seams` let an in-process test hold the server at a chosen point; production passes none. */
+export async function serve(
+  config: ServerConfig,
+  log: Logger,
+  seams: SocketSeams = {},
+): Promise<RunningTidings> {
+  let storage: OpenedStorage | undefined;
   const httpServer = createServer();
+  const connections = trackConnections(httpServer);
   try {
-    const rawStore = createLowdbStore({ dataDir: config.dataDir });
-    await rawStore.open();
-    store = rawStore;
-    if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    storage = await openStorage(config, {
+      role: 'node',
+      onProblem: (message, error) => log.error(message, error),
+    });
+    // The data dir holds the lowdb files; a PostgreSQL node keeps nothing there.
+    const usesDataDir = storage.driver === 'lowdb';
+    if (usesDataDir) {
+      const tightened = tightenDataDir(config.dataDir);
+      if (tightened) log.info(tightened);
+    }
+    const rawStore = storage.store;
+    if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
+    // Only while there is no account: the first sign-up that brings it becomes admin.
+    const setupCode =
+      (await rawStore.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -94,58 +133,102 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
     if (!config.publicUrl && WILDCARDS.has(config.host)) {
       log.info(`post links use ${publicUrl}; set --public-url to the address users reach`);
     }
+    if (setupCode) {
+      log.info(setupAnnouncement(publicUrl, setupCode, config.setupCode !== undefined));
+    }
 
     const metrics = createMetrics(rawStore);
     const timedStore = timeStoreWrites(rawStore, metrics.timeWrite);
-    const isOriginAllowed = createOriginCheck(config.allowedOrigins, () => [
-      new URL(publicUrl).origin,
-      new URL(url).origin,
-    ]);
-    const io = createSocketServer(httpServer, isOriginAllowed);
-    const push = createSocketPush(io, timedStore, metrics, log);
+    const origins = createOriginPolicy({
+      allowedOrigins: config.allowedOrigins,
+      allowedHosts: config.allowedHosts,
+      ownOrigins: () => [new URL(publicUrl).origin, new URL(url).origin],
+    });
+    if (config.trustProxy && !isLoopback(config.host)) {
+      log.warn(
+        `--trust-proxy is on and the server listens on ${config.host}: anyone who reaches it directly can forge X-Forwarded-For and dodge the per-address limits. Listen on 127.0.0.1 behind the proxy, or firewall the port so only the proxy reaches it.`,
+      );
+    }
+    // engine.io wraps the 'request' listeners present when it attaches, answering /socket.io/
+    // itself and passing everything else on. The app is assembled after the socket server (the
+    // services push through it), so a stand-in is registered first and hands over to the app.
+    // Registered later, the app would ALSO answer every long-polling request: two handlers
+    // writing one response crashed the process (issue 10).
+    const handOver: { app?: RequestListener } = {};
+    httpServer.on('request', (req, res) => {
+      if (handOver.app) handOver.app(req, res);
+      else res.writeHead(503, { 'retry-after': '1' }).end();
+    });
+    const io = createSocketServer(httpServer, origins);
+    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const push = createSocketPush(io, timedStore, metrics, log, handoff);
     const services = createServices({
       store: timedStore,
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      ...(setupCode ? { setupCode } : {}),
+      tokenIdleDays: config.tokenIdleDays,
     });
     const rateLimits = createRateLimits(config.rateLimits);
-    attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
-    const app = createHttpApp({
+    attachSocketHandlers(io, {
+      ...services,
+      store: timedStore,
+      rateLimits,
+      metrics,
+      log,
+      isOwnOrigin: origins.isOwnOrigin,
+      maxSocketsPerUser: config.maxSocketsPerUser,
+      trustProxy: config.trustProxy,
+      handoff,
+      seams,
+    });
+    handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
       log,
       version: readVersion(),
-      isOriginAllowed,
+      origins,
       trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       // The blog's pages (server/web), served after the API.
-      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+      extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
-    httpServer.on('request', app);
+    // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
+    // run on the database beside the nodes (server/admin.ts).
+    const adminSocket = usesDataDir
+      ? await listenAdminSocket(
+          config.dataDir,
+          (command, password) => executeAdminCommand(command, password, services.accounts),
+          log,
+        )
+      : undefined;
 
-    const openStore = store;
+    const opened = storage;
     let closing: Promise<void> | undefined;
     return {
       url,
       publicUrl,
       close() {
         closing ??= (async () => {
+          await adminSocket?.close();
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
-          // Disconnects every socket and stops accepting connections (closes the HTTP server).
-          await io.close();
+          // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
+          // (io.close() would wait for every client to go, however long a stuck one takes.)
+          httpServer.close();
+          io.disconnectSockets(true);
+          io.engine.close(); // also the Engine.IO sessions that never joined a namespace
           httpServer.closeIdleConnections();
           await drained;
-          httpServer.closeAllConnections();
-          await openStore.close();
-          lock.release();
+          for (const connection of connections) connection.destroy();
+          await opened.close();
         })();
         return closing;
       },
     };
   } catch (error) {
     httpServer.close();
-    await store?.close().catch(() => undefined);
-    lock.release();
+    await storage?.close().catch(() => undefined);
     throw error;
   }
 }

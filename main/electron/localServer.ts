@@ -4,11 +4,17 @@
  * user-data folder. No Electron import here, so a Node test can run it with Node's binary.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 
 export interface LocalServer {
   url: string;
   port: number;
+  /**
+   * The setup code this app gave the server: while the server has no account, a sign-up that
+   * brings it becomes the admin (the trial's one click). Nobody else has it, even on 127.0.0.1.
+   */
+  setupCode: string;
   /**
    * Asks the server to finish its pending writes and exit, waits up to `stopTimeoutMs`, then
    * kills it. Resolves with how it ended.
@@ -41,6 +47,7 @@ export async function startLocalServer(options: {
   /** How long a clean shutdown may take before the server is killed. */
   stopTimeoutMs?: number;
 }): Promise<LocalServer> {
+  const setupCode = randomBytes(24).toString('base64url');
   const child = spawn(
     options.execPath,
     [
@@ -53,7 +60,8 @@ export async function startLocalServer(options: {
       options.dataDir,
     ],
     {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      // The code travels in the environment, not argv, which other local users can read (ps).
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TIDINGS_SETUP_CODE: setupCode },
       // The IPC channel is how the app asks it to stop: on Windows there are no signals to send
       // (SIGTERM there is TerminateProcess, which would lose the writes in flight).
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -79,6 +87,7 @@ export async function startLocalServer(options: {
   return {
     url,
     port: Number(new URL(url).port),
+    setupCode,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return 'stopped';
       const exited = once(child, 'exit');

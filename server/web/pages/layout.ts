@@ -74,7 +74,7 @@ function navigation(context: PageContext): SafeHtml {
   return html`<nav class="site-nav" aria-label="Account">
     ${viewer.isAuthor && html`<a href="/compose">Write</a>`}
     ${viewer.isAdmin && html`<a href="/admin">Admin</a>`} ${bell(context)}
-    <span class="whoami">${viewer.username}</span>
+    <a class="whoami" href="/account">${viewer.username}</a>
     <form method="post" action="/signout" class="inline-form">
       ${csrfField(context)}
       <button type="submit" class="link-button">Sign out</button>
@@ -95,6 +95,18 @@ export function renderPage(
         <title>${page.title} · Tidings</title>
         <link rel="stylesheet" href="/assets/style.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <link
+          rel="alternate"
+          type="application/atom+xml"
+          title="Tidings (Atom)"
+          href="/feed.atom"
+        />
+        <link
+          rel="alternate"
+          type="application/feed+json"
+          title="Tidings (JSON Feed)"
+          href="/feed.json"
+        />
         <script type="module" src="/assets/app.js"></script>
       </head>
       <body>
