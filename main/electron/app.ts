@@ -24,7 +24,7 @@ import {
   showTrialDetails,
   startTrialServer,
 } from './firstRun.js';
-import { createE2eProbe } from './e2eHook.js';
+import { createE2eRecorder } from './e2eHook.js';
 import { createInboxShortcut } from './inboxShortcut.js';
 import { bindIpc } from './ipc.js';
 import { applyStartAtLogin } from './loginItem.js';
@@ -77,7 +77,8 @@ async function start(): Promise<void> {
   hardenAllWebContents(rendererPageUrl);
   hardenSession(rendererPageUrl);
 
-  const probe = createE2eProbe(process.env);
+  // Null unless the _electron test asked for it (TIDINGS_E2E=1).
+  const e2e = createE2eRecorder(process.env);
   const iconPath = assetPath(assetFiles.appIconMain);
   // The window, the tray and the badge refer to each other; each exists before it is used.
   let windows: ReturnType<typeof createInboxWindowController> | null = null;
@@ -107,9 +108,9 @@ async function start(): Promise<void> {
       log,
       openInbox: showInbox,
       markRead: (ids) => void core.markRead(ids),
-      onShown: probe?.recordShown,
+      onShown: e2e?.recordShown,
     }),
-    opener: probe?.opener ?? { open: (url) => shell.openExternal(url) },
+    opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
     log,
     deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
   });
@@ -149,7 +150,7 @@ async function start(): Promise<void> {
       quit: () => app.quit(),
     },
   });
-  probe?.install({
+  e2e?.install({
     tooltip: () => tray?.tooltip() ?? '',
     menuLabels: () => tray?.menuLabels() ?? [],
     inboxShown: () => {

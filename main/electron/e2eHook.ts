@@ -1,7 +1,7 @@
 /**
  * What Playwright's `_electron` test reads from the main process: a tray's tooltip and menu and a
  * native toast cannot be read back or clicked through Electron's API. Exists only when
- * TIDINGS_E2E=1; otherwise `createE2eProbe` returns null and nothing is recorded.
+ * TIDINGS_E2E=1; otherwise `createE2eRecorder` returns null and nothing is recorded.
  */
 import type { UrlOpener } from '../core/ports.js';
 import type { ShownNotification } from './notifier.js';
@@ -16,7 +16,7 @@ export interface E2eHook {
   inboxShown(): boolean;
 }
 
-export interface E2eProbe {
+export interface E2eRecorder {
   recordShown(shown: ShownNotification): void;
   /** Records instead of opening a browser. */
   opener: UrlOpener;
@@ -27,7 +27,7 @@ declare global {
   var tidingsE2E: E2eHook | undefined;
 }
 
-export function createE2eProbe(env: NodeJS.ProcessEnv): E2eProbe | null {
+export function createE2eRecorder(env: NodeJS.ProcessEnv): E2eRecorder | null {
   if (env['TIDINGS_E2E'] !== '1') return null;
   const notifications: ShownNotification[] = [];
   const openedUrls: string[] = [];

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API, type HealthResponse, type PostListResponse } from '../../contract/wire.js';
+import { API, type HealthResponse, type Post, type PostListResponse } from '../../contract/wire.js';
 import { parseListeningUrl, startLocalServer } from '../../main/electron/localServer.js';
 import { SERVER_ENTRY } from '../fixtures/server.js';
-import { login, publish, request, signUp } from '../fixtures/api.js';
+import { login, publish, rememberSetupCode, request, signUp } from '../fixtures/api.js';
 
 const dirs: string[] = [];
 after(async () => {
@@ -87,10 +87,16 @@ test('quit asks the trial server to stop (no signal, which Windows does not have
     log: (line: string) => logged.push(line),
   };
   const first = await startLocalServer(options);
-  const ana = await signUp(first.url, 'ana');
-  // 201 Created is the server's acknowledgement; quit follows at once.
-  const post = await publish(first.url, ana.token, 'Written just before quit');
-  assert.equal(await first.stop(), 'stopped', 'it exited by itself, not killed');
+  let post: Post;
+  try {
+    // As the app's trial does: the setup code makes the first account the admin and an author.
+    rememberSetupCode(first.url, first.setupCode);
+    const ana = await signUp(first.url, 'ana');
+    // 201 Created is the server's acknowledgement; quit follows at once.
+    post = await publish(first.url, ana.token, 'Written just before quit');
+  } finally {
+    assert.equal(await first.stop(), 'stopped', 'it exited by itself, not killed');
+  }
   assert.ok(
     logged.some((line) => line.includes('the app asked to stop: finishing pending writes')),
     `the server stopped because it was asked:\n${logged.join('\n')}`,
