@@ -5,7 +5,17 @@
  * file here.
  */
 import { hostname } from 'node:os';
-import { Menu, Notification, app, dialog, nativeImage, net, powerMonitor, shell } from 'electron';
+import {
+  Menu,
+  Notification,
+  app,
+  dialog,
+  nativeImage,
+  net,
+  powerMonitor,
+  session,
+  shell,
+} from 'electron';
 import { badgeTooltip } from '../core/badgeText.js';
 import { createTidingsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
@@ -113,6 +123,8 @@ async function start(): Promise<void> {
     opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
     log,
     deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
+    // Chromium knows the OS proxy (system settings, PAC, WPAD); Node does not.
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
   });
 
   const updates = createUpdateChecker({

@@ -8,6 +8,7 @@
  */
 import {
   LIMITS,
+  type MarkReadAck,
   type MarkReadRequest,
   type NotificationItem,
   type SyncPayload,
@@ -24,25 +25,45 @@ export interface InboxOptions {
 }
 
 export function createInbox({ store, push, publicUrl }: InboxOptions) {
+  /**
+   * Newest first, strictly below `before` when given; `hasMore` when older items exist (one more
+   * than asked for is read to know).
+   */
+  async function listPage(
+    userId: string,
+    before: number | undefined,
+    limit: number = LIMITS.pageDefault,
+  ): Promise<{ items: NotificationItem[]; hasMore: boolean }> {
+    await store.settled();
+    const entries = await store.listInbox(userId, {
+      beforeSeq: before ?? store.latestSeq() + 1,
+      limit: limit + 1,
+    });
+    const items = entries
+      .map((entry) => toNotificationItem(publicUrl, entry))
+      .sort((a, b) => b.seq - a.seq);
+    return { items: items.slice(0, limit), hasMore: items.length > limit };
+  }
+
   /** Newest first, strictly below `before` when given. */
   async function list(
     userId: string,
     before: number | undefined,
     limit: number = LIMITS.pageDefault,
   ): Promise<NotificationItem[]> {
-    await store.settled();
-    const entries = await store.listInbox(userId, {
-      beforeSeq: before ?? store.latestSeq() + 1,
-      limit,
-    });
-    return entries
-      .map((entry) => toNotificationItem(publicUrl, entry))
-      .sort((a, b) => b.seq - a.seq);
+    return (await listPage(userId, before, limit)).items;
   }
 
   async function unreadCount(userId: string): Promise<number> {
     await store.settled();
     return store.unreadCount(userId);
+  }
+
+  /** The count and the seq it covers, read in one turn (the lowdb driver answers from memory). */
+  async function countedUpTo(userId: string): Promise<MarkReadAck> {
+    await store.settled();
+    const upToSeq = store.latestSeq();
+    return { unreadCount: await store.unreadCount(userId), upToSeq };
   }
 
   /**
@@ -76,6 +97,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       payload: {
         items: newest.slice(0, bound).reverse(),
         unreadCount,
+        upToSeq: watermark,
         truncated: newest.length > bound,
         protocolVersion: PROTOCOL_VERSION,
       },
@@ -85,6 +107,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
 
   return {
     list,
+    listPage,
     unreadCount,
     catchUp,
 
@@ -96,15 +119,15 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       userId: string,
       request: MarkReadRequest,
       originSocketId?: string,
-    ): Promise<number> {
+    ): Promise<MarkReadAck> {
       if ('all' in request) {
         const upToSeq = await store.markAllRead(userId);
-        const count = await unreadCount(userId);
+        const count = await countedUpTo(userId);
         push.readChanged(userId, { all: true, upToSeq }, count, originSocketId);
         return count;
       }
       const changed = await store.markRead(userId, request.ids);
-      const count = await unreadCount(userId);
+      const count = await countedUpTo(userId);
       if (changed.length > 0) {
         push.readChanged(userId, { ids: changed }, count, originSocketId);
       }

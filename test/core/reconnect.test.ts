@@ -212,6 +212,7 @@ test('a server that speaks another protocol version is reported as incompatible,
     socket.emit('sync', {
       items: [],
       unreadCount: 0,
+      upToSeq: 0,
       truncated: false,
       protocolVersion: PROTOCOL_VERSION + 1,
     });
@@ -230,7 +231,12 @@ test('a server that speaks another protocol version is reported as incompatible,
   app.tokens.set(credentialAccount(url, 'ben'), 'a-saved-token');
   await writeFile(
     app.settingsFile,
-    JSON.stringify({ ...defaultSettings(), serverUrl: url, username: 'ben' }),
+    JSON.stringify({
+      ...defaultSettings(),
+      serverUrl: url,
+      username: 'ben',
+      accounts: [{ serverUrl: url, username: 'ben' }],
+    }),
   );
   await app.core.start();
   const snapshot = await waitForSnapshot(

@@ -20,6 +20,8 @@ describe('server configuration', () => {
     assert.equal(config.port, 4300);
     assert.equal(config.dataDir, resolve('data'));
     assert.equal(config.rateLimits.enabled, true);
+    assert.equal(config.durability, 'power', 'durable on power loss unless asked otherwise');
+    assert.equal(serveConfig(['--durability', 'kill9']).durability, 'kill9');
     assert.equal(config.publicUrl, undefined);
     assert.deepEqual(config.allowedOrigins, []);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.rateLimits));
@@ -53,6 +55,11 @@ describe('server configuration', () => {
       [[], { TIDINGS_PASSWORD_COST: '30' }, /TIDINGS_PASSWORD_COST.*at most 20/],
       [['--allowed-origins', 'not a url'], {}, /--allowed-origins.*http\(s\) URL/],
       [['--registration', 'maybe'], {}, /"open" or "closed"/],
+      [
+        ['--durability', 'fast'],
+        {},
+        /^--durability \(or TIDINGS_DURABILITY\) "fast": expected "power" or "kill9"$/,
+      ],
       [['--port'], {}, /--port/],
       [['--nope'], {}, /--nope/],
       [['users', 'add', 'x', 'y'], {}, /unexpected "y"/],
@@ -77,6 +84,7 @@ describe('server configuration', () => {
       kind: 'admin',
       command: { kind: 'users-add', username: 'ana', isAuthor: true, isAdmin: false },
       dataDir: '/srv/t',
+      databaseUrl: undefined,
       passwordCost: 15,
     });
     const closed = parseCommandLine(['registration', 'closed'], { TIDINGS_DATA_DIR: '/d' });
@@ -84,6 +92,29 @@ describe('server configuration', () => {
       { kind: 'registration', open: false },
       '/d',
     ]);
+  });
+
+  it('takes a PostgreSQL URL for the server, the admin commands and migrate-to-postgres', () => {
+    assert.equal(serveConfig([]).databaseUrl, undefined, 'absent: lowdb in --data-dir');
+    const url = 'postgres://tidings:secret@db.example:5432/tidings';
+    assert.equal(serveConfig(['--database-url', url]).databaseUrl, url);
+    assert.equal(serveConfig([], { TIDINGS_DATABASE_URL: url }).databaseUrl, url);
+    assert.throws(
+      () => parseCommandLine(['--database-url', 'mysql://x/y'], {}),
+      /--database-url \(or TIDINGS_DATABASE_URL\) "mysql:\/\/x\/y": expected a postgres:\/\//,
+    );
+    const admin = parseCommandLine(['tokens', 'revoke', 'ben', '--database-url', url], {});
+    assert.equal(admin.kind === 'admin' && admin.databaseUrl, url);
+    assert.deepEqual(
+      parseCommandLine(['migrate-to-postgres', '--data-dir', '/srv/t'], {
+        TIDINGS_DATABASE_URL: url,
+      }),
+      { kind: 'migrate-to-postgres', dataDir: '/srv/t', databaseUrl: url },
+    );
+    assert.throws(
+      () => parseCommandLine(['migrate-to-postgres', '--database-url', url], {}),
+      /needs --data-dir/,
+    );
   });
 
   it('generates --help from the same definitions', () => {

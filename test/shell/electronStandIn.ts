@@ -346,6 +346,7 @@ export const nativeTheme = Object.assign(new EventEmitter(), {
 });
 export const session = {
   defaultSession: {
+    resolveProxy: (_url: string) => Promise.resolve('DIRECT'),
     setPermissionRequestHandler: (handler: Handler) =>
       (recorded.permissionRequestHandler = handler),
     setPermissionCheckHandler: (handler: Handler) => (recorded.permissionCheckHandler = handler),

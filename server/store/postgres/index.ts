@@ -33,7 +33,7 @@ import {
   visibleEventRows,
   visibleSeqsAfter,
 } from './inboxQueries.js';
-import { createLatestSeq, SEQ_CHANNEL } from './latestSeq.js';
+import { createLatestSeq, REVOKED_CHANNEL, SEQ_CHANNEL, type Revocation } from './latestSeq.js';
 import { USER_LOCK_SPACE } from './locks.js';
 import { migrate } from './migrate.js';
 import { isRead, withReadSeqs } from './readState.js';
@@ -51,6 +51,11 @@ export interface PostgresStoreOptions {
   onBackgroundError?: (error: Error) => void;
   /** As lowdb's (DEFAULT_RETENTION): 90 days, 100,000 events. */
   retention?: Partial<RetentionPolicy>;
+  /**
+   * Told of every token revocation committed on this database, by this process or another (a
+   * node, an admin command), so a node can drop the sockets those tokens opened.
+   */
+  onTokensRevoked?: (revocation: Revocation) => void;
 }
 
 const STATS_REFRESH_MS = 15_000;
@@ -80,13 +85,14 @@ interface PostRow {
   author_id: string;
   title: string;
   body: string;
+  excerpt: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const USER_COLUMNS = 'id, username, password_hash, is_admin, is_author, created_at';
 const TOKEN_COLUMNS = 'id, user_id, token_hash, device, created_at, last_used_at';
-const POST_COLUMNS = 'id, author_id, title, body, created_at, updated_at';
+const POST_COLUMNS = 'id, author_id, title, body, excerpt, created_at, updated_at';
 
 const toUser = (row: UserRow): UserRecord => ({
   id: row.id,
@@ -111,12 +117,17 @@ const toPost = (row: PostRow): PostRecord => ({
   authorId: row.author_id,
   title: row.title,
   body: row.body,
+  ...(row.excerpt === null ? {} : { excerpt: row.excerpt }),
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
 
 /** The same key lowdb uses: usernames are unique case-insensitively. */
 const usernameKey = (username: string): string => username.toLowerCase();
+
+/** Delivered to every node at COMMIT (latestSeq.ts listens). */
+const announceRevocation = (client: Queryable, revocation: Revocation) =>
+  client.query('SELECT pg_notify($1, $2)', [REVOKED_CHANNEL, JSON.stringify(revocation)]);
 
 /** One user's read state and subscription spans change one transaction at a time. */
 const lockUser = (client: Queryable, userId: string) =>
@@ -216,7 +227,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     onIdleError: report,
   });
-  const latest = createLatestSeq(db, options.connectionString);
+  const latest = createLatestSeq(db, options.connectionString, options.onTokensRevoked);
   let phase: 'new' | 'open' | 'closed' = 'new';
   let figures: StoreStats = { bytes: 0, users: 0, posts: 0, likes: 0, events: 0, lastWriteMs: 0 };
   let statsTimer: NodeJS.Timeout | undefined;
@@ -393,17 +404,19 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async revokeToken(tokenId) {
-      const { rowCount } = await write((client) =>
-        client.query('DELETE FROM tokens WHERE id = $1', [tokenId]),
-      );
-      return rowCount === 1;
+      return write(async (client) => {
+        const { rowCount } = await client.query('DELETE FROM tokens WHERE id = $1', [tokenId]);
+        if (rowCount === 1) await announceRevocation(client, { tokenIds: [tokenId] });
+        return rowCount === 1;
+      });
     },
 
     async revokeAllTokens(userId) {
-      const { rowCount } = await write((client) =>
-        client.query('DELETE FROM tokens WHERE user_id = $1', [userId]),
-      );
-      return rowCount ?? 0;
+      return write(async (client) => {
+        const { rowCount } = await client.query('DELETE FROM tokens WHERE user_id = $1', [userId]);
+        if (rowCount) await announceRevocation(client, { userId });
+        return rowCount ?? 0;
+      });
     },
 
     // settings -------------------------------------------------------------------------------
@@ -430,9 +443,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         const at = now();
         const post: PostRecord = { id: newId(), ...input, createdAt: at, updatedAt: at };
         await client.query(
-          `INSERT INTO posts (id, author_id, title, body, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [post.id, post.authorId, post.title, post.body, post.createdAt, post.updatedAt],
+          `INSERT INTO posts (id, author_id, title, body, excerpt, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            post.id,
+            post.authorId,
+            post.title,
+            post.body,
+            post.excerpt ?? null,
+            post.createdAt,
+            post.updatedAt,
+          ],
         );
         const event = await insertEvent(client, {
           type: 'new_post',
@@ -473,9 +494,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async updatePost(id, patch) {
       const row = await write(async (client) => {
         const { rows } = await client.query<PostRow>(
-          `UPDATE posts SET title = coalesce($2, title), body = coalesce($3, body), updated_at = $4
+          `UPDATE posts SET title = coalesce($2, title), body = coalesce($3, body),
+                  excerpt = coalesce($5, excerpt), updated_at = $4
             WHERE id = $1 RETURNING ${POST_COLUMNS}`,
-          [id, patch.title ?? null, patch.body ?? null, now()],
+          [id, patch.title ?? null, patch.body ?? null, now(), patch.excerpt ?? null],
         );
         return rows[0];
       });
