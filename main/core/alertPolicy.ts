@@ -181,6 +181,7 @@ function alertForGroup(group: readonly NotificationItem[], settings: Settings): 
         body: newest.message,
         silent: !settings.sound,
         action,
+        itemIds: [newest.id],
       },
       itemIds: [newest.id],
     };
@@ -197,6 +198,7 @@ function alertForGroup(group: readonly NotificationItem[], settings: Settings): 
       body: group.length === 1 ? newest.message : `${group.length} likes on your post`,
       silent: !settings.sound,
       action,
+      itemIds: group.map((item) => item.id),
     },
     itemIds: group.map((item) => item.id),
   };
@@ -204,7 +206,13 @@ function alertForGroup(group: readonly NotificationItem[], settings: Settings): 
 
 function summaryAlert(title: string, body: string, settings: Settings): Alert {
   return {
-    notification: { title, body, silent: !settings.sound, action: { kind: 'open-inbox' } },
+    notification: {
+      title,
+      body,
+      silent: !settings.sound,
+      action: { kind: 'open-inbox' },
+      itemIds: [],
+    },
     itemIds: [],
   };
 }
