@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** Bumped on any incompatible change; clients compare it with `/healthz` and `sync`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Limits. Shared so clients can validate before sending and tests can probe the edges.
@@ -70,7 +70,7 @@ export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: Wir
 // ---------------------------------------------------------------------------------------------
 // Domain objects as they travel on the wire.
 // ---------------------------------------------------------------------------------------------
-export const NOTIFICATION_TYPES = ['new_post', 'post_liked'] as const;
+export const NOTIFICATION_TYPES = ['new_post', 'post_liked', 'announcement'] as const;
 export const NotificationTypeSchema = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
@@ -105,18 +105,52 @@ export interface Post extends PostSummary {
   updatedAt: string;
 }
 
-export interface NotificationItem {
+/** What every notification carries, whatever its type. */
+interface NotificationBase {
   /** Unique per notification; stable across devices and reconnects. De-duplicate on it. */
   id: string;
   /** Increases with every notification a user can see; `since` and `before` take it. */
   seq: number;
-  type: NotificationType;
   /** Plain text, never HTML. */
   message: string;
-  post: PostSummary;
+  /** Who caused it: the author, the liker, or the admin who sent an announcement. */
   actor: Actor;
   createdAt: string;
   read: boolean;
+}
+
+/**
+ * A new post or a like. `post.url` is the post's page, except for a post imported from another
+ * blog's feed, where it is the original article's link.
+ */
+export interface PostNotificationItem extends NotificationBase {
+  type: 'new_post' | 'post_liked';
+  post: PostSummary;
+}
+
+/** A notice an admin sent (protocol 2). Plain text; `url`, when present, is an http(s) link. */
+export interface Announcement {
+  title: string;
+  text?: string;
+  url?: string;
+}
+
+export interface AnnouncementItem extends NotificationBase {
+  type: 'announcement';
+  announcement: Announcement;
+}
+
+/** Switch on `type`: clients that know protocol 1 only ever saw the post types. */
+export type NotificationItem = PostNotificationItem | AnnouncementItem;
+
+/** The item's headline: the post's title or the announcement's. */
+export function titleOf(item: NotificationItem): string {
+  return item.type === 'announcement' ? item.announcement.title : item.post.title;
+}
+
+/** Where a click on the item leads; undefined means "open the inbox" (an announcement without a link). */
+export function linkOf(item: NotificationItem): string | undefined {
+  return item.type === 'announcement' ? item.announcement.url : item.post.url;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 import {
   describeIssues,
   LIMITS,
+  linkOf,
   LoginRequestSchema,
   MarkReadRequestSchema,
   type NotificationItem,
@@ -57,7 +58,8 @@ import {
 import { createConnection, type Connection, type ConnectionListener } from './connection.js';
 import { parseServerAddress } from '../../contract/serverAddress.js';
 import { checkHealth, login, logout } from './serverApi.js';
-import { checkPostUrl } from './postUrlGuard.js';
+import { checkPostUrl, type UrlVerdict } from './postUrlGuard.js';
+import { clickTargetOf } from './clickTarget.js';
 import { defaultSettings, SettingsPatchSchema } from './settingsSchema.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
 import { badgeTooltip } from './badgeText.js';
@@ -302,8 +304,10 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     return sendRead({ ids }, optimistic.change);
   };
 
-  const openCheckedUrl = async (url: string): Promise<ActionResult> => {
-    const verdict = checkPostUrl(url, session?.account.serverUrl ?? settings.serverUrl);
+  const openCheckedUrl = (url: string): Promise<ActionResult> =>
+    openVerdict(checkPostUrl(url, session?.account.serverUrl ?? settings.serverUrl), url);
+
+  const openVerdict = async (verdict: UrlVerdict, url: string): Promise<ActionResult> => {
     if (!verdict.ok) {
       log(`tidings: refused to open ${JSON.stringify(url)}: ${verdict.reason}`);
       setNotice('error', `This link was not opened: ${verdict.reason}.`);
@@ -514,8 +518,12 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
           message: 'That notification is no longer in the inbox.',
         };
       }
-      const opened = await openCheckedUrl(item.post.url);
-      if (!opened.ok) return opened;
+      const target = clickTargetOf(item, session?.account.serverUrl ?? settings.serverUrl);
+      // An announcement without a link is read where it is shown: the inbox.
+      if (target.kind === 'url') {
+        const opened = await openVerdict(target.verdict, linkOf(item) ?? '');
+        if (!opened.ok) return opened;
+      }
       if (!item.read) await markReadIds([item.id]);
       return { ok: true };
     },

@@ -7,7 +7,7 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, type HttpErrorBody } from '../../contract/wire.js';
+import { API, titleOf, type HttpErrorBody } from '../../contract/wire.js';
 import { like, publish, request } from '../fixtures/api.js';
 import { startServer } from '../fixtures/server.js';
 import { signedInCore, startBlog, waitFor } from '../core/coreHarness.js';
@@ -29,7 +29,7 @@ test('a hostile title reaches the desktop notification as the plain text it is',
   assert.ok(raised.notification.body.includes(HOSTILE), `body: ${raised.notification.body}`);
   assert.ok(!raised.notification.body.includes('&lt;'), 'not HTML-escaped either: it is text');
   const item = app.core.snapshot().inbox.items[0];
-  assert.equal(item?.post.title, HOSTILE);
+  assert.equal(item && titleOf(item), HOSTILE);
 
   // ana hears of ben's like: the actor's name is in the message, and it is only ever plain.
   await like(server.url, ben.token, post.id);
