@@ -4,9 +4,9 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { NotificationType } from '../contract/wire.js';
-import type { Store } from './store/store.js';
+import type { StoreLifecycle } from './store/store.js';
 
-export function createMetrics(store: Store) {
+export function createMetrics(store: Pick<StoreLifecycle, 'stats'>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tidings_process_' });
 

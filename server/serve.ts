@@ -3,7 +3,7 @@
  * socket server around the domain services. `close()` stops accepting, flushes pending writes and
  * releases the lock.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { lockDataDir } from './dataDirLock.js';
@@ -13,9 +13,10 @@ import { createRateLimits } from './http/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { attachSocketHandlers } from './realtime/socketHandlers.js';
+import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
+import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import type { Store } from './store/store.js';
@@ -77,7 +78,12 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
-export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
+/** `seams` let an in-process test hold the server at a chosen point; production passes none. */
+export async function serve(
+  config: ServerConfig,
+  log: Logger,
+  seams: SocketSeams = {},
+): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
   const httpServer = createServer();
@@ -101,8 +107,19 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       new URL(publicUrl).origin,
       new URL(url).origin,
     ]);
+    // engine.io wraps the 'request' listeners present when it attaches, answering /socket.io/
+    // itself and passing everything else on. The app is assembled after the socket server (the
+    // services push through it), so a stand-in is registered first and hands over to the app.
+    // Registered later, the app would ALSO answer every long-polling request: two handlers
+    // writing one response crashed the process (issue 10).
+    const handOver: { app?: RequestListener } = {};
+    httpServer.on('request', (req, res) => {
+      if (handOver.app) handOver.app(req, res);
+      else res.writeHead(503, { 'retry-after': '1' }).end();
+    });
     const io = createSocketServer(httpServer, isOriginAllowed);
-    const push = createSocketPush(io, timedStore, metrics, log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const push = createSocketPush(io, timedStore, metrics, log, handoff);
     const services = createServices({
       store: timedStore,
       push,
@@ -110,8 +127,16 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       passwordCost: config.passwordCost,
     });
     const rateLimits = createRateLimits(config.rateLimits);
-    attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
-    const app = createHttpApp({
+    attachSocketHandlers(io, {
+      ...services,
+      store: timedStore,
+      rateLimits,
+      metrics,
+      log,
+      handoff,
+      seams,
+    });
+    handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
       log,
@@ -121,7 +146,6 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
-    httpServer.on('request', app);
 
     const openStore = store;
     let closing: Promise<void> | undefined;

@@ -8,7 +8,12 @@ import type {
   RegisterRequest,
   LoginResponse,
 } from '../../contract/wire.js';
-import { ConflictError, type Store, type UserRecord } from '../store/store.js';
+import {
+  ConflictError,
+  type AccountStore,
+  type SubscriptionStore,
+  type UserRecord,
+} from '../store/store.js';
 import { DomainError } from './errors.js';
 import { hashPassword, verifyPassword, DEFAULT_LOG2_COST } from './passwords.js';
 import type { Push } from './push.js';
@@ -21,7 +26,8 @@ export interface Session {
 }
 
 export interface AccountOptions {
-  store: Store;
+  /** A user's profile says whether they are subscribed; nothing else here touches subscriptions. */
+  store: AccountStore & Pick<SubscriptionStore, 'isSubscribed'>;
   push: Push;
   /** log2 of scrypt's N. Lower only for tests and benchmarks. */
   passwordCost?: number;

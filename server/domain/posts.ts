@@ -4,13 +4,14 @@
  * durable write.
  */
 import type { Post, PostInput, PostListResponse, PostPatch } from '../../contract/wire.js';
-import type { PostRecord, Store, UserRecord } from '../store/store.js';
+import type { AccountStore, PostRecord, PostStore, UserRecord } from '../store/store.js';
 import { DomainError } from './errors.js';
 import { postUrl, toNotificationItem } from './notificationItems.js';
 import type { Push } from './push.js';
 
 export interface PostOptions {
-  store: Store;
+  /** Posts show their author's name, hence getUser. */
+  store: PostStore & Pick<AccountStore, 'getUser'>;
   push: Push;
   publicUrl: string;
 }

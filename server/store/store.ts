@@ -1,7 +1,13 @@
 /**
- * The storage boundary. Domain code talks to this interface only; the lowdb driver
+ * The storage boundary. Domain code talks to these interfaces only; the lowdb driver
  * (server/store/lowdb/) is the default, and a PostgreSQL driver for several server nodes must be
- * able to slot in behind the same methods later.
+ * able to slot in behind the same methods. The records and errors they carry are in records.ts;
+ * the rules of who sees which event are in visibility.ts. The conformance suite in
+ * test/store/conformance/ checks a driver against every point below, one role at a time; only a
+ * failing write needs a fault that each driver's own tests inject.
+ *
+ * `Store` is the combination of the role interfaces below; a driver implements all of them. Code
+ * that needs one part asks for that role only (e.g. the posts service takes a PostStore).
  *
  * Contract every driver keeps:
  * - Every mutating method resolves only after the change has reached durable storage. Callers push
@@ -15,96 +21,26 @@
  *   committed rows (PostgreSQL) resolves it at once.
  * - Fan-out on read: a new post is ONE event addressed to the subscribers; a like is ONE event
  *   addressed to the author. Nothing is copied per recipient. A user's inbox is derived from the
- *   events they can see; read state is a cursor plus the few seqs read out of order above it.
+ *   events they can see (visibility.ts); read state is a cursor plus the few seqs read out of order
+ *   above it.
  * - `seq` is one global, strictly increasing counter over events, so it also increases per user.
  */
+import type {
+  EventRecord,
+  InboxEntry,
+  InboxQuery,
+  LikeResult,
+  NewUser,
+  PostRecord,
+  StoreStats,
+  TokenRecord,
+  UserRecord,
+} from './records.js';
 
-export type Iso = string;
+export * from './records.js';
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  passwordHash: string;
-  isAdmin: boolean;
-  isAuthor: boolean;
-  createdAt: Iso;
-}
-
-export interface NewUser {
-  username: string;
-  passwordHash: string;
-  isAdmin: boolean;
-  isAuthor: boolean;
-}
-
-export interface TokenRecord {
-  id: string;
-  userId: string;
-  /** sha256 of the token, hex. The token itself is never stored. */
-  tokenHash: string;
-  device: string;
-  createdAt: Iso;
-}
-
-export interface PostRecord {
-  id: string;
-  authorId: string;
-  title: string;
-  body: string;
-  createdAt: Iso;
-  updatedAt: Iso;
-}
-
-/** Who an event is addressed to. */
-export type Audience = { kind: 'subscribers' } | { kind: 'user'; userId: string };
-
-export interface EventRecord {
-  seq: number;
-  /** Public notification id, unique and stable. */
-  id: string;
-  type: 'new_post' | 'post_liked';
-  createdAt: Iso;
-  audience: Audience;
-  actorId: string;
-  postId: string;
-  /** Snapshots, so a notification still reads right after the post or user changes. */
-  postTitle: string;
-  actorName: string;
-}
-
-/** An event as one user sees it. */
-export interface InboxEntry {
-  event: EventRecord;
-  read: boolean;
-}
-
-export interface InboxQuery {
-  /** Only events with seq > afterSeq (catch-up), oldest first. */
-  afterSeq?: number;
-  /** Only events with seq < beforeSeq (paging back), newest first. */
-  beforeSeq?: number;
-  limit: number;
-}
-
-export interface LikeResult {
-  /** False when the user already liked the post: nothing changed. */
-  created: boolean;
-  /** The post_liked event, when one was recorded (never for self-likes or repeat likes). */
-  event?: EventRecord;
-}
-
-export interface StoreStats {
-  /** Size of the data on disk, in bytes. */
-  bytes: number;
-  users: number;
-  posts: number;
-  likes: number;
-  events: number;
-  /** Duration of the last durable write, in milliseconds. */
-  lastWriteMs: number;
-}
-
-export interface Store {
+/** Opening, closing and the state of the writes; see the contract above for `settled`. */
+export interface StoreLifecycle {
   /** Loads the data. Rejects with CorruptDataError (never resets the file) or a setup error. */
   open(): Promise<void>;
   /** Persists pending changes and releases the data. */
@@ -112,25 +48,31 @@ export interface Store {
   stats(): StoreStats;
   /** Never rejects; cheap when nothing is in flight. See the contract above. */
   settled(): Promise<void>;
+}
 
-  // users and tokens
+/** Users, their login tokens, and the registration setting an operator changes at runtime. */
+export interface AccountStore {
   countUsers(): Promise<number>;
   /** Rejects with ConflictError when the username is taken (case-insensitively). */
   createUser(user: NewUser): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  /** Undefined when there is no such user. */
   setAuthor(userId: string, isAuthor: boolean): Promise<UserRecord | undefined>;
   createToken(token: Omit<TokenRecord, 'id' | 'createdAt'>): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** False when there was no such token. */
   revokeToken(tokenId: string): Promise<boolean>;
   /** Returns the number of tokens revoked. */
   revokeAllTokens(userId: string): Promise<number>;
-
-  // settings an operator changes at runtime
+  /** Open until an operator closes it. */
   isRegistrationOpen(): Promise<boolean>;
   setRegistrationOpen(open: boolean): Promise<void>;
+}
 
-  // posts
+/** Posts and their likes. Publishing and liking record the events the inboxes are derived from. */
+export interface PostStore {
   /** Stores the post and its ONE new_post event (audience: subscribers) in one durable write. */
   publishPost(
     post: Omit<PostRecord, 'id' | 'createdAt' | 'updatedAt'>,
@@ -144,25 +86,32 @@ export interface Store {
   ): Promise<PostRecord | undefined>;
   /** Deletes the post and its likes. Notifications about it stay, with their title snapshot. */
   deletePost(id: string): Promise<boolean>;
-
-  // likes
   /**
    * One like per user and post. Records a post_liked event for the author unless the liker is the
    * author, or this user's like of this post was already notified (like, unlike, like again).
+   * Liking a post that does not exist changes nothing: `{ created: false }`.
    */
   addLike(postId: string, userId: string): Promise<LikeResult>;
   removeLike(postId: string, userId: string): Promise<boolean>;
   likeCount(postId: string): Promise<number>;
   hasLiked(postId: string, userId: string): Promise<boolean>;
+}
 
-  // subscriptions: a subscriber sees new_post events published while subscribed
+/**
+ * A subscriber sees new_post events published while subscribed: from the moment of subscribing,
+ * and unsubscribing keeps what they already had. Both return false when nothing changed.
+ */
+export interface SubscriptionStore {
   subscribe(userId: string): Promise<boolean>;
   unsubscribe(userId: string): Promise<boolean>;
   isSubscribed(userId: string): Promise<boolean>;
   /** Users subscribed now; the realtime layer keeps per-user unread counters from it. */
   listSubscriberIds(): Promise<string[]>;
+}
 
-  // the inbox, derived on read
+/** The inbox, derived on read from the events a user can see, and its read state. */
+export interface InboxStore {
+  /** afterSeq: oldest first; otherwise newest first (below beforeSeq when given); at most limit. */
   listInbox(userId: string, query: InboxQuery): Promise<InboxEntry[]>;
   /** Count of events the user can see and has not read. */
   unreadCount(userId: string): Promise<number>;
@@ -174,22 +123,24 @@ export interface Store {
   latestSeq(): number;
 }
 
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-}
+export interface Store
+  extends StoreLifecycle, AccountStore, PostStore, SubscriptionStore, InboxStore {}
 
-/** The data file exists but cannot be used as it is. The file is left untouched. */
-export class CorruptDataError extends Error {
-  override readonly name = 'CorruptDataError';
-  constructor(
-    readonly file: string,
-    reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-  }
-}
-
-/** A write did not reach the disk (disk full, read-only directory). Nothing changed. */
-export class StorageUnavailableError extends Error {
-  override readonly name = 'StorageUnavailableError';
-}
+/** The mutating methods of each role: the ones that resolve only once durable (timed in metrics). */
+export const MUTATING_METHODS = [
+  'createUser',
+  'setAuthor',
+  'createToken',
+  'revokeToken',
+  'revokeAllTokens',
+  'setRegistrationOpen',
+  'publishPost',
+  'updatePost',
+  'deletePost',
+  'addLike',
+  'removeLike',
+  'subscribe',
+  'unsubscribe',
+  'markRead',
+  'markAllRead',
+] as const satisfies readonly (keyof Store)[];

@@ -5,10 +5,8 @@
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { ErrorCode } from '../../contract/wire.js';
-import { DomainError } from '../domain/errors.js';
-import { STATUS_OF } from '../http/errors.js';
+import { classifyAndLog, STATUS_OF } from '../edge/errors.js';
 import type { Logger } from '../log.js';
-import { StorageUnavailableError } from '../store/store.js';
 import type { PageContext } from './pages/layout.js';
 import { renderNotFound, renderProblem } from './pages/problem.js';
 
@@ -57,44 +55,6 @@ export function sendProblem(
   }
 }
 
-/** body-parser and serve-static mark their refusals with a 4xx `status`; anything else is ours. */
-function statusOfLibraryError(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined;
-  const status = (error as { status: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
-}
-
-function problemOf(error: unknown): Problem | undefined {
-  if (error instanceof DomainError) {
-    return { code: error.code, title: TITLES[error.code], message: error.message };
-  }
-  if (error instanceof StorageUnavailableError) {
-    return {
-      code: 'storage_unavailable',
-      title: TITLES.storage_unavailable,
-      message: 'The server could not save this change, so nothing was changed. Try again later.',
-    };
-  }
-  switch (statusOfLibraryError(error)) {
-    case undefined:
-      return undefined;
-    case 404:
-      return { code: 'not_found', title: TITLES.not_found, message: 'There is nothing here.' };
-    case 413:
-      return {
-        code: 'payload_too_large',
-        title: TITLES.payload_too_large,
-        message: 'That form was too large to accept. Nothing was changed.',
-      };
-    default:
-      return {
-        code: 'invalid_payload',
-        title: TITLES.invalid_payload,
-        message: 'That request could not be read. Nothing was changed.',
-      };
-  }
-}
-
 export function pageErrorHandler(
   log: Logger,
   contextOf: (req: Request) => PageContext | undefined,
@@ -104,20 +64,15 @@ export function pageErrorHandler(
       next(error);
       return;
     }
-    const problem = problemOf(error);
-    if (error instanceof StorageUnavailableError) {
-      // The visitor reads "nothing was changed"; the operator needs the file and the reason.
-      log.error(`could not save a change on ${req.method} ${req.path}: ${error.message}`);
-    }
-    if (problem) {
-      sendProblem(req, res, contextOf(req), problem);
-      return;
-    }
-    log.error(`web page failed on ${req.method} ${req.path}`, error);
+    const { code, message, log: logged } = classifyAndLog(error, log, `${req.method} ${req.path}`);
     sendProblem(req, res, contextOf(req), {
-      code: 'internal',
-      title: TITLES.internal,
-      message: 'The server could not finish this request. Please try again in a moment.',
+      code,
+      title: TITLES[code],
+      // The operator has the stack; the visitor gets a next step.
+      message:
+        logged === 'stack'
+          ? 'The server could not finish this request. Please try again in a moment.'
+          : message,
     });
   };
 }

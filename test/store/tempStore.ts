@@ -1,11 +1,11 @@
 /**
- * Opens a real lowdb store in a throwaway directory for the store's tests, and a few one-line
- * helpers so each test reads like the story it tells.
+ * Opens a real lowdb store in a throwaway directory for the store's tests. The one-line story
+ * helpers are the conformance suite's, re-exported here.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store, UserRecord } from '../../server/store/store.js';
+import type { Store } from '../../server/store/store.js';
 import { createLowdbStore, type LowdbStoreOptions } from '../../server/store/lowdb/index.js';
 
 export interface TempStore {
@@ -46,16 +46,4 @@ export async function openTempStore(options: Partial<LowdbStoreOptions> = {}): P
   return temp;
 }
 
-export function addUser(store: Store, username: string, isAuthor = false): Promise<UserRecord> {
-  return store.createUser({ username, passwordHash: 'not-a-real-hash', isAdmin: false, isAuthor });
-}
-
-export async function publish(store: Store, author: UserRecord, title: string) {
-  return store.publishPost({ authorId: author.id, title, body: `${title}, the body` });
-}
-
-/** The user's whole inbox, oldest first, as `type:title` strings that are easy to compare. */
-export async function inboxOf(store: Store, user: UserRecord): Promise<string[]> {
-  const entries = await store.listInbox(user.id, { afterSeq: 0, limit: 10_000 });
-  return entries.map(({ event }) => `${event.type}:${event.postTitle}`);
-}
+export { addUser, inboxOf, publish } from './conformance/helpers.js';

@@ -9,7 +9,7 @@
  * The encoding is a short tuple, so a like costs about a hundred bytes on disk.
  */
 import { z } from 'zod';
-import type { SubscriptionSpan } from '../../domain/fanout.js';
+import type { SubscriptionSpan } from '../visibility.js';
 import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import {
   EventSchema,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
-import type { SubscriptionSpan } from '../../domain/fanout.js';
+import type { SubscriptionSpan } from '../visibility.js';
 
 export const DOCUMENT_VERSION = 1;
 

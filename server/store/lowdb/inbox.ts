@@ -1,11 +1,11 @@
 /**
  * A user's inbox, derived on read from the shared event streams (fan-out on read). Each stream is
  * an ascending array of seqs, so counting is a binary search per stream and paging walks only the
- * items it returns. The rules of who sees what live in server/domain/fanout.ts; this module makes
+ * items it returns. The rules of who sees what live in server/store/visibility.ts; this module makes
  * them fast over the indexes in StoreState.
  */
 import type { InboxEntry, InboxQuery } from '../store.js';
-import type { SubscriptionSpan } from '../../domain/fanout.js';
+import type { SubscriptionSpan } from '../visibility.js';
 import type { ReadState } from './document.js';
 import type { StoreState } from './state.js';
 import { countInRange, indexAfter, insertSorted } from './sortedSeqs.js';

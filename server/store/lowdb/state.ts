@@ -4,7 +4,7 @@
  * on open and turned back into one on every write; records are replaced, never mutated in place.
  */
 import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
-import type { SubscriptionSpan } from '../../domain/fanout.js';
+import type { SubscriptionSpan } from '../visibility.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
 import { dropUpTo, insertSorted } from './sortedSeqs.js';
 

@@ -2,7 +2,7 @@
 import { type Request, Router } from 'express';
 import { LoginRequestSchema, RegisterRequestSchema } from '../../../contract/wire.js';
 import { DomainError } from '../../domain/errors.js';
-import { STATUS_OF } from '../../http/errors.js';
+import { STATUS_OF } from '../../edge/errors.js';
 import type { PageRouteDependencies } from '../dependencies.js';
 import { fieldErrorsOf } from '../formErrors.js';
 import { LocalPathSchema } from '../localPath.js';

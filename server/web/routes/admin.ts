@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { UsernameSchema } from '../../../contract/wire.js';
 import { DomainError } from '../../domain/errors.js';
-import { STATUS_OF } from '../../http/errors.js';
+import { STATUS_OF } from '../../edge/errors.js';
 import type { PageRouteDependencies } from '../dependencies.js';
 import { fieldErrorsOf } from '../formErrors.js';
 import { renderAdmin } from '../pages/admin.js';

@@ -1,9 +1,11 @@
 /**
  * Fan-out on read: who sees which event. An event is stored ONCE with an audience; a user's inbox
- * is derived from these rules at read time, never copied per recipient. Plain functions over data,
- * so every storage driver (lowdb today, SQL later) applies the same rules.
+ * is derived from these rules at read time, never copied per recipient. Pure functions over
+ * records, with no store behind them, so every driver shares them: lowdb calls them, a SQL driver
+ * may express the same rules in its queries, and the conformance suite (test/store/conformance/)
+ * proves that both agree.
  */
-import type { EventRecord } from '../store/store.js';
+import type { EventRecord } from './records.js';
 
 /**
  * A stretch of time a user was subscribed, in seqs: they see new_post events with

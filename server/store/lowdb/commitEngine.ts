@@ -1,0 +1,252 @@
+/**
+ * The lowdb driver's commit engine: the in-memory state and how it reaches the disk. Changes are
+ * applied in memory at once and written by a group commit as one journal line; the journal is
+ * folded into a fresh snapshot when it grows, at open and at close; a failed write rolls memory
+ * back to what is on disk. The queries (accountQueries.ts, postQueries.ts, …) read `state()` and
+ * write through `change()` + `commit()`; they never touch a file.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low, type Adapter } from 'lowdb';
+import { TextFile } from 'lowdb/node';
+import { CorruptDataError, StorageUnavailableError, type StoreLifecycle } from '../store.js';
+import { applyChange, type Change } from './changes.js';
+import { emptyDocument, type StoreDocument } from './document.js';
+import { DocumentFile } from './documentFile.js';
+import { createGroupCommit } from './groupCommit.js';
+import { JOURNAL_FILE_NAME, JournalFile, journalLine, parseJournal } from './journal.js';
+import {
+  applyRetention,
+  buildState,
+  toDocument,
+  type RetentionPolicy,
+  type StoreState,
+} from './state.js';
+
+export const DATA_FILE_NAME = 'tidings.json';
+/** The last file that opened cleanly; docs/STORAGE.md says how to restore from it. */
+export const BACKUP_FILE_NAME = 'tidings.json.bak';
+
+export const DEFAULT_RETENTION: RetentionPolicy = { maxEventAgeDays: 90, maxEvents: 100_000 };
+
+export interface LowdbStoreOptions {
+  dataDir: string;
+  /**
+   * How long the first change waits for others to share its write, in ms (default 1). An append
+   * to the journal is cheap, so waiting longer would only add latency; under load, changes made
+   * while a write is in flight share the next one anyway.
+   */
+  commitWindowMs?: number;
+  retention?: { maxEventAgeDays?: number; maxEvents?: number };
+  /** The clock for timestamps and retention; tests pass their own. */
+  clock?: () => Date;
+  /**
+   * Test seam: wraps the file every commit is written to (the journal; its `write` appends), e.g.
+   * to count writes or to make one fail.
+   */
+  wrapFile?: (file: Adapter<string>) => Adapter<string>;
+  /**
+   * The journal is folded into a new snapshot once it holds this many bytes or as many as the
+   * snapshot, whichever is more (default 16 MB), so it costs at most one more snapshot's worth of
+   * writing and replay. 0 folds it at every commit: the snapshot alone is then always current
+   * (the whole-file rewrite per commit of old; tests that read the snapshot itself use it).
+   */
+  compactAtBytes?: number;
+}
+
+const DEFAULT_COMPACT_AT_BYTES = 16 * 1024 * 1024;
+
+export interface CommitEngine {
+  /** open, close, stats and settled: the driver's StoreLifecycle. */
+  lifecycle: StoreLifecycle;
+  /** The state in memory. Replaced at open and after a failed write: read it anew on each call. */
+  state(): StoreState;
+  /** Now, from the store's clock, as stored in records. */
+  now(): string;
+  /** Every mutating method calls this first, then change(), then awaits commit(). */
+  ensureOpen(): void;
+  /** Applies changes in memory now; the next group commit writes them. */
+  change(...changes: Change[]): void;
+  /** Resolves once every change made so far is on disk; rejects with StorageUnavailableError. */
+  commit(): Promise<void>;
+}
+
+export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
+  const path = join(options.dataDir, DATA_FILE_NAME);
+  const clock = options.clock ?? (() => new Date());
+  const retention: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
+  const journalPath = join(options.dataDir, JOURNAL_FILE_NAME);
+  const file = new DocumentFile(path, new TextFile(path));
+  const realJournal = new JournalFile(journalPath);
+  const journal = options.wrapFile?.(realJournal) ?? realJournal;
+  const compactAtBytes = options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
+  const db = new Low<StoreDocument>(file, emptyDocument());
+  let state: StoreState = buildState(emptyDocument());
+  let phase: 'new' | 'open' | 'closed' = 'new';
+  /** Changes applied in memory and not yet handed to a write. */
+  let pending: Change[] = [];
+  /** The commits in the journal on disk, kept to rebuild memory after a failed write. */
+  let journaled: Change[][] = [];
+  /** The newest commit number given out; the snapshot and every journal line carry theirs. */
+  let commitNo = 0;
+  let compactNext = false;
+  let lastWriteMs = 0;
+
+  /** Writes everything in memory as the new snapshot, then empties the journal. */
+  const writeSnapshot = async (): Promise<void> => {
+    db.data = { ...toDocument(state), commit: commitNo };
+    await db.write();
+    journaled = [];
+    // The snapshot holds every commit the journal does and says so (`commit`), so a journal
+    // that could not be removed is merely skipped at open; the commits stand.
+    await realJournal.clear().catch(() => undefined);
+  };
+
+  const commits = createGroupCommit({
+    windowMs: options.commitWindowMs ?? 1,
+    write: async () => {
+      const started = performance.now();
+      applyRetention(state, retention, clock());
+      commitNo += 1;
+      const changes = pending;
+      pending = [];
+      const compact =
+        compactNext ||
+        compactAtBytes === 0 ||
+        realJournal.bytes >= Math.max(compactAtBytes, file.bytes);
+      compactNext = false;
+      if (compact) {
+        await writeSnapshot();
+      } else {
+        await journal.write(journalLine({ commit: commitNo, changes }));
+        journaled.push(changes);
+      }
+      lastWriteMs = performance.now() - started;
+    },
+    recover: (cause) => {
+      // What is on disk is the truth: drop every change that did not make it there. The snapshot
+      // text and the journaled changes were written (or read and checked) by this process, so
+      // rebuilding from them cannot fail.
+      pending = [];
+      state = buildState(file.lastWritten() ?? emptyDocument());
+      for (const changes of journaled) for (const change of changes) applyChange(state, change);
+      applyRetention(state, retention, clock());
+      return new StorageUnavailableError(`could not write ${journalPath}: ${describeError(cause)}`);
+    },
+  });
+
+  /** Applies changes in memory now; the next group commit writes them. */
+  const change = (...changes: Change[]): void => {
+    for (const one of changes) {
+      applyChange(state, one);
+      pending.push(one);
+    }
+  };
+
+  const now = (): string => clock().toISOString();
+
+  const ensureOpen = (): void => {
+    if (phase !== 'open') throw new Error(`the store is ${phase}, not open`);
+  };
+
+  const lifecycle: StoreLifecycle = {
+    async open() {
+      if (phase !== 'new') throw new Error('the store was already opened');
+      try {
+        await mkdir(options.dataDir, { recursive: true });
+      } catch (error) {
+        throw new StorageUnavailableError(
+          `cannot use data directory ${options.dataDir}: ${describeError(error)}`,
+        );
+      }
+      let journalText: string | null;
+      try {
+        await db.read();
+        journalText = await realJournal.read();
+      } catch (error) {
+        if (error instanceof CorruptDataError) throw error;
+        throw new StorageUnavailableError(`cannot read ${path}: ${describeError(error)}`);
+      }
+      const existing = file.lastText();
+      state = buildState(db.data);
+      commitNo = db.data.commit ?? 0;
+      // Everything is checked before anything is written: a bad journal leaves both files as
+      // they were.
+      for (const entry of parseJournal(journalText ?? '', journalPath, commitNo)) {
+        for (const one of entry.changes) {
+          if (one[0] === 'event' && one[1].seq <= state.latestSeq) {
+            throw new CorruptDataError(
+              journalPath,
+              `commit ${entry.commit}: seq ${one[1].seq} is not new`,
+            );
+          }
+          applyChange(state, one);
+        }
+        commitNo = entry.commit;
+      }
+      applyRetention(state, retention, clock());
+      try {
+        // Every write goes through steno (temp file + rename), so they also prove the directory
+        // is writable now rather than at the first post. A journal is folded into a fresh
+        // snapshot, which is then the version known to open and so the backup.
+        if (existing === undefined || journalText !== null) await writeSnapshot();
+        if (existing !== undefined) {
+          await new TextFile(join(options.dataDir, BACKUP_FILE_NAME)).write(
+            file.lastText() ?? existing,
+          );
+        }
+      } catch (error) {
+        throw new StorageUnavailableError(
+          `cannot write to data directory ${options.dataDir}: ${describeError(error)}`,
+        );
+      }
+      phase = 'open';
+    },
+
+    async close() {
+      if (phase !== 'open') return;
+      await commits.drain();
+      if (realJournal.bytes > 0) {
+        // A clean stop leaves one tidy snapshot. Through the group commit, so no append can
+        // interleave; if it fails, the journal still holds everything and the next open folds it.
+        compactNext = true;
+        await commits.commit().catch(() => undefined);
+      }
+      phase = 'closed';
+    },
+
+    settled() {
+      // Every mutating method asks for its commit in the same turn as it changes memory, so the
+      // group commit knows every change not yet on disk.
+      return commits.settled();
+    },
+
+    stats() {
+      return {
+        bytes: file.bytes + realJournal.bytes,
+        users: state.users.size,
+        posts: state.posts.size,
+        likes: [...state.likes.values()].reduce((sum, likers) => sum + likers.size, 0),
+        events: state.events.length,
+        lastWriteMs,
+      };
+    },
+  };
+
+  return {
+    lifecycle,
+    state: () => state,
+    now,
+    ensureOpen,
+    change,
+    commit: () => commits.commit(),
+  };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
