@@ -22,6 +22,8 @@ export const LIMITS = {
   passwordMax: 200,
   deviceNameMax: 64,
   titleMax: 200,
+  /** An announcement's optional text. */
+  announcementTextMax: 1_000,
   bodyMax: 50_000,
   /** Max ids in one mark-read call. */
   markReadIdsMax: 500,
@@ -95,8 +97,17 @@ export interface Actor {
   name: string;
 }
 
+/** Where a post imported from another blog's feed came from. */
+export interface PostSource {
+  feedTitle: string;
+  /** The original article. */
+  url: string;
+}
+
 export interface Post extends PostSummary {
+  /** Markdown; for an imported post (`source` set), sanitised HTML. */
   body: string;
+  source?: PostSource;
   author: Actor;
   likeCount: number;
   /** Whether the caller likes it; false for anonymous callers. */
@@ -249,6 +260,10 @@ export const API = {
   unreadCount: '/api/notifications/unread-count',
   markRead: '/api/notifications/read',
   userRoles: (username: string) => `/api/users/${encodeURIComponent(username)}/roles`,
+  announcements: '/api/admin/announcements',
+  feeds: '/api/admin/feeds',
+  feed: (id: string) => `/api/admin/feeds/${encodeURIComponent(id)}`,
+  feedRefresh: (id: string) => `/api/admin/feeds/${encodeURIComponent(id)}/refresh`,
 } as const;
 
 /** The public page of a post. Fixed now so URLs handed out stay valid. */
@@ -336,6 +351,57 @@ export interface UnreadCountResponse {
 
 export const RolesRequestSchema = z.strictObject({ author: z.boolean() });
 export type RolesRequest = z.infer<typeof RolesRequestSchema>;
+
+const HttpLinkSchema = z
+  .string()
+  .max(2_000)
+  .refine(
+    (value) => /^https?:\/\//i.test(value) && URL.canParse(value),
+    'expected an http(s) URL',
+  );
+
+/** `POST /api/admin/announcements`: `to` is a username; without it, every subscriber. */
+export const AnnouncementRequestSchema = z.strictObject({
+  title: z.string().trim().min(1).max(LIMITS.titleMax),
+  text: z.string().trim().min(1).max(LIMITS.announcementTextMax).optional(),
+  url: HttpLinkSchema.optional(),
+  to: UsernameSchema.optional(),
+});
+export type AnnouncementRequest = z.infer<typeof AnnouncementRequestSchema>;
+
+/** `201` from `POST /api/admin/announcements`. */
+export interface AnnouncementResponse {
+  id: string;
+  announcement: Announcement;
+  /** The username it went to, or null for every subscriber. */
+  to: string | null;
+}
+
+/** `POST /api/admin/feeds`. */
+export const FeedRequestSchema = z.strictObject({ url: HttpLinkSchema });
+export type FeedRequest = z.infer<typeof FeedRequestSchema>;
+
+/** A followed feed as the admin API shows it. */
+export interface FeedInfo {
+  id: string;
+  url: string;
+  title: string;
+  /** `failing` after a poll that failed; `lastError` says why. */
+  status: 'ok' | 'failing';
+  lastPolledAt: string | null;
+  lastError: string | null;
+  nextPollAt: string;
+}
+
+export interface FeedListResponse {
+  items: FeedInfo[];
+}
+
+/** From `POST /api/admin/feeds/:id/refresh`: how many entries became posts. */
+export interface FeedRefreshResponse {
+  newEntries: number;
+  feed: FeedInfo;
+}
 
 export interface HealthResponse {
   ok: true;

@@ -3,16 +3,18 @@
  * dir lock makes sure of that). Each returns the line to print.
  */
 import { RegisterRequestSchema, describeIssues } from '../contract/wire.js';
-import type { AdminCommand } from './config.js';
+import type { AdminCommand, FeedConfig } from './config.js';
 import { lockDataDir } from './dataDirLock.js';
 import { DomainError } from './domain/errors.js';
 import { noPush } from './domain/push.js';
 import { createServices } from './services.js';
+import { createLogger } from './log.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 
 export interface AdminContext {
   dataDir: string;
   passwordCost: number;
+  feeds: FeedConfig;
   /** The new user's password (TIDINGS_PASSWORD or stdin); read only by `users add`. */
   readPassword: () => Promise<string>;
 }
@@ -29,12 +31,25 @@ export async function runAdminCommand(
     await store.open();
     try {
       // Post links are never produced by admin commands, so the public URL does not matter here.
-      const { accounts } = createServices({
+      const { accounts, feeds } = createServices({
         store,
         push: noPush,
         publicUrl: 'http://localhost',
         passwordCost: context.passwordCost,
+        feeds: context.feeds,
+        log: createLogger(),
       });
+      // What an operator does from the command line is done as the oldest admin account.
+      const operator = async () => {
+        const admin = await store.findFirstAdmin();
+        if (!admin) {
+          throw new DomainError(
+            'forbidden',
+            'there is no admin yet: add one with "users add NAME --admin"',
+          );
+        }
+        return admin;
+      };
       switch (command.kind) {
         case 'users-add': {
           const input = RegisterRequestSchema.safeParse({ username: command.username, password });
@@ -57,6 +72,30 @@ export async function runAdminCommand(
         case 'registration': {
           await accounts.setRegistrationOpen(command.open);
           return `registration is now ${command.open ? 'open' : 'closed'}`;
+        }
+        case 'feeds-add': {
+          const feed = await feeds.add(await operator(), command.url);
+          return `following ${feed.title} (${feed.url}) as feed ${feed.id}`;
+        }
+        case 'feeds-list': {
+          const list = await feeds.list(await operator());
+          if (list.length === 0) return 'no feeds are followed';
+          return list
+            .map((feed) =>
+              [
+                feed.id,
+                feed.status,
+                feed.url,
+                feed.title,
+                `last poll ${feed.lastPolledAt ?? 'never'}`,
+                ...(feed.lastError ? [`error: ${feed.lastError}`] : []),
+              ].join('\t'),
+            )
+            .join('\n');
+        }
+        case 'feeds-remove': {
+          await feeds.remove(await operator(), command.id);
+          return `stopped following feed ${command.id}`;
         }
       }
     } finally {

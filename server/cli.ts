@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     const line = await runAdminCommand(command.command, {
       dataDir: command.dataDir,
       passwordCost: command.passwordCost,
+      feeds: command.feeds,
       readPassword,
     });
     process.stdout.write(`${line}\n`);

@@ -152,6 +152,30 @@ export const SETTINGS = {
     default: '120',
     schema: wholeNumber(1, 1_000_000),
   }),
+  feedInterval: setting({
+    flag: 'feed-interval',
+    env: 'TIDINGS_FEED_INTERVAL',
+    placeholder: 'SECONDS',
+    help: 'how often each followed feed is polled, at least (minimum 60)',
+    default: '900',
+    schema: wholeNumber(60, 7 * 24 * 60 * 60),
+  }),
+  allowPrivateFeeds: setting({
+    flag: 'allow-private-feeds',
+    env: 'TIDINGS_ALLOW_PRIVATE_FEEDS',
+    placeholder: 'on|off',
+    help: 'let followed feeds live on loopback, private or link-local addresses',
+    default: 'off',
+    schema: onOff,
+  }),
+  feedTimeout: setting({
+    flag: 'feed-timeout',
+    env: 'TIDINGS_FEED_TIMEOUT',
+    placeholder: 'SECONDS',
+    help: 'how long one feed fetch may take, redirects included',
+    default: '20',
+    schema: wholeNumber(1, 300),
+  }),
   passwordCost: setting({
     flag: 'password-cost',
     env: 'TIDINGS_PASSWORD_COST',
@@ -184,13 +208,23 @@ export interface ServerConfig {
   trustProxy: boolean;
   passwordCost: number;
   rateLimits: Readonly<RateLimitConfig>;
+  feeds: Readonly<FeedConfig>;
+}
+
+export interface FeedConfig {
+  intervalSeconds: number;
+  allowPrivate: boolean;
+  timeoutSeconds: number;
 }
 
 export type AdminCommand =
   | { kind: 'users-add'; username: string; isAuthor: boolean; isAdmin: boolean }
   | { kind: 'users-make-author'; username: string }
   | { kind: 'tokens-revoke'; username: string }
-  | { kind: 'registration'; open: boolean };
+  | { kind: 'registration'; open: boolean }
+  | { kind: 'feeds-add'; url: string }
+  | { kind: 'feeds-list' }
+  | { kind: 'feeds-remove'; id: string };
 
 export type Command =
   | { kind: 'help'; text: string }
@@ -200,6 +234,8 @@ export type Command =
       command: AdminCommand;
       dataDir: string;
       passwordCost: number;
+      /** `feeds add` fetches the feed once, under the same rules as the server. */
+      feeds: Readonly<FeedConfig>;
     };
 
 /** A flag or variable the user got wrong; the CLI prints the message and exits 2. */
@@ -214,6 +250,9 @@ const ADMIN_USAGE: [string, string][] = [
   ['users make-author NAME', 'let a user publish'],
   ['tokens revoke NAME', 'sign a user out of every device'],
   ['registration open|closed', 'open or close self-service sign-up'],
+  ['feeds add URL', "follow another blog's feed (RSS, Atom or JSON Feed)"],
+  ['feeds list', 'the followed feeds, their status and last error'],
+  ['feeds remove ID', 'stop following a feed (its posts stay)'],
 ];
 
 export function helpText(): string {
@@ -279,8 +318,14 @@ function stringOptions(keys: (keyof Settings)[]) {
 }
 
 const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
-const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'passwordCost'];
-const ADMIN_WORDS = new Set(['users', 'tokens', 'registration']);
+const ADMIN_KEYS: (keyof Settings)[] = [
+  'dataDir',
+  'passwordCost',
+  'feedInterval',
+  'allowPrivateFeeds',
+  'feedTimeout',
+];
+const ADMIN_WORDS = new Set(['users', 'tokens', 'registration', 'feeds']);
 
 function parseServe(args: string[], env: Env): Command {
   let parsed;
@@ -313,6 +358,11 @@ function parseServe(args: string[], env: Env): Command {
       publishPerUserPerMinute: values.ratePublish,
       socketEventsPerMinute: values.rateSocket,
     }),
+    feeds: Object.freeze({
+      intervalSeconds: values.feedInterval,
+      allowPrivate: values.allowPrivateFeeds,
+      timeoutSeconds: values.feedTimeout,
+    }),
   };
   return { kind: 'serve', config: Object.freeze(config) };
 }
@@ -338,13 +388,18 @@ function parseAdmin(args: string[], env: Env): Command {
   const command = parseAdminWords(parsed.positionals, parsed.values);
   const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
     SettingValues,
-    'dataDir' | 'passwordCost'
+    'dataDir' | 'passwordCost' | 'feedInterval' | 'allowPrivateFeeds' | 'feedTimeout'
   >;
   return Object.freeze({
     kind: 'admin',
     command: Object.freeze(command),
     dataDir: values.dataDir,
     passwordCost: values.passwordCost,
+    feeds: Object.freeze({
+      intervalSeconds: values.feedInterval,
+      allowPrivate: values.allowPrivateFeeds,
+      timeoutSeconds: values.feedTimeout,
+    }),
   });
 }
 
@@ -364,6 +419,18 @@ function parseAdminWords(
     if (action !== 'open' && action !== 'closed') fail('expected "open" or "closed"');
     if (name !== undefined) fail(`unexpected "${name}"`);
     return { kind: 'registration', open: action === 'open' };
+  }
+  if (group === 'feeds') {
+    if (action === 'list') {
+      if (name !== undefined) fail(`unexpected "${name}"`);
+      return { kind: 'feeds-list' };
+    }
+    if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
+    if (action === 'add') return name ? { kind: 'feeds-add', url: name } : fail('expected a URL');
+    if (action === 'remove') {
+      return name ? { kind: 'feeds-remove', id: name } : fail('expected a feed id');
+    }
+    return fail(`unknown command "${words.join(' ')}"`);
   }
   if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
   if (!name) return fail('expected a user name');

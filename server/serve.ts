@@ -11,6 +11,7 @@ import { createHttpApp } from './http/app.js';
 import { createOriginCheck } from './http/origins.js';
 import { createRateLimits } from './http/rateLimits.js';
 import { createSessions } from './http/session.js';
+import { startFeedPoller } from './feeds/feedPoller.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
@@ -125,6 +126,8 @@ export async function serve(
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      feeds: config.feeds,
+      log,
     });
     const rateLimits = createRateLimits(config.rateLimits);
     attachSocketHandlers(io, {
@@ -146,6 +149,7 @@ export async function serve(
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
+    const poller = startFeedPoller(services.feeds, log);
 
     const openStore = store;
     let closing: Promise<void> | undefined;
@@ -155,6 +159,7 @@ export async function serve(
       close() {
         closing ??= (async () => {
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
+          await poller.stop();
           // Disconnects every socket and stops accepting connections (closes the HTTP server).
           await io.close();
           httpServer.closeIdleConnections();

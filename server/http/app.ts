@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { LIMITS } from '../../contract/wire.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { adminRoutes } from './adminRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { errorHandler, notFound } from './errors.js';
 import { notificationRoutes } from './notificationRoutes.js';
@@ -50,6 +51,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(authRoutes(options.routes));
   app.use(postRoutes(options.routes));
   app.use(notificationRoutes(options.routes));
+  app.use(adminRoutes(options.routes));
   for (const router of options.extraRouters ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler(options.log));

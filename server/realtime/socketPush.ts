@@ -43,7 +43,7 @@ export function createSocketPush(
     });
   }
 
-  return {
+  const push: Push = {
     newPost(item, authorId) {
       handoff.pushItem({ to: SUBSCRIBERS_ROOM, except: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
@@ -70,6 +70,12 @@ export function createSocketPush(
       later('the unread count after a like', () => sendUnreadCount(authorId));
     },
 
+    announced(item, to) {
+      // The same paths as a post (one room broadcast) and a like (one user's room).
+      if (to.kind === 'subscribers') push.newPost(item, to.senderId);
+      else push.liked(item, to.userId);
+    },
+
     readChanged(userId, change, unreadCount, originSocketId) {
       const others = originSocketId
         ? io.to(userRoom(userId)).except(originSocketId)
@@ -93,4 +99,5 @@ export function createSocketPush(
       io.in(userRoom(userId)).disconnectSockets(true);
     },
   };
+  return push;
 }

@@ -64,6 +64,8 @@ export interface AccountStore {
   getUser(id: string): Promise<UserRecord | undefined>;
   /** Case-insensitive. */
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The oldest admin account: the command line acts as it (e.g. `feeds add`). */
+  findFirstAdmin(): Promise<UserRecord | undefined>;
   /** Undefined when there is no such user. */
   setAuthor(userId: string, isAuthor: boolean): Promise<UserRecord | undefined>;
   createToken(token: Omit<TokenRecord, 'id' | 'createdAt'>): Promise<TokenRecord>;

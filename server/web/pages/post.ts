@@ -1,6 +1,6 @@
-import { postPagePath, type Post } from '../../../contract/wire.js';
-import { html } from '../html.js';
-import { renderMarkdown } from '../markdown.js';
+import { postPagePath, type Post, type PostSource } from '../../../contract/wire.js';
+import { html, type SafeHtml } from '../html.js';
+import { renderBody } from '../postBody.js';
 import { byline, likeForm, subscribeForm } from './fragments.js';
 import { csrfField, renderPage, type PageContext } from './layout.js';
 
@@ -8,8 +8,8 @@ export function renderPost(context: PageContext, post: Post, notice?: string): s
   const canEdit = context.viewer?.id === post.author.id;
   const main = html`<article class="post">
     <h1>${post.title}</h1>
-    ${byline(post)}
-    <div class="post-body">${renderMarkdown(post.body)}</div>
+    ${byline(post)} ${post.source && sourceLine(post.source)}
+    <div class="post-body">${renderBody(post)}</div>
     <div class="post-actions">
       ${likeForm(context, post)} ${subscribeForm(context, postPagePath(post.id))}
       ${
@@ -28,4 +28,12 @@ export function renderPost(context: PageContext, post: Post, notice?: string): s
     </div>
   </article>`;
   return renderPage(context, { title: post.title, main, notice });
+}
+
+/** An imported post names the blog it came from and links to the original article. */
+function sourceLine(source: PostSource): SafeHtml {
+  return html`<p class="post-source">
+    From <span class="source-title">${source.feedTitle}</span> ·
+    <a href="${source.url}" rel="nofollow ugc noopener noreferrer">Read the original</a>
+  </p>`;
 }
