@@ -355,10 +355,7 @@ export type RolesRequest = z.infer<typeof RolesRequestSchema>;
 const HttpLinkSchema = z
   .string()
   .max(2_000)
-  .refine(
-    (value) => /^https?:\/\//i.test(value) && URL.canParse(value),
-    'expected an http(s) URL',
-  );
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'expected an http(s) URL');
 
 /** `POST /api/admin/announcements`: `to` is a username; without it, every subscriber. */
 export const AnnouncementRequestSchema = z.strictObject({
