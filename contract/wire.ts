@@ -25,6 +25,13 @@ export const LIMITS = {
   /** An announcement's optional text. */
   announcementTextMax: 1_000,
   bodyMax: 50_000,
+  /** Characters of a post's plain-text excerpt (lists carry it instead of the body). */
+  excerptMax: 220,
+  /** Default and max page size for post lists; a bigger `limit` is refused. */
+  postPageDefault: 20,
+  postPageMax: 50,
+  /** The one-time code that lets the first account become admin (see setupCode). */
+  setupCodeMax: 100,
   /** Max ids in one mark-read call. */
   markReadIdsMax: 500,
   /** Default and max page size for notification lists. */
@@ -48,6 +55,7 @@ export const ERROR_CODES = [
   'invalid_payload', // failed schema validation or malformed JSON
   'payload_too_large',
   'conflict', // e.g. username taken
+  'invalid_text', // a title, username or device name with control characters or bidi overrides
   'registration_closed',
   'rate_limited',
   'storage_unavailable', // the write did not reach the disk (disk full, read-only): nothing changed
@@ -104,9 +112,11 @@ export interface PostSource {
   url: string;
 }
 
-export interface Post extends PostSummary {
-  /** Markdown; for an imported post (`source` set), sanitised HTML. */
-  body: string;
+/** A post as lists carry it: the excerpt, not the body (`GET /api/posts/:id` has the body). */
+export interface PostListItem extends PostSummary {
+  /** Plain text, never HTML: the first words of the body without Markdown syntax. */
+  excerpt: string;
+  /** Only on a post imported from another blog's feed. */
   source?: PostSource;
   author: Actor;
   likeCount: number;
@@ -114,6 +124,11 @@ export interface Post extends PostSummary {
   likedByMe: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface Post extends PostListItem {
+  /** Markdown source; for an imported post (`source` set), sanitised HTML. */
+  body: string;
 }
 
 /** What every notification carries, whatever its type. */
@@ -260,6 +275,8 @@ export const API = {
   unreadCount: '/api/notifications/unread-count',
   markRead: '/api/notifications/read',
   userRoles: (username: string) => `/api/users/${encodeURIComponent(username)}/roles`,
+  /** Admins: `DELETE` signs the user out of every device at once. */
+  userTokens: (username: string) => `/api/admin/users/${encodeURIComponent(username)}/tokens`,
   announcements: '/api/admin/announcements',
   feeds: '/api/admin/feeds',
   feed: (id: string) => `/api/admin/feeds/${encodeURIComponent(id)}`,
@@ -269,15 +286,38 @@ export const API = {
 /** The public page of a post. Fixed now so URLs handed out stay valid. */
 export const postPagePath = (id: string): string => `/posts/${encodeURIComponent(id)}`;
 
-export const UsernameSchema = z
-  .string()
-  .min(LIMITS.usernameMin)
-  .max(LIMITS.usernameMax)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "-" or "_"');
+/**
+ * Control characters (newlines included) and the bidi overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) let one line of text pose as another: a title "Invoice\u202Efdp.exe" or with a
+ * second line reads differently in a tray notification than it was written.
+ */
+const SPOOFING_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/** Marks the issue, so every edge answers it with `invalid_text` (HTTP 422), not a generic 400. */
+export const INVALID_TEXT_ISSUE = 'invalid_text';
+
+/** One line of text people read in a list or a notification: no control or bidi characters. */
+export const displayLine = <S extends z.ZodType<string>>(schema: S) =>
+  schema.refine((value) => !SPOOFING_CHARACTERS.test(value), {
+    message: 'line breaks, control characters and text-direction overrides are not allowed',
+    params: { code: INVALID_TEXT_ISSUE },
+  });
+
+export const UsernameSchema = displayLine(
+  z
+    .string()
+    .min(LIMITS.usernameMin)
+    .max(LIMITS.usernameMax)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "-" or "_"'),
+);
 
 export const RegisterRequestSchema = z.strictObject({
   username: UsernameSchema,
   password: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
+  /**
+   * The one-time code the server printed in its log at first start. Needed only while the server
+   * has no account: whoever brings it becomes admin and author. Ignored once accounts exist.
+   */
+  setupCode: z.string().min(1).max(LIMITS.setupCodeMax).optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequestSchema>;
 
@@ -285,7 +325,7 @@ export const LoginRequestSchema = z.strictObject({
   username: z.string().min(1).max(LIMITS.usernameMax),
   password: z.string().min(1).max(LIMITS.passwordMax),
   /** A label for this device's token, e.g. "Ana's laptop". */
-  device: z.string().min(1).max(LIMITS.deviceNameMax).optional(),
+  device: displayLine(z.string().min(1).max(LIMITS.deviceNameMax)).optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
@@ -311,7 +351,7 @@ export interface SubscriptionResponse {
 }
 
 export const PostInputSchema = z.strictObject({
-  title: z.string().trim().min(1).max(LIMITS.titleMax),
+  title: displayLine(z.string().trim().min(1).max(LIMITS.titleMax)),
   body: z.string().min(1).max(LIMITS.bodyMax),
 });
 export type PostInput = z.infer<typeof PostInputSchema>;
@@ -325,11 +365,11 @@ export type PostPatch = z.infer<typeof PostPatchSchema>;
 /** Query strings arrive as text; these coerce and bound them. */
 export const PostListQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.postPageMax).optional(),
 });
 
 export interface PostListResponse {
-  items: Post[];
+  items: PostListItem[];
   page: number;
   limit: number;
   total: number;
@@ -347,6 +387,11 @@ export interface NotificationListResponse {
 
 export interface UnreadCountResponse {
   unreadCount: number;
+}
+
+/** From `DELETE /api/admin/users/:username/tokens`: how many device tokens were revoked. */
+export interface RevokeTokensResponse {
+  revoked: number;
 }
 
 export const RolesRequestSchema = z.strictObject({ author: z.boolean() });
@@ -405,6 +450,15 @@ export interface HealthResponse {
   service: 'tidings';
   version: string;
   protocolVersion: number;
+}
+
+/** Whether a zod failure is (also) a display line with spoofing characters: `invalid_text`. */
+export function hasInvalidText(error: z.ZodError): boolean {
+  return error.issues.some(
+    (issue) =>
+      issue.code === 'custom' &&
+      (issue as { params?: { code?: unknown } }).params?.code === INVALID_TEXT_ISSUE,
+  );
 }
 
 /** Turns a zod failure into one readable line: "title: Too big: expected ...". */

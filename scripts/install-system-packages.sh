@@ -7,10 +7,14 @@
 #   xvfb              a display for anything that needs one
 #   python3-socketio  a third-party socket.io client (test/server/pythonClient.test.ts), with
 #                     python3-requests (its long-polling) and python3-websocket (its WebSocket)
+#   prometheus        for promtool only: test/server/promtool.test.ts lints a live /metrics (the
+#                     package also installs a prometheus service; the tests never start it)
+#   nginx-light       the documented reverse-proxy config, run as a child process by
+#                     test/server/nginxProxy.test.ts
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb ca-certificates \
-  python3-socketio python3-requests python3-websocket >/dev/null
+  python3-socketio python3-requests python3-websocket prometheus nginx-light >/dev/null
 echo "System packages for the Tidings tests are installed."

@@ -1,19 +1,22 @@
 /**
- * Admin commands for self-hosters, run against a data dir while the server is stopped (the data
- * dir lock makes sure of that). Each returns the line to print.
+ * Admin commands for self-hosters. While the server is stopped they run on the data dir itself
+ * (the data dir lock makes sure nothing else writes it); while it runs, the lock is held, and the
+ * command goes to the running server through its admin socket in the data dir instead, so a stolen
+ * token can be revoked without downtime.
  */
-import { RegisterRequestSchema, describeIssues } from '../contract/wire.js';
 import type { AdminCommand, FeedConfig } from './config.js';
-import { lockDataDir } from './dataDirLock.js';
-import { DomainError } from './domain/errors.js';
+import { executeAdminCommand } from './adminCommands.js';
+import { AdminSocketUnavailable, sendAdminCommand } from './adminSocket.js';
+import { DataDirInUseError, lockDataDir, type DataDirLock } from './dataDirLock.js';
 import { noPush } from './domain/push.js';
-import { createServices } from './services.js';
 import { createLogger } from './log.js';
+import { createServices } from './services.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 
 export interface AdminContext {
   dataDir: string;
   passwordCost: number;
+  /** `feeds add` fetches the feed once, under the same rules as the server. */
   feeds: FeedConfig;
   /** The new user's password (TIDINGS_PASSWORD or stdin); read only by `users add`. */
   readPassword: () => Promise<string>;
@@ -25,7 +28,19 @@ export async function runAdminCommand(
 ): Promise<string> {
   // Read before locking, so a slow typist does not hold the data dir.
   const password = command.kind === 'users-add' ? await context.readPassword() : '';
-  const lock = lockDataDir(context.dataDir);
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(context.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    try {
+      return await sendAdminCommand(context.dataDir, command, password);
+    } catch (sendError) {
+      // An older server, or one that could not open its socket: the lock's message says what to do.
+      if (sendError instanceof AdminSocketUnavailable) throw error;
+      throw sendError;
+    }
+  }
   try {
     const store = createLowdbStore({ dataDir: context.dataDir });
     await store.open();
@@ -39,65 +54,7 @@ export async function runAdminCommand(
         feeds: context.feeds,
         log: createLogger(),
       });
-      // What an operator does from the command line is done as the oldest admin account.
-      const operator = async () => {
-        const admin = await store.findFirstAdmin();
-        if (!admin) {
-          throw new DomainError(
-            'forbidden',
-            'there is no admin yet: add one with "users add NAME --admin"',
-          );
-        }
-        return admin;
-      };
-      switch (command.kind) {
-        case 'users-add': {
-          const input = RegisterRequestSchema.safeParse({ username: command.username, password });
-          if (!input.success) throw new DomainError('invalid_payload', describeIssues(input.error));
-          const user = await accounts.addUser(input.data, {
-            isAdmin: command.isAdmin,
-            isAuthor: command.isAuthor,
-          });
-          const roles = [user.isAdmin && 'admin', user.isAuthor && 'author'].filter(Boolean);
-          return `added ${user.username}${roles.length ? ` (${roles.join(', ')})` : ''}`;
-        }
-        case 'users-make-author': {
-          const user = await accounts.makeAuthor(command.username);
-          return `${user.username} is now an author`;
-        }
-        case 'tokens-revoke': {
-          const count = await accounts.revokeAllTokens(command.username);
-          return `revoked ${count} token${count === 1 ? '' : 's'} of ${command.username}`;
-        }
-        case 'registration': {
-          await accounts.setRegistrationOpen(command.open);
-          return `registration is now ${command.open ? 'open' : 'closed'}`;
-        }
-        case 'feeds-add': {
-          const feed = await feeds.add(await operator(), command.url);
-          return `following ${feed.title} (${feed.url}) as feed ${feed.id}`;
-        }
-        case 'feeds-list': {
-          const list = await feeds.list(await operator());
-          if (list.length === 0) return 'no feeds are followed';
-          return list
-            .map((feed) =>
-              [
-                feed.id,
-                feed.status,
-                feed.url,
-                feed.title,
-                `last poll ${feed.lastPolledAt ?? 'never'}`,
-                ...(feed.lastError ? [`error: ${feed.lastError}`] : []),
-              ].join('\t'),
-            )
-            .join('\n');
-        }
-        case 'feeds-remove': {
-          await feeds.remove(await operator(), command.id);
-          return `stopped following feed ${command.id}`;
-        }
-      }
+      return await executeAdminCommand(command, password, { accounts, feeds, store });
     } finally {
       await store.close();
     }

@@ -17,6 +17,10 @@ export interface ServiceOptions {
   passwordCost: number;
   feeds: FeedConfig;
   log: Logger;
+  /** Lets self-service sign-up create the first account; see server/domain/setupCode.ts. */
+  setupCode?: string;
+  /** Days a device token may go unused; the accounts service's default when omitted. */
+  tokenIdleDays?: number;
 }
 
 export function createServices({
@@ -26,9 +30,17 @@ export function createServices({
   passwordCost,
   feeds,
   log,
+  setupCode,
+  tokenIdleDays,
 }: ServiceOptions) {
   return {
-    accounts: createAccounts({ store, push, passwordCost }),
+    accounts: createAccounts({
+      store,
+      push,
+      passwordCost,
+      ...(setupCode ? { setupCode } : {}),
+      ...(tokenIdleDays ? { tokenIdleDays } : {}),
+    }),
     posts: createPosts({ store, push, publicUrl }),
     inbox: createInbox({ store, push, publicUrl }),
     announcements: createAnnouncements({ store, push, publicUrl }),

@@ -6,7 +6,8 @@
  * poll (on one node) runs per feed; a failed poll marks the feed failing with the reason and backs
  * off, and never throws past this module.
  */
-import type { FeedInfo } from '../../contract/wire.js';
+import { LIMITS, type FeedInfo } from '../../contract/wire.js';
+import { plainText } from '../feeds/plainText.js';
 import { FeedParseError, readFeedDocument, type FeedDocument } from '../feeds/feedDocument.js';
 import { FeedFetchError, fetchFeed, type FetchOptions } from '../feeds/feedFetcher.js';
 import { nextPollAt, spreadOffset } from '../feeds/pollSchedule.js';
@@ -138,6 +139,7 @@ export function createFeeds(options: FeedOptions) {
         key: entry.key,
         title: entry.title,
         html: entry.html,
+        excerpt: plainText(entry.html, LIMITS.excerptMax),
         url: entry.link,
       })),
     );

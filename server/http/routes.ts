@@ -4,7 +4,7 @@ import type { Announcements } from '../domain/announcements.js';
 import type { Feeds } from '../domain/feeds.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
-import type { RateLimits } from './rateLimits.js';
+import type { RateLimits } from '../edge/rateLimits.js';
 import type { Sessions } from './session.js';
 
 export interface RouteDependencies {

@@ -15,7 +15,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../contract/wire.js';
-import type { OriginCheck } from '../http/origins.js';
+import type { OriginPolicy } from '../edge/origins.js';
 
 /** What the auth middleware learned about a socket. */
 export interface SocketData {
@@ -44,10 +44,7 @@ export type TidingsSocket = Socket<
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const SUBSCRIBERS_ROOM = 'subscribers';
 
-export function createSocketServer(
-  httpServer: HttpServer,
-  isOriginAllowed: OriginCheck,
-): TidingsServer {
+export function createSocketServer(httpServer: HttpServer, origins: OriginPolicy): TidingsServer {
   const io: TidingsServer = new Server<
     ClientToServerEvents,
     ServerToClientEvents,
@@ -57,14 +54,18 @@ export function createSocketServer(
     maxHttpBufferSize: LIMITS.socketMessageBytes,
     serveClient: false,
     perMessageDeflate: false,
+    // Plain CORS for allowlisted origins' long-polling, never with credentials: the session
+    // cookie is honoured only from the server's own origin (server/web/socketSession.ts).
     cors: {
       origin: (origin, callback) =>
-        callback(null, origin === undefined || isOriginAllowed(origin, {})),
-      credentials: true,
+        callback(null, origin === undefined || origins.isOriginAllowed(origin, {})),
+      credentials: false,
     },
     allowRequest: (req, callback) => {
-      const allowed = isOriginAllowed(req.headers.origin, req.headers);
-      callback(allowed ? null : 'origin not allowed', allowed);
+      const allowed =
+        origins.isHostAllowed(req.headers.host) &&
+        origins.isOriginAllowed(req.headers.origin, req.headers);
+      callback(allowed ? null : 'host or origin not allowed', allowed);
     },
   });
   io.on('connection', (socket) => {

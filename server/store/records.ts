@@ -28,6 +28,11 @@ export interface TokenRecord {
   tokenHash: string;
   device: string;
   createdAt: Iso;
+  /**
+   * When the token was last used, to within a few minutes (recording every request would make
+   * every request a write). Absent until its first recorded use: then createdAt stands in.
+   */
+  lastUsedAt?: Iso;
 }
 
 export interface PostRecord {
@@ -36,6 +41,11 @@ export interface PostRecord {
   title: string;
   /** Markdown; for a post imported from a feed, HTML that was sanitised before it was stored. */
   body: string;
+  /**
+   * Plain text cut from the body when it was published or last edited, so lists never parse
+   * bodies. Posts stored before excerpts existed have none until their next edit.
+   */
+  excerpt?: string;
   createdAt: Iso;
   updatedAt: Iso;
   /** Only on posts imported from another blog's feed. */
@@ -123,6 +133,8 @@ export interface ImportedEntry {
   title: string;
   /** Sanitised. */
   html: string;
+  /** Plain text: the first words of the entry. */
+  excerpt: string;
   /** The original article. */
   url: string;
 }

@@ -8,6 +8,10 @@ import { sanitizeEntryHtml } from '../syndication/entryHtml.js';
 import { SafeHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 
+export function renderImported(html: string): SafeHtml {
+  return new SafeHtml(sanitizeEntryHtml(html));
+}
+
 export function renderBody(post: Pick<Post, 'body' | 'source'>): SafeHtml {
-  return post.source ? new SafeHtml(sanitizeEntryHtml(post.body)) : renderMarkdown(post.body);
+  return post.source ? renderImported(post.body) : renderMarkdown(post.body);
 }

@@ -98,6 +98,7 @@ export function feedQueries(engine: CommitEngine): FeedStore {
           authorId: feed.addedBy,
           title: entry.title,
           body: entry.html,
+          excerpt: entry.excerpt,
           createdAt: at,
           updatedAt: at,
           source: { feedId: id, feedTitle: update.title, url: entry.url },

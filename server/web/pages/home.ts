@@ -1,10 +1,5 @@
 import { postPagePath, type PostListResponse } from '../../../contract/wire.js';
 import { html } from '../html.js';
-import { plainText } from '../../feeds/plainText.js';
-import { excerptOf } from '../markdown.js';
-
-/** Imported posts are HTML: their excerpt is the text, as long as a Markdown excerpt. */
-const EXCERPT_CHARS = 220;
 import { byline, subscribeForm } from './fragments.js';
 import { renderPage, type PageContext } from './layout.js';
 
@@ -15,9 +10,7 @@ export function renderHome(context: PageContext, list: PostListResponse, notice?
       html`<li class="post-card">
         <h2><a href="${postPagePath(post.id)}">${post.title}</a></h2>
         ${byline(post)}
-        <p class="excerpt">
-          ${post.source ? plainText(post.body, EXCERPT_CHARS) : excerptOf(post.body)}
-        </p>
+        <p class="excerpt">${post.excerpt}</p>
       </li>`,
   );
   const main = html`<div class="page-head">

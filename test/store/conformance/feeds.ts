@@ -15,6 +15,7 @@ const entry = (key: string): ImportedEntry => ({
   key,
   title: `Entry ${key}`,
   html: `<p>${key}</p>`,
+  excerpt: key,
   url: `https://blog.example/${key}`,
 });
 
