@@ -143,17 +143,10 @@ test('muted types are not queued, and read items never are', () => {
   assert.equal(wantsAlert(sampleItem(3, { read: true }), context()), false);
 });
 
-test('a post link off the server origin opens the post’s page on the server instead', () => {
-  // An imported post points to the original article; the tray still opens only the server's origin.
-  const elsewhere = sampleItem(1, {
-    post: { id: 'p1', title: 'T', url: 'https://evil.example/p1' },
-  });
-  const alerts = composeBatch(batchOf([elsewhere]), context(), allUnread);
-  assert.deepEqual(alerts[0]?.notification.action, {
-    kind: 'open-post',
-    itemId: 'n1',
-    url: `${SERVER}/posts/p1`,
-  });
+test('a post link off the server origin turns the click into "open the inbox"', () => {
+  const evil = sampleItem(1, { post: { id: 'p1', title: 'T', url: 'https://evil.example/p1' } });
+  const alerts = composeBatch(batchOf([evil]), context(), allUnread);
+  assert.deepEqual(alerts[0]?.notification.action, { kind: 'open-inbox' });
 });
 
 test('an announcement is its own notification: its title, its text, a click opens its link', () => {
