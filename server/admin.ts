@@ -1,20 +1,24 @@
 /**
- * Admin commands for self-hosters. While the server is stopped they run on the data dir itself
- * (the data dir lock makes sure nothing else writes it); while it runs, the lock is held, and the
- * command goes to the running server through its admin socket in the data dir instead, so a stolen
- * token can be revoked without downtime.
+ * Admin commands for self-hosters. Against a lowdb data dir they run on the data itself while the
+ * server is stopped (the data-dir lock makes sure nothing else writes it); while it runs, the lock
+ * is held, and the command goes to the running server through its admin socket in the data dir
+ * instead, so a stolen token can be revoked without downtime. Against PostgreSQL they run while
+ * nodes serve the same database: each is a transaction like any request's. Each returns the line
+ * to print.
  */
 import type { AdminCommand, FeedConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { AdminSocketUnavailable, sendAdminCommand } from './adminSocket.js';
-import { DataDirInUseError, lockDataDir, type DataDirLock } from './dataDirLock.js';
+import { DataDirInUseError } from './dataDirLock.js';
 import { noPush } from './domain/push.js';
 import { createLogger } from './log.js';
 import { createServices } from './services.js';
-import { createLowdbStore } from './store/lowdb/index.js';
+import { openStorage, type OpenedStorage } from './storage.js';
 
 export interface AdminContext {
   dataDir: string;
+  /** PostgreSQL instead of the data dir. */
+  databaseUrl: string | undefined;
   passwordCost: number;
   /** `feeds add` fetches the feed once, under the same rules as the server. */
   feeds: FeedConfig;
@@ -28,11 +32,11 @@ export async function runAdminCommand(
 ): Promise<string> {
   // Read before locking, so a slow typist does not hold the data dir.
   const password = command.kind === 'users-add' ? await context.readPassword() : '';
-  let lock: DataDirLock;
+  let storage: OpenedStorage;
   try {
-    lock = lockDataDir(context.dataDir);
+    storage = await openStorage(context, { role: 'admin' });
   } catch (error) {
-    if (!(error instanceof DataDirInUseError)) throw error;
+    if (context.databaseUrl !== undefined || !(error instanceof DataDirInUseError)) throw error;
     try {
       return await sendAdminCommand(context.dataDir, command, password);
     } catch (sendError) {
@@ -42,23 +46,17 @@ export async function runAdminCommand(
     }
   }
   try {
-    const store = createLowdbStore({ dataDir: context.dataDir });
-    await store.open();
-    try {
-      // Post links are never produced by admin commands, so the public URL does not matter here.
-      const { accounts, feeds } = createServices({
-        store,
-        push: noPush,
-        publicUrl: 'http://localhost',
-        passwordCost: context.passwordCost,
-        feeds: context.feeds,
-        log: createLogger(),
-      });
-      return await executeAdminCommand(command, password, { accounts, feeds, store });
-    } finally {
-      await store.close();
-    }
+    // Post links are never produced by admin commands, so the public URL does not matter here.
+    const { accounts, feeds } = createServices({
+      store: storage.store,
+      push: noPush,
+      publicUrl: 'http://localhost',
+      passwordCost: context.passwordCost,
+      feeds: context.feeds,
+      log: createLogger(),
+    });
+    return await executeAdminCommand(command, password, { accounts, feeds, store: storage.store });
   } finally {
-    lock.release();
+    await storage.close();
   }
 }

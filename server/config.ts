@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DURABILITY_MODES, type Durability } from './store/lowdb/durableFile.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -22,6 +23,15 @@ const httpUrl = z
     (value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value),
     'expected an http(s) URL',
   );
+
+/** A URL with one of the given schemes, e.g. postgres://user@host/db. */
+const urlWithScheme = (schemes: string[], expected: string) =>
+  z
+    .string()
+    .refine(
+      (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)) && URL.canParse(value),
+      expected,
+    );
 
 const origins = z
   .string()
@@ -93,6 +103,16 @@ export const SETTINGS = {
       .min(1, 'expected a directory')
       .transform((dir) => resolve(dir)),
   }),
+  databaseUrl: setting({
+    flag: 'database-url',
+    env: 'TIDINGS_DATABASE_URL',
+    placeholder: 'URL',
+    help: 'store everything in PostgreSQL (postgres://…) instead of the data file in --data-dir',
+    schema: urlWithScheme(
+      ['postgres', 'postgresql'],
+      'expected a postgres:// or postgresql:// URL',
+    ).optional(),
+  }),
   publicUrl: setting({
     flag: 'public-url',
     env: 'TIDINGS_PUBLIC_URL',
@@ -115,6 +135,14 @@ export const SETTINGS = {
     help: "comma-separated host names the server answers to besides its public URL's, localhost and IP addresses (against DNS rebinding)",
     default: '',
     schema: hostNames,
+  }),
+  durability: setting({
+    flag: 'durability',
+    env: 'TIDINGS_DURABILITY',
+    placeholder: 'power|kill9',
+    help: 'power: a change is acknowledged once fsync put it on disk (survives a power cut); kill9: once the kernel has it (survives the process only, costs no sync)',
+    default: 'power',
+    schema: z.enum(DURABILITY_MODES, 'expected "power" or "kill9"'),
   }),
   registration: setting({
     flag: 'registration',
@@ -273,6 +301,9 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** PostgreSQL instead of lowdb in dataDir. */
+  databaseUrl: string | undefined;
+  durability: Durability;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
@@ -304,17 +335,23 @@ export type AdminCommand =
   | { kind: 'feeds-list' }
   | { kind: 'feeds-remove'; id: string };
 
+/** Where an admin command finds the data: a lowdb data dir, or PostgreSQL when a URL is given. */
+export interface StorageLocation {
+  dataDir: string;
+  databaseUrl: string | undefined;
+}
+
 export type Command =
   | { kind: 'help'; text: string }
   | { kind: 'serve'; config: ServerConfig }
-  | {
+  | ({
       kind: 'admin';
       command: AdminCommand;
-      dataDir: string;
       passwordCost: number;
       /** `feeds add` fetches the feed once, under the same rules as the server. */
       feeds: Readonly<FeedConfig>;
-    };
+    } & StorageLocation)
+  | { kind: 'migrate-to-postgres'; dataDir: string; databaseUrl: string };
 
 /** A flag or variable the user got wrong; the CLI prints the message and exits 2. */
 export class ConfigError extends Error {
@@ -333,6 +370,8 @@ const ADMIN_USAGE: [string, string][] = [
   ['feeds remove ID', 'stop following a feed (its posts stay)'],
 ];
 
+const MIGRATE_USAGE = 'migrate-to-postgres --data-dir DIR --database-url URL';
+
 export function helpText(): string {
   const rows = Object.values(SETTINGS).map((s: Setting<z.ZodType>) => [
     `--${s.flag} ${s.placeholder}`,
@@ -344,7 +383,8 @@ export function helpText(): string {
   const adminWidth = Math.max(...ADMIN_USAGE.map(([usage]) => usage.length)) + 2;
   return [
     `Usage: ${PROGRAM} [serve] [options]`,
-    `       ${PROGRAM} <admin command> [--data-dir DIR]   (while the server is stopped)`,
+    `       ${PROGRAM} <admin command> [--data-dir DIR | --database-url URL]`,
+    `       ${PROGRAM} ${MIGRATE_USAGE}`,
     '',
     'Serves the Tidings API, realtime notifications and blog pages.',
     '',
@@ -354,8 +394,12 @@ export function helpText(): string {
     ),
     `  ${'--help'.padEnd(w0)}${''.padEnd(w1)}show this text`,
     '',
-    'Admin commands:',
+    'Admin commands (with --data-dir while the server is stopped; with --database-url at any time):',
     ...ADMIN_USAGE.map(([usage, help]) => `  ${usage.padEnd(adminWidth)}${help}`),
+    '',
+    'Moving to PostgreSQL:',
+    `  ${MIGRATE_USAGE}`,
+    '      copy a lowdb blog into an empty PostgreSQL database (stop the server first)',
     '',
   ].join('\n');
 }
@@ -398,12 +442,15 @@ function stringOptions(keys: (keyof Settings)[]) {
 const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
 const ADMIN_KEYS: (keyof Settings)[] = [
   'dataDir',
+  'databaseUrl',
   'passwordCost',
   'feedInterval',
   'allowPrivateFeeds',
   'feedTimeout',
 ];
+const MIGRATE_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl'];
 const ADMIN_WORDS = new Set(['users', 'tokens', 'registration', 'feeds']);
+const MIGRATE_WORD = 'migrate-to-postgres';
 
 function parseServe(args: string[], env: Env): Command {
   let parsed;
@@ -423,6 +470,8 @@ function parseServe(args: string[], env: Env): Command {
     host: values.host,
     port: values.port,
     dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
+    durability: values.durability,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     allowedHosts: Object.freeze([...values.allowedHosts]),
@@ -472,18 +521,63 @@ function parseAdmin(args: string[], env: Env): Command {
   const command = parseAdminWords(parsed.positionals, parsed.values);
   const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
     SettingValues,
-    'dataDir' | 'passwordCost' | 'feedInterval' | 'allowPrivateFeeds' | 'feedTimeout'
+    | 'dataDir'
+    | 'databaseUrl'
+    | 'passwordCost'
+    | 'feedInterval'
+    | 'allowPrivateFeeds'
+    | 'feedTimeout'
   >;
   return Object.freeze({
     kind: 'admin',
     command: Object.freeze(command),
     dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
     passwordCost: values.passwordCost,
     feeds: Object.freeze({
       intervalSeconds: values.feedInterval,
       allowPrivate: values.allowPrivateFeeds,
       timeoutSeconds: values.feedTimeout,
     }),
+  });
+}
+
+function parseMigrate(args: string[], env: Env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...stringOptions(MIGRATE_KEYS), help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new ConfigError(describeFlagError(error));
+  }
+  if (parsed.values.help) return { kind: 'help', text: helpText() };
+  const [, ...extra] = parsed.positionals;
+  if (extra.length > 0) {
+    throw new ConfigError(`unexpected "${extra.join(' ')}"; usage: ${PROGRAM} ${MIGRATE_USAGE}`);
+  }
+  // Both are required here: a default data dir could copy the wrong blog.
+  const flags: Record<string, string | boolean | undefined> = parsed.values;
+  const given = (key: 'dataDir' | 'databaseUrl') =>
+    typeof flags[SETTINGS[key].flag] === 'string' || env[SETTINGS[key].env] !== undefined;
+  for (const key of ['dataDir', 'databaseUrl'] as const) {
+    if (!given(key)) {
+      throw new ConfigError(
+        `${MIGRATE_WORD} needs --${SETTINGS[key].flag}; usage: ${PROGRAM} ${MIGRATE_USAGE}`,
+      );
+    }
+  }
+  const values = readSettings(parsed.values, env, MIGRATE_KEYS) as Pick<
+    SettingValues,
+    'dataDir' | 'databaseUrl'
+  >;
+  return Object.freeze({
+    kind: MIGRATE_WORD,
+    dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl as string,
   });
 }
 
@@ -557,5 +651,6 @@ export function parseCommandLine(argv: string[], env: Env): Command {
   if (command.word === 'help') return { kind: 'help', text: helpText() };
   if (command.word === 'serve') return parseServe(argv.toSpliced(command.index, 1), env);
   if (ADMIN_WORDS.has(command.word)) return parseAdmin(argv, env);
+  if (command.word === MIGRATE_WORD) return parseMigrate(argv, env);
   throw new ConfigError(`unknown command "${command.word}"`);
 }

@@ -1,14 +1,13 @@
 /**
- * Runs the server: lock the data dir, open the store, listen, then assemble the HTTP app and the
- * socket server around the domain services. `close()` stops accepting, flushes pending writes and
- * releases the lock.
+ * Runs the server: open the storage (lowdb in the data dir, or PostgreSQL; storage.ts takes the
+ * lock that guards each), listen, then assemble the HTTP app and the socket server around the
+ * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { listenAdminSocket } from './adminSocket.js';
-import { lockDataDir } from './dataDirLock.js';
 import { tightenDataDir } from './dataDirPermissions.js';
 import { newSetupCode, setupAnnouncement } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
@@ -23,8 +22,7 @@ import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
-import { createLowdbStore } from './store/lowdb/index.js';
-import type { Store } from './store/store.js';
+import { openStorage, type OpenedStorage } from './storage.js';
 import { timeStoreWrites } from './timedStore.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
@@ -109,20 +107,25 @@ export async function serve(
   log: Logger,
   seams: SocketSeams = {},
 ): Promise<RunningTidings> {
-  const lock = lockDataDir(config.dataDir);
-  const tightened = tightenDataDir(config.dataDir);
-  if (tightened) log.info(tightened);
-  let store: Store | undefined;
+  let storage: OpenedStorage | undefined;
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
   try {
-    const rawStore = createLowdbStore({ dataDir: config.dataDir });
-    await rawStore.open();
-    store = rawStore;
-    if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    storage = await openStorage(config, {
+      role: 'node',
+      onProblem: (message, error) => log.error(message, error),
+    });
+    // The data dir holds the lowdb files; a PostgreSQL node keeps nothing there.
+    const usesDataDir = storage.driver === 'lowdb';
+    if (usesDataDir) {
+      const tightened = tightenDataDir(config.dataDir);
+      if (tightened) log.info(tightened);
+    }
+    const rawStore = storage.store;
+    if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
     // Only while there is no account: the first sign-up that brings it becomes admin.
     const setupCode =
-      (await store.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
+      (await rawStore.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -195,18 +198,22 @@ export async function serve(
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
     const poller = startFeedPoller(services.feeds, log);
-    const adminSocket = await listenAdminSocket(
-      config.dataDir,
-      (command, password) =>
-        executeAdminCommand(command, password, {
-          accounts: services.accounts,
-          feeds: services.feeds,
-          store: timedStore,
-        }),
-      log,
-    );
+    // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
+    // run on the database beside the nodes (server/admin.ts).
+    const adminSocket = usesDataDir
+      ? await listenAdminSocket(
+          config.dataDir,
+          (command, password) =>
+            executeAdminCommand(command, password, {
+              accounts: services.accounts,
+              feeds: services.feeds,
+              store: timedStore,
+            }),
+          log,
+        )
+      : undefined;
 
-    const openStore = store;
+    const opened = storage;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -224,16 +231,14 @@ export async function serve(
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();
-          await openStore.close();
-          lock.release();
+          await opened.close();
         })();
         return closing;
       },
     };
   } catch (error) {
     httpServer.close();
-    await store?.close().catch(() => undefined);
-    lock.release();
+    await storage?.close().catch(() => undefined);
     throw error;
   }
 }
