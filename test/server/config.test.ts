@@ -109,6 +109,7 @@ describe('server configuration', () => {
       kind: 'admin',
       command: { kind: 'users-add', username: 'ana', isAuthor: true, isAdmin: false },
       dataDir: '/srv/t',
+      databaseUrl: undefined,
       passwordCost: 15,
       feeds: { intervalSeconds: 900, allowPrivate: false, timeoutSeconds: 20 },
     });
