@@ -23,6 +23,7 @@ import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
+import type { Revocation } from './store/postgres/latestSeq.js';
 import { timeStoreWrites } from './timedStore.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
@@ -111,9 +112,12 @@ export async function serve(
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
   try {
+    // Revocations made elsewhere on a shared database reach this node's sockets once push exists.
+    let revokedElsewhere: (revocation: Revocation) => void = () => undefined;
     storage = await openStorage(config, {
       role: 'node',
       onProblem: (message, error) => log.error(message, error),
+      onTokensRevoked: (revocation) => revokedElsewhere(revocation),
     });
     // The data dir holds the lowdb files; a PostgreSQL node keeps nothing there.
     const usesDataDir = storage.driver === 'lowdb';
@@ -163,6 +167,10 @@ export async function serve(
     const io = createSocketServer(httpServer, origins);
     const handoff = createSyncHandoff(io, () => timedStore.settled());
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
+    revokedElsewhere = (revocation) => {
+      if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
+      else push.tokensRevoked(revocation.tokenIds);
+    };
     const services = createServices({
       store: timedStore,
       push,
