@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       dataDir: command.dataDir,
       databaseUrl: command.databaseUrl,
       passwordCost: command.passwordCost,
+      feeds: command.feeds,
       readPassword,
     });
     process.stdout.write(`${line}\n`);

@@ -13,6 +13,7 @@ import type { View, ViewContext } from './view.js';
 const MUTABLE_TYPES: { type: NotificationType; label: string }[] = [
   { type: 'new_post', label: 'New posts' },
   { type: 'post_liked', label: 'Likes on my posts' },
+  { type: 'announcement', label: 'Announcements' },
 ];
 
 function checkbox(
