@@ -160,6 +160,19 @@ export const SETTINGS = {
     default: '15',
     schema: wholeNumber(10, 20),
   }),
+  redisUrl: setting({
+    flag: 'redis-url',
+    env: 'TIDINGS_REDIS_URL',
+    placeholder: 'URL',
+    help: 'share one blog between several nodes through Redis (redis://…); needs --database-url',
+    schema: z
+      .string()
+      .refine(
+        (value) => /^rediss?:\/\/./.test(value) && URL.canParse(value),
+        'expected a redis:// or rediss:// URL',
+      )
+      .optional(),
+  }),
 };
 
 type Settings = typeof SETTINGS;
@@ -184,6 +197,8 @@ export interface ServerConfig {
   trustProxy: boolean;
   passwordCost: number;
   rateLimits: Readonly<RateLimitConfig>;
+  /** Several nodes share the blog through this Redis (docs/SCALING.md). */
+  redisUrl: string | undefined;
 }
 
 export type AdminCommand =
@@ -313,6 +328,7 @@ function parseServe(args: string[], env: Env): Command {
       publishPerUserPerMinute: values.ratePublish,
       socketEventsPerMinute: values.rateSocket,
     }),
+    redisUrl: values.redisUrl,
   };
   return { kind: 'serve', config: Object.freeze(config) };
 }

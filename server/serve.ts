@@ -5,6 +5,9 @@
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connectRedis, type RedisLink } from './cluster/redisLink.js';
+import { redisLimiters } from './cluster/sharedRateLimits.js';
+import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
 import { lockDataDir } from './dataDirLock.js';
 import { createHttpApp } from './http/app.js';
@@ -80,12 +83,15 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
+  let redis: RedisLink | undefined;
   const httpServer = createServer();
   try {
     const rawStore = createLowdbStore({ dataDir: config.dataDir });
     await rawStore.open();
     store = rawStore;
     if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -112,6 +118,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, isOriginAllowed);
+    if (redis) shareSocketsThroughRedis(io, redis, log);
     const push = createSocketPush(io, timedStore, metrics, log);
     const services = createServices({
       store: timedStore,
@@ -119,7 +126,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       publicUrl,
       passwordCost: config.passwordCost,
     });
-    const rateLimits = createRateLimits(config.rateLimits);
+    const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
     attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
@@ -133,6 +140,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
     });
 
     const openStore = store;
+    const openRedis = redis;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -145,6 +153,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
           httpServer.closeIdleConnections();
           await drained;
           httpServer.closeAllConnections();
+          await openRedis?.close();
           await openStore.close();
           lock.release();
         })();
@@ -153,6 +162,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
     };
   } catch (error) {
     httpServer.close();
+    await redis?.close();
     await store?.close().catch(() => undefined);
     lock.release();
     throw error;

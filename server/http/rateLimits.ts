@@ -1,9 +1,12 @@
 /**
- * Rate limits (rate-limiter-flexible, in memory: one server process holds them). Each check
- * either passes or throws a DomainError `rate_limited` saying when to retry. With limits turned
- * off every check passes.
+ * Rate limits (rate-limiter-flexible). Each check either passes or throws a DomainError
+ * `rate_limited` saying when to retry. With limits turned off every check passes.
+ *
+ * The buckets of logins, sign-ups and posts live in memory on a single node, and wherever
+ * `sharedLimiter` puts them when several nodes share a blog (Redis: server/cluster/), so a limit
+ * holds across nodes. A socket's own bucket stays in memory: a socket lives on one node.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -19,7 +22,17 @@ export interface RateLimits {
   forgetSocket(socketId: string): void;
 }
 
-async function consume(limiter: RateLimiterMemory, key: string, what: string): Promise<void> {
+/** Makes the limiter for one kind of bucket; `name` keeps the kinds apart in a shared store. */
+export type LimiterFactory = (
+  name: string,
+  points: number,
+  durationSeconds: number,
+) => RateLimiterAbstract;
+
+const inMemory: LimiterFactory = (_name, points, duration) =>
+  new RateLimiterMemory({ points, duration });
+
+async function consume(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
@@ -29,7 +42,10 @@ async function consume(limiter: RateLimiterMemory, key: string, what: string): P
   }
 }
 
-export function createRateLimits(config: RateLimitConfig): RateLimits {
+export function createRateLimits(
+  config: RateLimitConfig,
+  sharedLimiter: LimiterFactory = inMemory,
+): RateLimits {
   if (!config.enabled) {
     const pass = async (): Promise<void> => undefined;
     return {
@@ -40,12 +56,11 @@ export function createRateLimits(config: RateLimitConfig): RateLimits {
       forgetSocket: () => undefined,
     };
   }
-  const limiter = (points: number, duration: number) => new RateLimiterMemory({ points, duration });
-  const loginPerAccount = limiter(config.loginPerAccountPerMinute, MINUTE);
-  const loginPerIp = limiter(config.loginPerIpPerMinute, MINUTE);
-  const registerPerIp = limiter(config.registerPerIpPerHour, HOUR);
-  const publishPerUser = limiter(config.publishPerUserPerMinute, MINUTE);
-  const socketEvents = limiter(config.socketEventsPerMinute, MINUTE);
+  const loginPerAccount = sharedLimiter('login-account', config.loginPerAccountPerMinute, MINUTE);
+  const loginPerIp = sharedLimiter('login-ip', config.loginPerIpPerMinute, MINUTE);
+  const registerPerIp = sharedLimiter('register-ip', config.registerPerIpPerHour, HOUR);
+  const publishPerUser = sharedLimiter('publish-user', config.publishPerUserPerMinute, MINUTE);
+  const socketEvents = inMemory('socket', config.socketEventsPerMinute, MINUTE);
   return {
     async login(ip, username) {
       await consume(loginPerIp, ip, 'sign-in attempts from this address');

@@ -21,7 +21,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { StorageUnavailableError, type SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
-import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
+import { SUBSCRIBERS_ROOM, tokenRoom, userRoom, type TidingsServer } from './socketServer.js';
 
 export interface SocketHandlerDependencies {
   accounts: Accounts;
@@ -112,7 +112,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
   });
 
   io.on('connection', (socket) => {
-    const { userId, since } = socket.data;
+    const { userId, tokenId, since } = socket.data;
     metrics.socketConnected();
     socket.on('disconnect', () => {
       metrics.socketDisconnected();
@@ -139,7 +139,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
 
     // Rooms first, then the catch-up: an event published in between arrives twice at worst
     // (clients de-duplicate on id), never zero times.
-    void socket.join(userRoom(userId));
+    void socket.join([userRoom(userId), tokenRoom(tokenId)]);
     store
       .isSubscribed(userId)
       .then(async (subscribed) => {

@@ -36,6 +36,8 @@ export type TidingsServer = Server<
 
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const SUBSCRIBERS_ROOM = 'subscribers';
+/** The sockets of one login token, so revoking it reaches them on every node. */
+export const tokenRoom = (tokenId: string): string => `token:${tokenId}`;
 
 export function createSocketServer(
   httpServer: HttpServer,
