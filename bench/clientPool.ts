@@ -116,6 +116,11 @@ export class ClientPool {
     };
   }
 
+  /** Every socket closed and forgotten: the same processes then drive another server. */
+  async reset(): Promise<void> {
+    await Promise.all(this.processes.map((c) => c.ask({ type: 'reset' }, 'reset', 30_000)));
+  }
+
   /** Each process sends its share of the likes at its share of the rate. */
   async like(url: string, likes: LikeOrder[], perSecond: number, timeoutMs: number) {
     const shares = split(likes, this.processes.length);

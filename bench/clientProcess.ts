@@ -162,6 +162,13 @@ process.on('message', (message: ToClient) => {
     case 'like':
       void likeAll(message.url, message.likes, message.perSecond);
       break;
+    case 'reset':
+      for (const entry of tracked.splice(0)) entry.socket.close();
+      fanoutMs = [];
+      likeReceipts = [];
+      duplicates = 0;
+      send({ type: 'reset' });
+      break;
     case 'close':
       for (const entry of tracked) entry.socket.close();
       process.disconnect?.();

@@ -15,6 +15,8 @@ export type ToClient =
   | { type: 'connect'; url: string; users: ClientUser[]; reconnect: boolean; parallel: number }
   | { type: 'status' }
   | { type: 'collect' }
+  /** Closes every socket and forgets them, so the same processes can drive another server. */
+  | { type: 'reset' }
   | { type: 'like'; url: string; likes: LikeOrder[]; perSecond: number }
   | { type: 'close' };
 
@@ -37,7 +39,8 @@ export type FromClient =
       /** `${postId} ${actorId}` → when the author's socket got the like, wall ms. */
       likeReceipts: [string, number][];
     }
-  | { type: 'liked'; sent: [string, number][]; failed: string[] };
+  | { type: 'liked'; sent: [string, number][]; failed: string[] }
+  | { type: 'reset' };
 
 /** The publisher stamps each bench post's title with its wall-clock time; receivers read it. */
 export const BENCH_TITLE_PREFIX = 'bench@';

@@ -4,6 +4,7 @@
  *   npm run bench               full run (10,000 sockets; several minutes)
  *   npm run bench -- --quick    the same scenarios, smaller, in under two minutes
  *   npm run bench -- --only=fanout,likes,storm,storage,core
+ *   npm run bench -- --force    run even on a busy machine; figures marked NOT REPORTABLE
  *
  * The server runs as built JS (dist/), with rate limits off; clients run in child processes.
  * Everything binds 127.0.0.1, every wait is bounded, and every process started is stopped.
@@ -13,13 +14,25 @@ import { cpus, totalmem } from 'node:os';
 import { coreFootprint } from './scenarios/coreFootprint.js';
 import { fanout } from './scenarios/fanout.js';
 import { likesUnderLoad } from './scenarios/likes.js';
+import { gateScenario } from './machineLoad.js';
 import { reconnectStorm } from './scenarios/reconnectStorm.js';
 import { storageGrowth } from './scenarios/storageGrowth.js';
 
 const quick = process.argv.includes('--quick');
+const force = process.argv.includes('--force');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
 const wants = (name: string): boolean => only === undefined || only.has(name);
+const refused: string[] = [];
+const forced: string[] = [];
+
+/** Prints the load before a scenario; false (and noted) when it is refused. */
+async function quietEnough(name: string): Promise<boolean> {
+  const gate = await gateScenario(name, cpus().length, force);
+  if (gate === 'refused') refused.push(name);
+  if (gate === 'forced') forced.push(name);
+  return gate !== 'refused';
+}
 
 const SIZES = quick
   ? {
@@ -69,32 +82,41 @@ async function main(): Promise<void> {
   );
   checkFileLimit();
   if (wants('fanout')) {
-    console.log('1+2. fan-out and connections');
-    for (const n of SIZES.fanout) await fanout(n, SIZES.fanoutPosts, CLIENT_PROCESSES);
+    console.log('1+2. fan-out and connections, beside the bare socket.io floor');
+    for (const n of SIZES.fanout) {
+      if (await quietEnough(`fan-out ${n}`)) await fanout(n, SIZES.fanoutPosts, CLIENT_PROCESSES);
+    }
   }
   if (wants('likes')) {
     console.log('3. likes under load');
-    await likesUnderLoad(SIZES.likes, 200, SIZES.likeSeconds, 2);
+    if (await quietEnough('likes')) await likesUnderLoad(SIZES.likes, 200, SIZES.likeSeconds, 2);
   }
   if (wants('storm')) {
     console.log('4. reconnect storm');
-    await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000);
+    if (await quietEnough('storm')) await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000);
   }
   if (wants('storage')) {
     console.log('5. storage growth');
-    await storageGrowth(SIZES.storage);
+    if (await quietEnough('storage')) await storageGrowth(SIZES.storage);
   }
   if (wants('core')) {
     console.log(
       '6. tray core footprint (Electron itself cannot run here, so its share is not measured)',
     );
-    await coreFootprint(SIZES.coreIdleSeconds);
+    if (await quietEnough('core')) await coreFootprint(SIZES.coreIdleSeconds);
   }
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (forced.length > 0) {
+    console.log(`NOT REPORTABLE (run on a busy machine with --force): ${forced.join(', ')}`);
+  }
+  if (refused.length > 0) {
+    console.log(`refused on a busy machine, not run: ${refused.join(', ')}`);
+    process.exitCode = 2;
+  }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

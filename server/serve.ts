@@ -16,9 +16,10 @@ import { createRateLimits } from './http/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { attachSocketHandlers } from './realtime/socketHandlers.js';
+import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
+import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import type { Store } from './store/store.js';
@@ -80,7 +81,12 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
-export async function serve(config: ServerConfig, log: Logger): Promise<RunningTidings> {
+/** `seams` let an in-process test hold the server at a chosen point; production passes none. */
+export async function serve(
+  config: ServerConfig,
+  log: Logger,
+  seams: SocketSeams = {},
+): Promise<RunningTidings> {
   const lock = lockDataDir(config.dataDir);
   let store: Store | undefined;
   let redis: RedisLink | undefined;
@@ -119,7 +125,8 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
     });
     const io = createSocketServer(httpServer, isOriginAllowed);
     if (redis) shareSocketsThroughRedis(io, redis, log);
-    const push = createSocketPush(io, timedStore, metrics, log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const push = createSocketPush(io, timedStore, metrics, log, handoff);
     const services = createServices({
       store: timedStore,
       push,
@@ -127,7 +134,15 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       passwordCost: config.passwordCost,
     });
     const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
-    attachSocketHandlers(io, { ...services, store: timedStore, rateLimits, metrics, log });
+    attachSocketHandlers(io, {
+      ...services,
+      store: timedStore,
+      rateLimits,
+      metrics,
+      log,
+      handoff,
+      seams,
+    });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
@@ -136,7 +151,7 @@ export async function serve(config: ServerConfig, log: Logger): Promise<RunningT
       isOriginAllowed,
       trustProxy: config.trustProxy,
       // The blog's pages (server/web), served after the API.
-      extraRouters: [createWebRouter({ ...services, rateLimits, log })],
+      extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
 
     const openStore = store;

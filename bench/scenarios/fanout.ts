@@ -1,27 +1,107 @@
 /**
- * 1. Fan-out and 2. connections: N subscribers connect (memory and time measured on the way),
- * then an author publishes, one post at a time, and every socket reports when it got the post.
+ * 1. Fan-out and 2. connections, beside the floor (issue 14). N subscribers' sockets, held by the
+ * same client processes, connect first to a bare socket.io server (bench/bareServer.ts: same
+ * socket.io, same options, one `io.to(room).emit` per post, nothing else), then to Tidings on the
+ * seeded data. Each gets WARMUP_POSTS posts that are not counted (V8 optimises the broadcast
+ * path only after about 10 broadcasts), then the measured posts, one at a time into a quiet
+ * server. Every Tidings figure is printed in ms and as a ratio to the floor's.
  */
 import { rm } from 'node:fs/promises';
 import { startServer } from '../../test/fixtures/server.js';
 import { ClientPool, waitFor } from '../clientPool.js';
 import { publishStamped } from '../http.js';
+import type { ClientUser } from '../protocol.js';
 import { seed } from '../seed.js';
+import { startBareServer } from '../startBareServer.js';
 import { cpuTimeMs, describe, residentBytes, summarize, type Summary } from '../stats.js';
 import { itemAt } from '../itemAt.js';
 
 const QUIET_MS = 300;
+/** Issue 14: at least 15, for the floor and for Tidings alike. */
+export const WARMUP_POSTS = 15;
 
-export interface FanoutResult {
-  subscribers: number;
+export interface ServerFigures {
   connectMs: number;
   bytesPerConnection: number;
   fanout: Summary;
-  /** The author's POST, request to response (stored durably, broadcast sent). */
+  /** The author's POST, request to response. */
   publish: Summary;
   /** Server CPU time per post: unlike latency, not inflated by other processes on the box. */
   serverCpuMsPerPost: number;
   lost: number;
+}
+
+export interface FanoutResult {
+  subscribers: number;
+  floor: ServerFigures;
+  tidings: ServerFigures;
+}
+
+interface Target {
+  url: string;
+  pid: number;
+}
+
+/** Connects every subscriber to `target`, publishes, measures; leaves the pool reset. */
+async function measure(
+  target: Target,
+  pool: ClientPool,
+  subscribers: ClientUser[],
+  authorToken: string,
+  posts: number,
+): Promise<ServerFigures> {
+  // Let the server settle after start so the baseline is not a moment of start-up garbage.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const before = await residentBytes(target.pid);
+  const connected = await pool.connect(target.url, subscribers, false, 300_000);
+  if (connected.ok !== subscribers.length) {
+    throw new Error(
+      `only ${connected.ok} of ${subscribers.length} sockets connected: ${connected.failed.join(', ')}`,
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const after = await residentBytes(target.pid);
+  let lost = 0;
+  const publishMs: number[] = [];
+  let serverCpuMs = 0;
+  for (let k = 1; k <= WARMUP_POSTS + posts; k++) {
+    const counted = k > WARMUP_POSTS;
+    // A blog's posts are minutes apart: each one goes out into a quiet server and quiet clients,
+    // as in production.
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    const cpuBefore = await cpuTimeMs(target.pid);
+    const sent = performance.now();
+    await publishStamped(target.url, authorToken);
+    if (counted) publishMs.push(performance.now() - sent);
+    const all = await waitFor(async () => (await pool.status()).fewestPosts >= k, 30_000);
+    if (!all && counted) lost += 1;
+    // Everything the server does for this post is done by the end of the quiet gap; measured
+    // there, so it covers the whole post.
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    if (counted) serverCpuMs += (await cpuTimeMs(target.pid)) - cpuBefore;
+    if (k === WARMUP_POSTS) await pool.collect(); // drops the warm-up's samples
+  }
+  const { fanoutMs } = await pool.collect();
+  await pool.reset();
+  return {
+    connectMs: connected.ms,
+    bytesPerConnection: (after - before) / subscribers.length,
+    fanout: summarize(fanoutMs),
+    publish: summarize(publishMs),
+    serverCpuMsPerPost: serverCpuMs / posts,
+    lost,
+  };
+}
+
+const ratio = (value: number, floor: number): string =>
+  floor > 0 ? `${(value / floor).toFixed(2)}×` : 'n/a (floor 0)';
+
+function report(label: string, n: number, figures: ServerFigures): void {
+  console.log(
+    `  ${label} fan-out to ${n}: ${describe(figures.fanout)}; the POST p50 ${figures.publish.p50.toFixed(1)} ms; server CPU ${figures.serverCpuMsPerPost.toFixed(1)} ms per post; connect all ${(figures.connectMs / 1000).toFixed(1)} s, ` +
+      `server RSS +${(figures.bytesPerConnection / 1024).toFixed(1)} KB per connection` +
+      (figures.lost ? `; ${figures.lost} posts did not reach every socket within 30 s` : ''),
+  );
 }
 
 export async function fanout(
@@ -36,62 +116,45 @@ export async function fanout(
     posts: 0,
     likesPerPost: 0,
   });
-  const server = await startServer({ dataDir: seeded.dataDir });
+  const author = itemAt(seeded.authors, 0);
+  const readers = seeded.users.slice(1);
   const pool = new ClientPool(clients);
   try {
-    const pid = server.child.pid as number;
-    // Let the server settle after start so the baseline is not a moment of start-up garbage.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const before = await residentBytes(pid);
-    const connected = await pool.connect(server.url, seeded.users.slice(1), false, 300_000);
-    if (connected.ok !== subscribers) {
-      throw new Error(
-        `only ${connected.ok} of ${subscribers} sockets connected: ${connected.failed.join(', ')}`,
+    const bare = await startBareServer(seeded.users, seeded.dataDir);
+    let floor: ServerFigures;
+    try {
+      floor = await measure(
+        { url: bare.url, pid: bare.child.pid as number },
+        pool,
+        readers,
+        author.token,
+        posts,
       );
+    } finally {
+      await bare.stop();
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const after = await residentBytes(pid);
-    const author = itemAt(seeded.authors, 0);
-    let lost = 0;
-    const publishMs: number[] = [];
-    let serverCpuMs = 0;
-    // Post 0 warms up the server's and the clients' code paths (JIT, first-use allocations) and
-    // is not counted; every later post is.
-    for (let k = 0; k <= posts; k++) {
-      // A blog's posts are minutes apart: each one goes out into a quiet server and quiet clients
-      // (the previous post's unread counts delivered), as in production.
-      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-      const cpuBefore = await cpuTimeMs(pid);
-      const sent = performance.now();
-      await publishStamped(server.url, author.token);
-      if (k > 0) publishMs.push(performance.now() - sent);
-      const all = await waitFor(async () => (await pool.status()).fewestPosts >= k + 1, 30_000);
-      if (!all) lost += 1;
-      // Everything the server did for this post (store, broadcast, unread counts) is done by
-      // the end of the quiet gap; measured there, so it covers the whole post.
-      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-      if (k > 0) serverCpuMs += (await cpuTimeMs(pid)) - cpuBefore;
-      if (k === 0) await pool.collect();
+    report('floor (bare socket.io)', subscribers, floor);
+    const server = await startServer({ dataDir: seeded.dataDir });
+    let tidings: ServerFigures;
+    try {
+      tidings = await measure(
+        { url: server.url, pid: server.child.pid as number },
+        pool,
+        readers,
+        author.token,
+        posts,
+      );
+    } finally {
+      await server.stop();
     }
-    const { fanoutMs } = await pool.collect();
-    const result = {
-      subscribers,
-      connectMs: connected.ms,
-      bytesPerConnection: (after - before) / subscribers,
-      fanout: summarize(fanoutMs),
-      publish: summarize(publishMs),
-      serverCpuMsPerPost: serverCpuMs / posts,
-      lost,
-    };
+    report('Tidings', subscribers, tidings);
     console.log(
-      `  fan-out to ${subscribers}: ${describe(result.fanout)}; the POST itself p50 ${result.publish.p50.toFixed(1)} ms; server CPU ${result.serverCpuMsPerPost.toFixed(0)} ms per post; connect all ${(result.connectMs / 1000).toFixed(1)} s, ` +
-        `server RSS +${(result.bytesPerConnection / 1024).toFixed(1)} KB per connection` +
-        (lost ? `; ${lost} posts did not reach every socket within 30 s` : ''),
+      `  Tidings / floor at ${subscribers}: fan-out p50 ${ratio(tidings.fanout.p50, floor.fanout.p50)}, p99 ${ratio(tidings.fanout.p99, floor.fanout.p99)}; ` +
+        `server CPU per post ${ratio(tidings.serverCpuMsPerPost, floor.serverCpuMsPerPost)}; RSS per connection ${ratio(tidings.bytesPerConnection, floor.bytesPerConnection)}`,
     );
-    return result;
+    return { subscribers, floor, tidings };
   } finally {
     await pool.close();
-    await server.stop();
     await rm(seeded.dataDir, { recursive: true, force: true });
   }
 }

@@ -45,33 +45,51 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     return store.unreadCount(userId);
   }
 
+  /**
+   * What a connecting client missed, oldest first. With `since`: the newest LIMITS.syncMax items
+   * after it, `truncated` when more came (older ones are fetched with `list`). Without: the
+   * newest page, `truncated` when older items exist. `watermark`: the reply covers every seq up
+   * to it, and its unread count counts exactly those (the live pushes take over above it).
+   */
+  async function catchUp(
+    userId: string,
+    requestedSince: number | undefined,
+  ): Promise<{ payload: SyncPayload; watermark: number }> {
+    await store.settled();
+    const watermark = store.latestSeq();
+    // A `since` this server never issued (its data was restored from a backup, or the client
+    // talked to another server) would hide everything newer: treat it as a first connect.
+    const since =
+      requestedSince !== undefined && requestedSince > watermark ? undefined : requestedSince;
+    const bound = since === undefined ? LIMITS.pageDefault : LIMITS.syncMax;
+    // Both asked in this turn, with nothing awaited in between, so both read the store as of
+    // the watermark (the lowdb driver answers from memory).
+    const [entries, unreadCount] = await Promise.all([
+      store.listInbox(userId, { beforeSeq: watermark + 1, limit: bound + 1 }),
+      store.unreadCount(userId),
+    ]);
+    const newest = entries
+      .map((entry) => toNotificationItem(publicUrl, entry))
+      .filter((item) => since === undefined || item.seq > since)
+      .sort((a, b) => b.seq - a.seq);
+    return {
+      payload: {
+        items: newest.slice(0, bound).reverse(),
+        unreadCount,
+        truncated: newest.length > bound,
+        protocolVersion: PROTOCOL_VERSION,
+      },
+      watermark,
+    };
+  }
+
   return {
     list,
     unreadCount,
+    catchUp,
 
-    /**
-     * What a connecting client missed, oldest first. With `since`: the newest LIMITS.syncMax items
-     * after it, `truncated` when more came (older ones are fetched with `list`). Without: the
-     * newest page, `truncated` when older items exist.
-     */
     async sync(userId: string, requestedSince: number | undefined): Promise<SyncPayload> {
-      // A `since` this server never issued (its data was restored from a backup, or the client
-      // talked to another server) would hide everything newer: treat it as a first connect.
-      await store.settled();
-      const since =
-        requestedSince !== undefined && requestedSince > store.latestSeq()
-          ? undefined
-          : requestedSince;
-      const bound = since === undefined ? LIMITS.pageDefault : LIMITS.syncMax;
-      const newest = (await list(userId, undefined, bound + 1)).filter(
-        (item) => since === undefined || item.seq > since,
-      );
-      return {
-        items: newest.slice(0, bound).reverse(),
-        unreadCount: await unreadCount(userId),
-        truncated: newest.length > bound,
-        protocolVersion: PROTOCOL_VERSION,
-      };
+      return (await catchUp(userId, requestedSince)).payload;
     },
 
     async markRead(

@@ -1,6 +1,10 @@
 /**
  * What the domain tells live clients after a change has reached the disk. The realtime layer
  * implements it with socket.io; admin commands (no server running) use `noPush`.
+ *
+ * Call `newPost` and `liked` in the same turn of the event loop as the store write holding the
+ * event resolved (no I/O in between): the realtime layer's handoff from a socket's catch-up to
+ * its live pushes relies on it to hand every item exactly once (server/realtime/syncHandoff.ts).
  */
 import type { NotificationItem, ReadChangePayload } from '../../contract/wire.js';
 

@@ -22,6 +22,13 @@ import type { Metrics } from '../metrics.js';
 import { StorageUnavailableError, type SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
 import { SUBSCRIBERS_ROOM, tokenRoom, userRoom, type TidingsServer } from './socketServer.js';
+import type { SyncHandoff } from './syncHandoff.js';
+
+/** Test seams: points in a socket's life where a test can hold the server to force a timing. */
+export interface SocketSeams {
+  /** Awaited after a new socket joined its rooms and before its catch-up is read. */
+  beforeCatchUp?: (userId: string) => Promise<void>;
+}
 
 export interface SocketHandlerDependencies {
   accounts: Accounts;
@@ -30,6 +37,8 @@ export interface SocketHandlerDependencies {
   rateLimits: RateLimits;
   metrics: Metrics;
   log: Logger;
+  handoff: SyncHandoff;
+  seams?: SocketSeams;
 }
 
 /** A refused handshake: the client sees `err.message` and `err.data` in `connect_error`. */
@@ -44,7 +53,7 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 }
 
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
-  const { accounts, inbox, store, rateLimits, metrics, log } = deps;
+  const { accounts, inbox, store, rateLimits, metrics, log, handoff, seams = {} } = deps;
 
   function toWireError(error: unknown): WireError {
     if (error instanceof DomainError) return error.toWire();
@@ -137,14 +146,17 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       });
     });
 
-    // Rooms first, then the catch-up: an event published in between arrives twice at worst
-    // (clients de-duplicate on id), never zero times.
+    // Rooms first, then the catch-up, so nothing published meanwhile can miss the socket; the
+    // handoff makes sure nothing reaches it twice either (server/realtime/syncHandoff.ts).
+    handoff.begin(socket);
     void socket.join([userRoom(userId), tokenRoom(tokenId)]);
     store
       .isSubscribed(userId)
       .then(async (subscribed) => {
         if (subscribed) await socket.join(SUBSCRIBERS_ROOM);
-        socket.emit('sync', await inbox.sync(userId, since));
+        await seams.beforeCatchUp?.(userId);
+        const { payload, watermark } = await inbox.catchUp(userId, since);
+        handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
       })
       .catch((error: unknown) => {
         log.error('could not send sync', error);

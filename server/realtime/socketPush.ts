@@ -12,12 +12,14 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { InboxStore, StoreLifecycle } from '../store/store.js';
 import { SUBSCRIBERS_ROOM, tokenRoom, userRoom, type TidingsServer } from './socketServer.js';
+import type { SyncHandoff } from './syncHandoff.js';
 
 export function createSocketPush(
   io: TidingsServer,
   store: Pick<InboxStore, 'unreadCount'> & Pick<StoreLifecycle, 'settled'>,
   metrics: Metrics,
   log: Logger,
+  handoff: SyncHandoff,
 ): Push {
   async function sendUnreadCount(userId: string): Promise<void> {
     await store.settled();
@@ -43,7 +45,7 @@ export function createSocketPush(
 
   return {
     newPost(item, authorId) {
-      io.to(SUBSCRIBERS_ROOM).except(userRoom(authorId)).emit('notification:new', item);
+      handoff.pushItem({ to: SUBSCRIBERS_ROOM, except: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
       later('unread counts after a new post', async () => {
         const users = usersIn(SUBSCRIBERS_ROOM);
@@ -63,7 +65,7 @@ export function createSocketPush(
     },
 
     liked(item, authorId) {
-      io.to(userRoom(authorId)).emit('notification:new', item);
+      handoff.pushItem({ to: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
       later('the unread count after a like', () => sendUnreadCount(authorId));
     },

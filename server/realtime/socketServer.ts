@@ -9,7 +9,7 @@
  * scripts and proxies without WebSocket; both Tidings clients connect by WebSocket directly.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
   type ClientToServerEvents,
@@ -28,6 +28,13 @@ export interface SocketData {
 type NoServerEvents = Record<string, never>;
 
 export type TidingsServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  NoServerEvents,
+  SocketData
+>;
+
+export type TidingsSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
   NoServerEvents,

@@ -13,6 +13,8 @@ export interface WebDependencies {
   /** The API's limits, so signing in, signing up and publishing cost the same on both paths. */
   rateLimits: RateLimits;
   log: Logger;
+  /** Where users reach the blog; the feeds' absolute links start with it. */
+  publicUrl: string;
 }
 
 /** Each group of page routes also gets the visitor of the request it answers. */

@@ -11,6 +11,7 @@ import { renderNotFound } from './pages/problem.js';
 import { pageErrorHandler, sendPage } from './responses.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
+import { feedRoutes } from './routes/feeds.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { readingRoutes } from './routes/reading.js';
 import { writingRoutes } from './routes/writing.js';
@@ -31,6 +32,8 @@ export function createWebRouter(dependencies: WebDependencies): Router {
   router.use((req, _res, next) => (NOT_PAGES.test(req.path) ? next('router') : next()));
   router.use(pageSecurityHeaders);
   router.use('/assets', express.static(STATIC_DIR, { fallthrough: false, index: false }));
+  // The same for every visitor: served before any session or CSRF work.
+  router.use(feedRoutes(dependencies));
   router.use(visitors.resolve);
   // Before any handler: a form POST without the visitor's token changes nothing.
   router.use(visitors.requireCsrfToken);

@@ -95,6 +95,18 @@ export function renderPage(
         <title>${page.title} · Tidings</title>
         <link rel="stylesheet" href="/assets/style.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <link
+          rel="alternate"
+          type="application/atom+xml"
+          title="Tidings (Atom)"
+          href="/feed.atom"
+        />
+        <link
+          rel="alternate"
+          type="application/feed+json"
+          title="Tidings (JSON Feed)"
+          href="/feed.json"
+        />
         <script type="module" src="/assets/app.js"></script>
       </head>
       <body>

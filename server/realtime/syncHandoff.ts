@@ -1,0 +1,83 @@
+/**
+ * The handoff from a socket's catch-up to its rooms' live pushes, made exact: every item reaches
+ * a connecting socket once, in `sync` or live, whatever the timing (issue 14).
+ *
+ * A socket joins its rooms first (so nothing published from then on can miss it) and the
+ * HANDOFF room with them. Live items are broadcast to their rooms EXCEPT the handoff room, once,
+ * and offered here to each socket still in handoff. Until its catch-up is read, a socket holds
+ * the items offered to it; the catch-up then covers every seq up to a watermark W read in the
+ * same turn, `sync` goes out, and of the held items only those above W follow it. Until the
+ * handoff ends, later items are checked against W one by one.
+ *
+ * When the handoff may end: an item is pushed in the same turn of the event loop as the store
+ * write that holds it resolved (server/domain/push.ts says so). Every item at or below W was made
+ * before `sync` was sent, so once `store.settled()` (asked after sending) resolves, their writes
+ * have resolved, and one turn later their pushes have run: the handoff ends then. Sockets in
+ * handoff are few (the ones connecting right now); the other sockets cost nothing here.
+ */
+import type { NotificationItem } from '../../contract/wire.js';
+import type { TidingsServer, TidingsSocket } from './socketServer.js';
+
+export const HANDOFF_ROOM = 'handoff';
+
+interface Handoff {
+  socket: TidingsSocket;
+  /** The catch-up covers every seq up to this; undefined until it was read. */
+  watermark: number | undefined;
+  held: NotificationItem[];
+}
+
+export interface LiveTarget {
+  to: string | string[];
+  except?: string;
+}
+
+export function createSyncHandoff(io: TidingsServer, settled: () => Promise<void>) {
+  const handoffs = new Map<string, Handoff>();
+
+  const addressed = (socket: TidingsSocket, { to, except }: LiveTarget): boolean =>
+    (typeof to === 'string' ? socket.rooms.has(to) : to.some((room) => socket.rooms.has(room))) &&
+    (except === undefined || !socket.rooms.has(except));
+
+  return {
+    /** Before the socket joins its rooms. */
+    begin(socket: TidingsSocket): void {
+      handoffs.set(socket.id, { socket, watermark: undefined, held: [] });
+      void socket.join(HANDOFF_ROOM);
+      socket.once('disconnect', () => handoffs.delete(socket.id));
+    },
+
+    /**
+     * Sends the catch-up, which covers every seq up to `watermark`, then the held items above
+     * it; the handoff ends one turn later.
+     */
+    sendSync(socket: TidingsSocket, watermark: number, send: () => void): void {
+      const handoff = handoffs.get(socket.id);
+      send();
+      if (!handoff) return;
+      handoff.watermark = watermark;
+      for (const item of handoff.held.splice(0)) {
+        if (item.seq > watermark) socket.emit('notification:new', item);
+      }
+      void settled().then(() =>
+        setImmediate(() => {
+          handoffs.delete(socket.id);
+          void socket.leave(HANDOFF_ROOM);
+        }),
+      );
+    },
+
+    /** ONE broadcast (one encode) to every socket addressed, each handed the item once. */
+    pushItem(target: LiveTarget, item: NotificationItem): void {
+      const except = target.except === undefined ? [HANDOFF_ROOM] : [HANDOFF_ROOM, target.except];
+      io.to(target.to).except(except).emit('notification:new', item);
+      for (const handoff of handoffs.values()) {
+        if (!addressed(handoff.socket, target)) continue;
+        if (handoff.watermark === undefined) handoff.held.push(item);
+        else if (item.seq > handoff.watermark) handoff.socket.emit('notification:new', item);
+      }
+    },
+  };
+}
+
+export type SyncHandoff = ReturnType<typeof createSyncHandoff>;
