@@ -124,8 +124,9 @@ export async function serve(
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, isOriginAllowed);
-    if (redis) shareSocketsThroughRedis(io, redis, log);
-    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const shared = redis && shareSocketsThroughRedis(io, redis, () => rawStore.latestSeq(), log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
+    shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
     const services = createServices({
       store: timedStore,
@@ -142,6 +143,7 @@ export async function serve(
       log,
       handoff,
       seams,
+      lowerSince: shared?.lowerSince,
     });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
@@ -156,6 +158,7 @@ export async function serve(
 
     const openStore = store;
     const openRedis = redis;
+    const openShared = shared;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -168,6 +171,7 @@ export async function serve(
           httpServer.closeIdleConnections();
           await drained;
           httpServer.closeAllConnections();
+          openShared?.stop();
           await openRedis?.close();
           await openStore.close();
           lock.release();

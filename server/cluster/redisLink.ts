@@ -30,6 +30,8 @@ export interface RedisLink {
   /** Subscriber mode, for socket.io's adapter alone. */
   readonly subscriber: RedisClient;
   isUp(): boolean;
+  /** Runs when an outage begins (either connection dropped). */
+  onLost(listener: () => void): void;
   /** Runs after every outage, once both connections are ready again. */
   onRestored(listener: () => void): void;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
   let started = false;
   let closing = false;
   let down = false;
+  const lostListeners: (() => void)[] = [];
   const restoredListeners: (() => void)[] = [];
 
   const client = (role: string): RedisClient => {
@@ -75,6 +78,7 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
     log.error(
       `Redis connection (${role}) lost: this node serves its own sockets alone until it is back`,
     );
+    for (const listener of lostListeners) listener();
   }
 
   function noteReady(): void {
@@ -97,6 +101,7 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
     commands,
     subscriber,
     isUp: () => !down,
+    onLost: (listener) => void lostListeners.push(listener),
     onRestored: (listener) => void restoredListeners.push(listener),
     async close() {
       closing = true;

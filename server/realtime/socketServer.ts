@@ -13,9 +13,11 @@ import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
   type ClientToServerEvents,
+  type NotificationItem,
   type ServerToClientEvents,
 } from '../../contract/wire.js';
 import type { OriginCheck } from '../http/origins.js';
+import type { LiveTarget } from './syncHandoff.js';
 
 /** What the auth middleware learned about a socket. */
 export interface SocketData {
@@ -24,20 +26,25 @@ export interface SocketData {
   since: number | undefined;
 }
 
-// socket.io's third parameter types server-to-server events, which Tidings does not use.
-type NoServerEvents = Record<string, never>;
+/** Between nodes sharing a blog (serverSideEmit through the Redis adapter; server/cluster/). */
+export interface NodeToNodeEvents {
+  /** An item another node pushed, for this node's sockets in handoff (syncHandoff.ts). */
+  'handoff:item': (target: LiveTarget, item: NotificationItem) => void;
+  /** After a Redis outage: catch-ups reach back to this seq for a while (catchUpFloor.ts). */
+  'catchup:floor': (seq: number) => void;
+}
 
 export type TidingsServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoServerEvents,
+  NodeToNodeEvents,
   SocketData
 >;
 
 export type TidingsSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoServerEvents,
+  NodeToNodeEvents,
   SocketData
 >;
 
@@ -53,7 +60,7 @@ export function createSocketServer(
   const io: TidingsServer = new Server<
     ClientToServerEvents,
     ServerToClientEvents,
-    NoServerEvents,
+    NodeToNodeEvents,
     SocketData
   >(httpServer, {
     maxHttpBufferSize: LIMITS.socketMessageBytes,
