@@ -5,12 +5,17 @@
 #   libsecret-1-dev   keytar builds from source against it where no prebuilt binary can be fetched
 #   gnome-keyring     a real Secret Service for the keychain tests (with dbus-x11 for dbus-run-session)
 #   xvfb              a display for anything that needs one
+#   postgresql        the PostgreSQL store's tests (conformance, migrations, outage, migrate-to-postgres,
+#                     the server suites with --database-url): test/fixtures/postgres.ts runs initdb and
+#                     postgres from /usr/lib/postgresql/*/bin in temp dirs. The cluster service the
+#                     package may start is never used.
+#   redis-server      the multi-node tests: test/fixtures/redis.ts starts throwaway instances
 #   python3-socketio  a third-party socket.io client (test/server/pythonClient.test.ts), with
 #                     python3-requests (its long-polling) and python3-websocket (its WebSocket)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb ca-certificates \
+  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb postgresql redis-server ca-certificates \
   python3-socketio python3-requests python3-websocket >/dev/null
 echo "System packages for the Tidings tests are installed."

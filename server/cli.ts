@@ -12,6 +12,9 @@ import { DataDirError } from './dataDirLock.js';
 import { DomainError } from './domain/errors.js';
 import { createLogger } from './log.js';
 import { ListenError, serve, type RunningTidings } from './serve.js';
+import { migrateToPostgres, MigrationRefusedError } from './migrateToPostgres.js';
+import { SchemaTooNewError } from './store/postgres/migrate.js';
+import { DatabaseInUseError } from './store/postgres/nodeLock.js';
 import { CorruptDataError, StorageUnavailableError } from './store/store.js';
 
 const EXIT_FAILURE = 1;
@@ -31,6 +34,13 @@ function explain(error: unknown): never {
   if (error instanceof DataDirError || error instanceof ListenError) fail(error.message);
   if (error instanceof RedisUnavailableError) fail(error.message);
   if (error instanceof DomainError) fail(error.message);
+  if (
+    error instanceof DatabaseInUseError ||
+    error instanceof SchemaTooNewError ||
+    error instanceof MigrationRefusedError
+  ) {
+    fail(error.message);
+  }
   if (error instanceof CorruptDataError) {
     fail(
       `the data file is unusable and was left untouched: ${error.message}; ` +
@@ -89,10 +99,16 @@ async function main(): Promise<void> {
   if (command.kind === 'admin') {
     const line = await runAdminCommand(command.command, {
       dataDir: command.dataDir,
+      databaseUrl: command.databaseUrl,
       passwordCost: command.passwordCost,
       readPassword,
     });
     process.stdout.write(`${line}\n`);
+    return;
+  }
+  if (command.kind === 'migrate-to-postgres') {
+    const copied = await migrateToPostgres(command);
+    process.stdout.write(`${copied}\n`);
     return;
   }
   const log = createLogger();

@@ -23,6 +23,15 @@ const httpUrl = z
     'expected an http(s) URL',
   );
 
+/** A URL with one of the given schemes, e.g. postgres://user@host/db. */
+const urlWithScheme = (schemes: string[], expected: string) =>
+  z
+    .string()
+    .refine(
+      (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)) && URL.canParse(value),
+      expected,
+    );
+
 const origins = z
   .string()
   .transform((value) =>
@@ -73,6 +82,16 @@ export const SETTINGS = {
       .string()
       .min(1, 'expected a directory')
       .transform((dir) => resolve(dir)),
+  }),
+  databaseUrl: setting({
+    flag: 'database-url',
+    env: 'TIDINGS_DATABASE_URL',
+    placeholder: 'URL',
+    help: 'store everything in PostgreSQL (postgres://…) instead of the data file in --data-dir',
+    schema: urlWithScheme(
+      ['postgres', 'postgresql'],
+      'expected a postgres:// or postgresql:// URL',
+    ).optional(),
   }),
   publicUrl: setting({
     flag: 'public-url',
@@ -191,6 +210,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** PostgreSQL instead of lowdb in dataDir. */
+  databaseUrl: string | undefined;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
   registration: 'open' | 'closed' | undefined;
@@ -207,15 +228,21 @@ export type AdminCommand =
   | { kind: 'tokens-revoke'; username: string }
   | { kind: 'registration'; open: boolean };
 
+/** Where an admin command finds the data: a lowdb data dir, or PostgreSQL when a URL is given. */
+export interface StorageLocation {
+  dataDir: string;
+  databaseUrl: string | undefined;
+}
+
 export type Command =
   | { kind: 'help'; text: string }
   | { kind: 'serve'; config: ServerConfig }
-  | {
+  | ({
       kind: 'admin';
       command: AdminCommand;
-      dataDir: string;
       passwordCost: number;
-    };
+    } & StorageLocation)
+  | { kind: 'migrate-to-postgres'; dataDir: string; databaseUrl: string };
 
 /** A flag or variable the user got wrong; the CLI prints the message and exits 2. */
 export class ConfigError extends Error {
@@ -231,6 +258,8 @@ const ADMIN_USAGE: [string, string][] = [
   ['registration open|closed', 'open or close self-service sign-up'],
 ];
 
+const MIGRATE_USAGE = 'migrate-to-postgres --data-dir DIR --database-url URL';
+
 export function helpText(): string {
   const rows = Object.values(SETTINGS).map((s: Setting<z.ZodType>) => [
     `--${s.flag} ${s.placeholder}`,
@@ -242,7 +271,8 @@ export function helpText(): string {
   const adminWidth = Math.max(...ADMIN_USAGE.map(([usage]) => usage.length)) + 2;
   return [
     `Usage: ${PROGRAM} [serve] [options]`,
-    `       ${PROGRAM} <admin command> [--data-dir DIR]   (while the server is stopped)`,
+    `       ${PROGRAM} <admin command> [--data-dir DIR | --database-url URL]`,
+    `       ${PROGRAM} ${MIGRATE_USAGE}`,
     '',
     'Serves the Tidings API, realtime notifications and blog pages.',
     '',
@@ -252,8 +282,12 @@ export function helpText(): string {
     ),
     `  ${'--help'.padEnd(w0)}${''.padEnd(w1)}show this text`,
     '',
-    'Admin commands:',
+    'Admin commands (with --data-dir while the server is stopped; with --database-url at any time):',
     ...ADMIN_USAGE.map(([usage, help]) => `  ${usage.padEnd(adminWidth)}${help}`),
+    '',
+    'Moving to PostgreSQL:',
+    `  ${MIGRATE_USAGE}`,
+    '      copy a lowdb blog into an empty PostgreSQL database (stop the server first)',
     '',
   ].join('\n');
 }
@@ -294,8 +328,10 @@ function stringOptions(keys: (keyof Settings)[]) {
 }
 
 const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
-const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'passwordCost'];
+const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl', 'passwordCost'];
+const MIGRATE_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl'];
 const ADMIN_WORDS = new Set(['users', 'tokens', 'registration']);
+const MIGRATE_WORD = 'migrate-to-postgres';
 
 function parseServe(args: string[], env: Env): Command {
   let parsed;
@@ -311,10 +347,18 @@ function parseServe(args: string[], env: Env): Command {
   }
   if (parsed.values.help) return { kind: 'help', text: helpText() };
   const values = readSettings(parsed.values, env, SERVE_KEYS) as SettingValues;
+  if (values.redisUrl !== undefined && values.databaseUrl === undefined) {
+    // The lowdb file belongs to one process: nodes can only share a blog kept in PostgreSQL.
+    throw new ConfigError(
+      '--redis-url (or TIDINGS_REDIS_URL) needs --database-url: several nodes share one blog ' +
+        'only through PostgreSQL, the data file in --data-dir belongs to one node',
+    );
+  }
   const config: ServerConfig = {
     host: values.host,
     port: values.port,
     dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     registration: values.registration,
@@ -354,13 +398,53 @@ function parseAdmin(args: string[], env: Env): Command {
   const command = parseAdminWords(parsed.positionals, parsed.values);
   const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
     SettingValues,
-    'dataDir' | 'passwordCost'
+    'dataDir' | 'databaseUrl' | 'passwordCost'
   >;
   return Object.freeze({
     kind: 'admin',
     command: Object.freeze(command),
     dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
     passwordCost: values.passwordCost,
+  });
+}
+
+function parseMigrate(args: string[], env: Env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...stringOptions(MIGRATE_KEYS), help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new ConfigError(describeFlagError(error));
+  }
+  if (parsed.values.help) return { kind: 'help', text: helpText() };
+  const [, ...extra] = parsed.positionals;
+  if (extra.length > 0) {
+    throw new ConfigError(`unexpected "${extra.join(' ')}"; usage: ${PROGRAM} ${MIGRATE_USAGE}`);
+  }
+  // Both are required here: a default data dir could copy the wrong blog.
+  const flags: Record<string, string | boolean | undefined> = parsed.values;
+  const given = (key: 'dataDir' | 'databaseUrl') =>
+    typeof flags[SETTINGS[key].flag] === 'string' || env[SETTINGS[key].env] !== undefined;
+  for (const key of ['dataDir', 'databaseUrl'] as const) {
+    if (!given(key)) {
+      throw new ConfigError(
+        `${MIGRATE_WORD} needs --${SETTINGS[key].flag}; usage: ${PROGRAM} ${MIGRATE_USAGE}`,
+      );
+    }
+  }
+  const values = readSettings(parsed.values, env, MIGRATE_KEYS) as Pick<
+    SettingValues,
+    'dataDir' | 'databaseUrl'
+  >;
+  return Object.freeze({
+    kind: MIGRATE_WORD,
+    dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl as string,
   });
 }
 
@@ -422,5 +506,6 @@ export function parseCommandLine(argv: string[], env: Env): Command {
   if (command.word === 'help') return { kind: 'help', text: helpText() };
   if (command.word === 'serve') return parseServe(argv.toSpliced(command.index, 1), env);
   if (ADMIN_WORDS.has(command.word)) return parseAdmin(argv, env);
+  if (command.word === MIGRATE_WORD) return parseMigrate(argv, env);
   throw new ConfigError(`unknown command "${command.word}"`);
 }

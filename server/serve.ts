@@ -1,7 +1,7 @@
 /**
- * Runs the server: lock the data dir, open the store, listen, then assemble the HTTP app and the
- * socket server around the domain services. `close()` stops accepting, flushes pending writes and
- * releases the lock.
+ * Runs the server: open the storage (lowdb in the data dir, or PostgreSQL; storage.ts takes the
+ * lock that guards each), listen, then assemble the HTTP app and the socket server around the
+ * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,6 @@ import { connectRedis, type RedisLink } from './cluster/redisLink.js';
 import { redisLimiters } from './cluster/sharedRateLimits.js';
 import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
-import { lockDataDir } from './dataDirLock.js';
 import { createHttpApp } from './http/app.js';
 import { createOriginCheck } from './http/origins.js';
 import { createRateLimits } from './http/rateLimits.js';
@@ -21,8 +20,7 @@ import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
-import { createLowdbStore } from './store/lowdb/index.js';
-import type { Store } from './store/store.js';
+import { openStorage, type OpenedStorage } from './storage.js';
 import { timeStoreWrites } from './timedStore.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
@@ -87,15 +85,17 @@ export async function serve(
   log: Logger,
   seams: SocketSeams = {},
 ): Promise<RunningTidings> {
-  const lock = lockDataDir(config.dataDir);
-  let store: Store | undefined;
+  let storage: OpenedStorage | undefined;
   let redis: RedisLink | undefined;
   const httpServer = createServer();
   try {
-    const rawStore = createLowdbStore({ dataDir: config.dataDir });
-    await rawStore.open();
-    store = rawStore;
-    if (config.registration) await store.setRegistrationOpen(config.registration === 'open');
+    storage = await openStorage(config, {
+      role: 'node',
+      sharedThroughRedis: config.redisUrl !== undefined,
+      onProblem: (message, error) => log.error(message, error),
+    });
+    const rawStore = storage.store;
+    if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
     // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
 
@@ -156,7 +156,7 @@ export async function serve(
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
 
-    const openStore = store;
+    const opened = storage;
     const openRedis = redis;
     const openShared = shared;
     let closing: Promise<void> | undefined;
@@ -173,8 +173,7 @@ export async function serve(
           httpServer.closeAllConnections();
           openShared?.stop();
           await openRedis?.close();
-          await openStore.close();
-          lock.release();
+          await opened.close();
         })();
         return closing;
       },
@@ -182,8 +181,7 @@ export async function serve(
   } catch (error) {
     httpServer.close();
     await redis?.close();
-    await store?.close().catch(() => undefined);
-    lock.release();
+    await storage?.close().catch(() => undefined);
     throw error;
   }
 }

@@ -18,7 +18,8 @@
  *   does). `settled()` resolves once every change applied before the call has reached durable
  *   storage or been rolled back, so whatever feeds a client awaits it first and never shows
  *   something that a failed write or `kill -9` then takes back. A driver whose reads only see
- *   committed rows (PostgreSQL) resolves it at once.
+ *   committed rows (PostgreSQL) has nothing in flight: its `settled()` only brings `latestSeq()`
+ *   up to every seq committed before the call, on any node.
  * - Fan-out on read: a new post is ONE event addressed to the subscribers; a like is ONE event
  *   addressed to the author. Nothing is copied per recipient. A user's inbox is derived from the
  *   events they can see (visibility.ts); read state is a cursor plus the few seqs read out of order
@@ -119,7 +120,10 @@ export interface InboxStore {
   markRead(userId: string, eventIds: string[]): Promise<string[]>;
   /** Marks everything up to the newest event the user can see; returns that seq. */
   markAllRead(userId: string): Promise<number>;
-  /** The newest seq issued so far (0 on an empty store). */
+  /**
+   * The newest seq issued so far (0 on an empty store). Synchronous, so a driver shared by several
+   * nodes answers from a cached value that may trail another node's commit until `settled()`.
+   */
   latestSeq(): number;
 }
 

@@ -1,0 +1,76 @@
+/**
+ * The driver's access to PostgreSQL: one pool, queries and transactions that turn "the database is
+ * down" into StorageUnavailableError (errors.ts). A transaction resolves only after COMMIT
+ * returned, so a change is durable (synchronous_commit, PostgreSQL's default) before any caller
+ * pushes it; a failed one is rolled back and changes nothing.
+ */
+import pg from 'pg';
+import { toStorageError } from './errors.js';
+
+// int8 (bigint: seqs, counts) as a JS number. Seqs and counts stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** A pool or one transaction's client: what the queries need. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Database extends Queryable {
+  pool: pg.Pool;
+  transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  connectionString: string;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+  /** Told about errors on idle connections (PostgreSQL restarted); they must not crash the node. */
+  onIdleError?: (error: Error) => void;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    // A database that does not answer fails the request (503) instead of queueing it for ever.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (error) => options.onIdleError?.(error));
+
+  return {
+    pool,
+    async query(sql, params) {
+      try {
+        return await pool.query(sql, params);
+      } catch (error) {
+        throw toStorageError(error);
+      }
+    },
+    async transaction(work) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw toStorageError(error);
+      }
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackFailed: Error) => {
+          broken = rollbackFailed;
+        });
+        throw toStorageError(error);
+      } finally {
+        // A connection that could not roll back is dropped, not reused.
+        client.release(broken);
+      }
+    },
+    end: () => pool.end(),
+  };
+}

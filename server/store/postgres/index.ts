@@ -1,0 +1,639 @@
+/**
+ * The PostgreSQL storage driver, for several server nodes on one database (the `pg` client). It
+ * keeps store.ts's contract: every mutating method is one transaction and resolves after COMMIT;
+ * a failure rolls back and rejects (StorageUnavailableError when the database is the reason);
+ * reads see committed rows only, so `settled()` waits for nothing but a fresh `latestSeq()`.
+ * Nothing is held in memory but the newest seq (latestSeq.ts) and the figures `stats()` reports.
+ * docs/STORAGE.md ("PostgreSQL") explains the schema, seq order and the fan-out queries.
+ */
+import {
+  ConflictError,
+  type EventRecord,
+  type LikeResult,
+  type PostRecord,
+  type Store,
+  type StoreStats,
+  type TokenRecord,
+  type UserRecord,
+} from '../store.js';
+import {
+  endSubscription,
+  likeNotifiesAuthor,
+  startSubscription,
+  type SubscriptionSpan,
+} from '../visibility.js';
+import { newId } from '../lowdb/ids.js';
+import { toStorageError } from './errors.js';
+import { openDatabase, type Database, type Queryable } from './database.js';
+import {
+  readStateOf,
+  toInboxEntry,
+  unreadCountOf,
+  visibleAmong,
+  visibleEventRows,
+  visibleSeqsAfter,
+} from './inboxQueries.js';
+import { createLatestSeq, SEQ_CHANNEL } from './latestSeq.js';
+import { USER_LOCK_SPACE } from './locks.js';
+import { migrate } from './migrate.js';
+import { isRead, withReadSeqs } from './readState.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  connectionString: string;
+  /** The clock for timestamps; tests pass their own. */
+  clock?: () => Date;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+  /** Errors nobody awaits (an idle connection dropped); logged, never fatal. */
+  onBackgroundError?: (error: Error) => void;
+}
+
+const STATS_REFRESH_MS = 15_000;
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  is_admin: boolean;
+  is_author: boolean;
+  created_at: Date;
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  device: string;
+  created_at: Date;
+}
+
+interface PostRow {
+  id: string;
+  author_id: string;
+  title: string;
+  body: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const USER_COLUMNS = 'id, username, password_hash, is_admin, is_author, created_at';
+const TOKEN_COLUMNS = 'id, user_id, token_hash, device, created_at';
+const POST_COLUMNS = 'id, author_id, title, body, created_at, updated_at';
+
+const toUser = (row: UserRow): UserRecord => ({
+  id: row.id,
+  username: row.username,
+  passwordHash: row.password_hash,
+  isAdmin: row.is_admin,
+  isAuthor: row.is_author,
+  createdAt: row.created_at.toISOString(),
+});
+
+const toToken = (row: TokenRow): TokenRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  tokenHash: row.token_hash,
+  device: row.device,
+  createdAt: row.created_at.toISOString(),
+});
+
+const toPost = (row: PostRow): PostRecord => ({
+  id: row.id,
+  authorId: row.author_id,
+  title: row.title,
+  body: row.body,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+/** The same key lowdb uses: usernames are unique case-insensitively. */
+const usernameKey = (username: string): string => username.toLowerCase();
+
+/** One user's read state and subscription spans change one transaction at a time. */
+const lockUser = (client: Queryable, userId: string) =>
+  client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [USER_LOCK_SPACE, userId]);
+
+/**
+ * Issues the next seq. The UPDATE locks event_seq's one row until this transaction ends, so the
+ * next seq is issued only after this one committed (or rolled back, and then it is reused):
+ * seqs become visible in order and catch-up by `since` never skips one. The notification tells
+ * the other nodes' latestSeq() at commit.
+ */
+async function nextSeq(client: Queryable): Promise<number> {
+  const { rows } = await client.query<{ latest_seq: number }>(
+    'UPDATE event_seq SET latest_seq = latest_seq + 1 RETURNING latest_seq',
+  );
+  const seq = rows[0]?.latest_seq;
+  if (seq === undefined) throw new Error('event_seq has no row: the schema is incomplete');
+  await client.query('SELECT pg_notify($1, $2)', [SEQ_CHANNEL, String(seq)]);
+  return seq;
+}
+
+/**
+ * The newest seq issued, read so that it waits for a publish in flight: spans that start or end
+ * at it then agree with the seqs the publishing transaction holds.
+ */
+async function lockedLatestSeq(client: Queryable): Promise<number> {
+  const { rows } = await client.query<{ latest_seq: number }>(
+    'SELECT latest_seq FROM event_seq FOR SHARE',
+  );
+  return rows[0]?.latest_seq ?? 0;
+}
+
+async function insertEvent(
+  client: Queryable,
+  event: Omit<EventRecord, 'seq' | 'id'>,
+): Promise<EventRecord> {
+  const record: EventRecord = { seq: await nextSeq(client), id: newId(), ...event };
+  await client.query(
+    `INSERT INTO events (seq, id, type, created_at, audience_user_id, actor_id, post_id,
+                         post_title, actor_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      record.seq,
+      record.id,
+      record.type,
+      record.createdAt,
+      record.audience.kind === 'user' ? record.audience.userId : null,
+      record.actorId,
+      record.postId,
+      record.postTitle,
+      record.actorName,
+    ],
+  );
+  return record;
+}
+
+async function spansOf(client: Queryable, userId: string): Promise<SubscriptionSpan[]> {
+  const { rows } = await client.query<{ from_seq: number; to_seq: number | null }>(
+    'SELECT from_seq, to_seq FROM subscription_spans WHERE user_id = $1 ORDER BY from_seq',
+    [userId],
+  );
+  return rows.map((row) => [row.from_seq, row.to_seq] as const);
+}
+
+async function replaceSpans(
+  client: Queryable,
+  userId: string,
+  spans: readonly SubscriptionSpan[],
+): Promise<void> {
+  await client.query('DELETE FROM subscription_spans WHERE user_id = $1', [userId]);
+  if (spans.length === 0) return;
+  await client.query(
+    `INSERT INTO subscription_spans (user_id, from_seq, to_seq)
+     SELECT $1, f, t FROM unnest($2::bigint[], $3::bigint[]) AS s(f, t)`,
+    [userId, spans.map(([from]) => from), spans.map(([, to]) => to)],
+  );
+}
+
+async function saveReadState(
+  client: Queryable,
+  userId: string,
+  read: { cursor: number; above: number[] },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO read_state (user_id, cursor_seq, above) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id) DO UPDATE SET cursor_seq = excluded.cursor_seq, above = excluded.above`,
+    [userId, read.cursor, read.above],
+  );
+}
+
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const clock = options.clock ?? (() => new Date());
+  const now = (): string => clock().toISOString();
+  const report = (error: Error) => options.onBackgroundError?.(error);
+  const db: Database = openDatabase({
+    connectionString: options.connectionString,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    onIdleError: report,
+  });
+  const latest = createLatestSeq(db, options.connectionString);
+  let phase: 'new' | 'open' | 'closed' = 'new';
+  let figures: StoreStats = { bytes: 0, users: 0, posts: 0, likes: 0, events: 0, lastWriteMs: 0 };
+  let statsTimer: NodeJS.Timeout | undefined;
+
+  const ensureOpen = (): void => {
+    if (phase !== 'open') throw new Error(`the store is ${phase}, not open`);
+  };
+
+  /** A mutating method's one transaction, timed for stats().lastWriteMs. */
+  const write = async <T>(work: (client: Queryable) => Promise<T>): Promise<T> => {
+    ensureOpen();
+    const started = performance.now();
+    const result = await db.transaction(work);
+    figures = { ...figures, lastWriteMs: performance.now() - started };
+    return result;
+  };
+
+  const refreshStats = async (): Promise<void> => {
+    const { rows } = await db.query<Omit<StoreStats, 'lastWriteMs'>>(
+      `SELECT pg_database_size(current_database()) AS bytes,
+              (SELECT count(*) FROM users) AS users,
+              (SELECT count(*) FROM posts) AS posts,
+              (SELECT count(*) FROM likes) AS likes,
+              (SELECT count(*) FROM events) AS events`,
+    );
+    const row = rows[0];
+    if (row) figures = { ...row, lastWriteMs: figures.lastWriteMs };
+  };
+
+  /** This node's own writes move the figures at once; refreshStats() catches up with others'. */
+  const count = (change: Partial<Omit<StoreStats, 'bytes' | 'lastWriteMs'>>): void => {
+    figures = {
+      ...figures,
+      users: figures.users + (change.users ?? 0),
+      posts: figures.posts + (change.posts ?? 0),
+      likes: figures.likes + (change.likes ?? 0),
+      events: figures.events + (change.events ?? 0),
+    };
+  };
+
+  const firstUser = async (sql: string, params: unknown[]): Promise<UserRecord | undefined> => {
+    const { rows } = await db.query<UserRow>(sql, params);
+    return rows[0] && toUser(rows[0]);
+  };
+
+  return {
+    async open() {
+      if (phase !== 'new') throw new Error('the store was already opened');
+      try {
+        await migrate(db.pool);
+        await latest.start();
+        await refreshStats();
+      } catch (error) {
+        phase = 'closed';
+        await latest.stop();
+        await db.end().catch(() => undefined);
+        throw toStorageError(error);
+      }
+      statsTimer = setInterval(() => {
+        refreshStats().catch(() => undefined);
+      }, STATS_REFRESH_MS);
+      statsTimer.unref();
+      phase = 'open';
+    },
+
+    async close() {
+      if (phase !== 'open') return;
+      phase = 'closed';
+      if (statsTimer) clearInterval(statsTimer);
+      await latest.stop();
+      await db.end();
+    },
+
+    stats: () => figures,
+
+    // Reads see committed rows only, so nothing is ever in flight here. What settling does buy
+    // is latestSeq(): after it, the watermark a catch-up reads covers every seq committed before
+    // the call on any node (one single-row read; when the database is down it resolves as is).
+    settled: () => latest.refresh().catch(() => undefined),
+
+    // users and tokens ----------------------------------------------------------------------
+    async countUsers() {
+      const { rows } = await db.query<{ count: number }>('SELECT count(*) AS count FROM users');
+      return rows[0]?.count ?? 0;
+    },
+
+    async createUser(user) {
+      const record: UserRecord = { id: newId(), ...user, createdAt: now() };
+      const inserted = await write(async (client) => {
+        const { rowCount } = await client.query(
+          `INSERT INTO users (id, username, username_key, password_hash, is_admin, is_author,
+                              created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username_key) DO NOTHING`,
+          [
+            record.id,
+            record.username,
+            usernameKey(record.username),
+            record.passwordHash,
+            record.isAdmin,
+            record.isAuthor,
+            record.createdAt,
+          ],
+        );
+        return rowCount === 1;
+      });
+      if (!inserted) throw new ConflictError(`the username "${user.username}" is taken`);
+      count({ users: 1 });
+      return record;
+    },
+
+    getUser: (id) => firstUser(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]),
+
+    findUserByUsername: (username) =>
+      firstUser(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = $1`, [
+        usernameKey(username),
+      ]),
+
+    async setAuthor(userId, isAuthor) {
+      const row = await write(async (client) => {
+        const { rows } = await client.query<UserRow>(
+          `UPDATE users SET is_author = $2 WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+          [userId, isAuthor],
+        );
+        return rows[0];
+      });
+      return row && toUser(row);
+    },
+
+    async createToken(token) {
+      const record: TokenRecord = { id: newId(), ...token, createdAt: now() };
+      await write((client) =>
+        client.query(
+          `INSERT INTO tokens (id, user_id, token_hash, device, created_at)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [record.id, record.userId, record.tokenHash, record.device, record.createdAt],
+        ),
+      );
+      return record;
+    },
+
+    async findTokenByHash(tokenHash) {
+      const { rows } = await db.query<TokenRow>(
+        `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE token_hash = $1`,
+        [tokenHash],
+      );
+      return rows[0] && toToken(rows[0]);
+    },
+
+    async revokeToken(tokenId) {
+      const { rowCount } = await write((client) =>
+        client.query('DELETE FROM tokens WHERE id = $1', [tokenId]),
+      );
+      return rowCount === 1;
+    },
+
+    async revokeAllTokens(userId) {
+      const { rowCount } = await write((client) =>
+        client.query('DELETE FROM tokens WHERE user_id = $1', [userId]),
+      );
+      return rowCount ?? 0;
+    },
+
+    // settings -------------------------------------------------------------------------------
+    async isRegistrationOpen() {
+      const { rows } = await db.query<{ registration_open: boolean }>(
+        'SELECT registration_open FROM settings',
+      );
+      return rows[0]?.registration_open ?? true;
+    },
+
+    async setRegistrationOpen(open) {
+      await write((client) => client.query('UPDATE settings SET registration_open = $1', [open]));
+    },
+
+    // posts ----------------------------------------------------------------------------------
+    async publishPost(input) {
+      const result = await write(async (client) => {
+        const { rows } = await client.query<{ username: string }>(
+          'SELECT username FROM users WHERE id = $1',
+          [input.authorId],
+        );
+        const author = rows[0];
+        if (!author) throw new Error(`publishPost: no user with id ${input.authorId}`);
+        const at = now();
+        const post: PostRecord = { id: newId(), ...input, createdAt: at, updatedAt: at };
+        await client.query(
+          `INSERT INTO posts (id, author_id, title, body, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [post.id, post.authorId, post.title, post.body, post.createdAt, post.updatedAt],
+        );
+        const event = await insertEvent(client, {
+          type: 'new_post',
+          createdAt: at,
+          audience: { kind: 'subscribers' },
+          actorId: input.authorId,
+          postId: post.id,
+          postTitle: post.title,
+          actorName: author.username,
+        });
+        return { post, event };
+      });
+      latest.saw(result.event.seq);
+      count({ posts: 1, events: 1 });
+      return result;
+    },
+
+    async getPost(id) {
+      const { rows } = await db.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts WHERE id = $1`, [
+        id,
+      ]);
+      return rows[0] && toPost(rows[0]);
+    },
+
+    async listPosts(offset, limit) {
+      const { rows } = await db.query<PostRow & { total: number }>(
+        `SELECT ${POST_COLUMNS}, count(*) OVER () AS total FROM posts
+          ORDER BY position DESC OFFSET $1 LIMIT $2`,
+        [Math.max(0, offset), Math.max(0, limit)],
+      );
+      const total =
+        rows[0]?.total ??
+        (await db.query<{ n: number }>('SELECT count(*) AS n FROM posts')).rows[0]?.n ??
+        0;
+      return { items: rows.map(toPost), total };
+    },
+
+    async updatePost(id, patch) {
+      const row = await write(async (client) => {
+        const { rows } = await client.query<PostRow>(
+          `UPDATE posts SET title = coalesce($2, title), body = coalesce($3, body), updated_at = $4
+            WHERE id = $1 RETURNING ${POST_COLUMNS}`,
+          [id, patch.title ?? null, patch.body ?? null, now()],
+        );
+        return rows[0];
+      });
+      return row && toPost(row);
+    },
+
+    async deletePost(id) {
+      // Its likes and notified unlikes go with it (ON DELETE CASCADE); its events stay.
+      const { rows } = await write((client) =>
+        client.query<{ likes: number }>(
+          `WITH gone AS (DELETE FROM posts WHERE id = $1 RETURNING id)
+           SELECT (SELECT count(*) FROM likes WHERE post_id = $1) AS likes FROM gone`,
+          [id],
+        ),
+      );
+      const deleted = rows[0];
+      if (deleted) count({ posts: -1, likes: -deleted.likes });
+      return deleted !== undefined;
+    },
+
+    // likes ----------------------------------------------------------------------------------
+    async addLike(postId, userId): Promise<LikeResult> {
+      const result = await write(async (client): Promise<LikeResult> => {
+        // FOR SHARE: the post cannot be deleted or renamed under this like.
+        const { rows: posts } = await client.query<{ author_id: string; title: string }>(
+          'SELECT author_id, title FROM posts WHERE id = $1 FOR SHARE',
+          [postId],
+        );
+        const post = posts[0];
+        if (!post) return { created: false };
+        const { rowCount } = await client.query(
+          'INSERT INTO likes (post_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [postId, userId],
+        );
+        if (rowCount !== 1) return { created: false };
+        const { rowCount: unliked } = await client.query(
+          'DELETE FROM notified_unlikes WHERE post_id = $1 AND user_id = $2',
+          [postId, userId],
+        );
+        if (
+          !likeNotifiesAuthor({
+            likerId: userId,
+            authorId: post.author_id,
+            alreadyNotified: unliked === 1,
+          })
+        ) {
+          return { created: true };
+        }
+        const { rows: likers } = await client.query<{ username: string }>(
+          'SELECT username FROM users WHERE id = $1',
+          [userId],
+        );
+        const event = await insertEvent(client, {
+          type: 'post_liked',
+          createdAt: now(),
+          audience: { kind: 'user', userId: post.author_id },
+          actorId: userId,
+          postId,
+          postTitle: post.title,
+          actorName: likers[0]?.username ?? userId,
+        });
+        return { created: true, event };
+      });
+      if (result.event) latest.saw(result.event.seq);
+      if (result.created) count({ likes: 1, events: result.event ? 1 : 0 });
+      return result;
+    },
+
+    async removeLike(postId, userId) {
+      const removed = await write(async (client) => {
+        const { rowCount } = await client.query(
+          'DELETE FROM likes WHERE post_id = $1 AND user_id = $2',
+          [postId, userId],
+        );
+        if (rowCount !== 1) return false;
+        // Every standing like by someone other than the author was notified: remember it, so
+        // liking again stays silent.
+        await client.query(
+          `INSERT INTO notified_unlikes (post_id, user_id)
+           SELECT id, $2 FROM posts WHERE id = $1 AND author_id <> $2
+           ON CONFLICT DO NOTHING`,
+          [postId, userId],
+        );
+        return true;
+      });
+      if (removed) count({ likes: -1 });
+      return removed;
+    },
+
+    async likeCount(postId) {
+      const { rows } = await db.query<{ n: number }>(
+        'SELECT count(*) AS n FROM likes WHERE post_id = $1',
+        [postId],
+      );
+      return rows[0]?.n ?? 0;
+    },
+
+    async hasLiked(postId, userId) {
+      const { rowCount } = await db.query(
+        'SELECT 1 FROM likes WHERE post_id = $1 AND user_id = $2',
+        [postId, userId],
+      );
+      return rowCount === 1;
+    },
+
+    // subscriptions --------------------------------------------------------------------------
+    async subscribe(userId) {
+      return write(async (client) => {
+        await lockUser(client, userId);
+        const spans = startSubscription(
+          await spansOf(client, userId),
+          await lockedLatestSeq(client),
+        );
+        if (!spans) return false;
+        await replaceSpans(client, userId, spans);
+        return true;
+      });
+    },
+
+    async unsubscribe(userId) {
+      return write(async (client) => {
+        await lockUser(client, userId);
+        const spans = endSubscription(await spansOf(client, userId), await lockedLatestSeq(client));
+        if (!spans) return false;
+        await replaceSpans(client, userId, spans);
+        return true;
+      });
+    },
+
+    async isSubscribed(userId) {
+      const { rowCount } = await db.query(
+        'SELECT 1 FROM subscription_spans WHERE user_id = $1 AND to_seq IS NULL',
+        [userId],
+      );
+      return rowCount === 1;
+    },
+
+    async listSubscriberIds() {
+      const { rows } = await db.query<{ user_id: string }>(
+        'SELECT user_id FROM subscription_spans WHERE to_seq IS NULL',
+      );
+      return rows.map((row) => row.user_id);
+    },
+
+    // the inbox ------------------------------------------------------------------------------
+    async listInbox(userId, query) {
+      const rows = await visibleEventRows(db, userId, {
+        ...(query.afterSeq === undefined ? {} : { after: query.afterSeq }),
+        ...(query.beforeSeq === undefined ? {} : { before: query.beforeSeq }),
+        limit: query.limit,
+        newestFirst: query.afterSeq === undefined,
+      });
+      for (const row of rows) latest.saw(row.seq);
+      return rows.map(toInboxEntry);
+    },
+
+    unreadCount: (userId) => unreadCountOf(db, userId),
+
+    async markRead(userId, eventIds) {
+      const unique = [...new Set(eventIds)];
+      if (unique.length === 0) return [];
+      return write(async (client) => {
+        await lockUser(client, userId);
+        const read = await readStateOf(client, userId);
+        const visible = await visibleAmong(client, userId, unique);
+        const marked = unique.filter((id) => {
+          const seq = visible.get(id);
+          return seq !== undefined && !isRead(read, seq);
+        });
+        if (marked.length === 0) return [];
+        const seqs = marked.map((id) => visible.get(id) as number);
+        const above = new Set([...read.above, ...seqs]);
+        const following = await visibleSeqsAfter(client, userId, read.cursor, above.size + 1);
+        await saveReadState(client, userId, withReadSeqs(read, seqs, following));
+        return marked;
+      });
+    },
+
+    async markAllRead(userId) {
+      return write(async (client) => {
+        await lockUser(client, userId);
+        const read = await readStateOf(client, userId);
+        const [newestRow] = await visibleEventRows(client, userId, {
+          limit: 1,
+          newestFirst: true,
+        });
+        const newest = newestRow?.seq ?? 0;
+        if (newest <= read.cursor) return read.cursor;
+        await saveReadState(client, userId, { cursor: newest, above: [] });
+        return newest;
+      });
+    },
+
+    latestSeq: () => latest.value(),
+  };
+}

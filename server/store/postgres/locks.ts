@@ -1,0 +1,13 @@
+/**
+ * The advisory lock keys Tidings takes in its database (advisory locks are per database, so
+ * another database on the same cluster never collides). One place, so no two uses share a key.
+ */
+/** Held while migrations run: three nodes starting at once migrate once. */
+export const MIGRATION_LOCK = 74_270_001;
+/**
+ * Held for a node's whole life: exclusively by a node without Redis (it must be alone), shared
+ * by nodes with Redis (they may be many, but never beside a lone node).
+ */
+export const NODE_LOCK = 74_270_002;
+/** Two-key form, with a hash of the user id: one user's read state and spans change one at a time. */
+export const USER_LOCK_SPACE = 74_270_003;

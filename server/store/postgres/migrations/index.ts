@@ -1,0 +1,13 @@
+/**
+ * Every schema migration, in order. A migration is never edited once released: a change to the
+ * schema is a new file with the next version. migrate.ts applies the ones a database lacks.
+ */
+import initial from './0001_initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];

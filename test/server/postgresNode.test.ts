@@ -1,0 +1,156 @@
+/**
+ * Stories of an operator running Tidings on PostgreSQL (--database-url), with real `postgres` and
+ * real server processes: a node without Redis is alone on its database, the database going away
+ * turns writes into 503s and pushes nothing, the node recovers by itself, and the admin commands
+ * work beside a running node.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { API } from '../../contract/wire.js';
+import {
+  errorOf,
+  login,
+  publish,
+  request,
+  signUp,
+  subscribe,
+  TEST_PASSWORD,
+} from '../fixtures/api.js';
+import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
+import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
+import { connectSocket, nextEvent, recordEvents, roundTrip } from '../fixtures/sockets.js';
+
+/** One line on stderr, naming the program, and no stack trace. */
+function assertOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0] ?? '', /^tidings-server: /);
+  assert.match(lines[0] ?? '', pattern);
+}
+
+describe('a node on PostgreSQL', () => {
+  let postgres: RunningPostgres;
+  const servers: RunningServer[] = [];
+  const startNode = async (databaseUrl: string) => {
+    const server = await startServer({ args: ['--database-url', databaseUrl] });
+    servers.push(server);
+    return server;
+  };
+
+  before(async () => {
+    postgres = await startPostgres();
+  });
+  after(async () => {
+    for (const server of servers) {
+      await server.stop();
+      await server.cleanup();
+    }
+    await postgres?.cleanup();
+  });
+
+  it('keeps the blog in the database, not in the data dir, across restarts', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    const first = await startNode(databaseUrl);
+    await signUp(first.url, 'ana');
+    assert.equal(await first.stop(), 0);
+    const second = await startNode(databaseUrl);
+    assert.equal((await login(second.url, 'ana')).user.username, 'ana');
+  });
+
+  it('without --redis-url refuses to start beside another node on the same database', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    const first = await startNode(databaseUrl);
+    const { code, stderr } = await runCli(['--port', '0', '--database-url', databaseUrl]);
+    assert.equal(code, 1);
+    assertOneLine(stderr, /another Tidings node already serves this database.*--redis-url/);
+
+    // The lock dies with its holder: after kill -9, a new node starts at once.
+    await first.kill9();
+    const second = await startNode(databaseUrl);
+    assert.equal((await request(second.url, 'GET', API.health)).status, 200);
+  });
+
+  it('answers 503 storage_unavailable while PostgreSQL is down, pushes nothing, then recovers by itself', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    const server = await startNode(databaseUrl);
+    const author = await signUp(server.url, 'ana');
+    const reader = await signUp(server.url, 'ben');
+    await subscribe(server.url, reader.token);
+    const { socket } = await connectSocket(server.url, reader.token);
+    try {
+      const seen = recordEvents(socket);
+      await postgres.stop();
+      try {
+        const refused = await request(server.url, 'POST', API.posts, {
+          token: author.token,
+          json: { title: 'Lost in the outage', body: 'nobody sees this' },
+        });
+        assert.equal(refused.status, 503);
+        assert.equal(errorOf(refused).code, 'storage_unavailable');
+      } finally {
+        await postgres.start();
+      }
+      assert.deepEqual(
+        seen.filter((event) => event.name === 'notification:new'),
+        [],
+        'nothing was pushed for the write that failed',
+      );
+
+      // No restart of the node: the next publish goes through and reaches the socket.
+      const arrived = nextEvent(socket, 'notification:new');
+      const post = await publish(server.url, author.token, 'After the outage');
+      const item = await arrived;
+      assert.equal(item.post.id, post.id);
+      await roundTrip(socket);
+      assert.deepEqual(
+        seen.filter((event) => event.name === 'notification:new').length,
+        1,
+        'only the post that was stored',
+      );
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('runs the admin commands against the database while the node serves it', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    const server = await startNode(databaseUrl);
+    const admin = (args: string[], env: Record<string, string> = {}) =>
+      runCli([...args, '--database-url', databaseUrl], env);
+
+    const owner = await admin(['users', 'add', 'owner'], { TIDINGS_PASSWORD: TEST_PASSWORD });
+    assert.equal(owner.code, 0, owner.stderr);
+    assert.equal(owner.stdout.trim(), 'added owner (admin, author)');
+    const rita = await admin(['users', 'add', 'rita'], { TIDINGS_PASSWORD: TEST_PASSWORD });
+    assert.equal(rita.stdout.trim(), 'added rita');
+
+    // The running node sees each change at once.
+    const session = await login(server.url, 'rita');
+    assert.equal(session.user.isAuthor, false);
+    assert.equal(
+      (await admin(['users', 'make-author', 'rita'])).stdout.trim(),
+      'rita is now an author',
+    );
+    const post = await request(server.url, 'POST', API.posts, {
+      token: session.token,
+      json: { title: 'Rita writes', body: 'now she may' },
+    });
+    assert.equal(post.status, 201, JSON.stringify(post.body));
+
+    assert.equal(
+      (await admin(['registration', 'closed'])).stdout.trim(),
+      'registration is now closed',
+    );
+    const closed = await request(server.url, 'POST', API.register, {
+      json: { username: 'newbie', password: TEST_PASSWORD },
+    });
+    assert.equal(errorOf(closed).code, 'registration_closed');
+
+    assert.equal(
+      (await admin(['tokens', 'revoke', 'rita'])).stdout.trim(),
+      'revoked 1 token of rita',
+    );
+    const revoked = await request(server.url, 'GET', API.me, { token: session.token });
+    assert.equal(revoked.status, 401);
+  });
+});
