@@ -124,7 +124,7 @@ export async function serve(
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, isOriginAllowed);
-    const shared = redis && shareSocketsThroughRedis(io, redis, () => rawStore.latestSeq(), log);
+    const shared = redis && shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
@@ -143,7 +143,7 @@ export async function serve(
       log,
       handoff,
       seams,
-      lowerSince: shared?.lowerSince,
+      catchUpSince: shared?.catchUpSince,
     });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
@@ -158,7 +158,6 @@ export async function serve(
 
     const opened = storage;
     const openRedis = redis;
-    const openShared = shared;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -171,7 +170,6 @@ export async function serve(
           httpServer.closeIdleConnections();
           await drained;
           httpServer.closeAllConnections();
-          openShared?.stop();
           await openRedis?.close();
           await opened.close();
         })();

@@ -29,9 +29,6 @@ export interface RedisLink {
   readonly commands: RedisClient;
   /** Subscriber mode, for socket.io's adapter alone. */
   readonly subscriber: RedisClient;
-  isUp(): boolean;
-  /** Runs when an outage begins (either connection dropped). */
-  onLost(listener: () => void): void;
   /** Runs after every outage, once both connections are ready again. */
   onRestored(listener: () => void): void;
   close(): Promise<void>;
@@ -52,7 +49,6 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
   let started = false;
   let closing = false;
   let down = false;
-  const lostListeners: (() => void)[] = [];
   const restoredListeners: (() => void)[] = [];
 
   const client = (role: string): RedisClient => {
@@ -78,7 +74,6 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
     log.error(
       `Redis connection (${role}) lost: this node serves its own sockets alone until it is back`,
     );
-    for (const listener of lostListeners) listener();
   }
 
   function noteReady(): void {
@@ -100,8 +95,6 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
   return {
     commands,
     subscriber,
-    isUp: () => !down,
-    onLost: (listener) => void lostListeners.push(listener),
     onRestored: (listener) => void restoredListeners.push(listener),
     async close() {
       closing = true;

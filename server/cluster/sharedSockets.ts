@@ -7,8 +7,8 @@
  * gone for it, and so are the room changes and revocations the other nodes made meanwhile. So
  * when Redis is back the node closes its sockets' transports (not a server disconnect, which the
  * clients would take for a revocation): the clients reconnect on their own, through the proxy to
- * any node, are authenticated and put in their rooms afresh, and catch up from the database with
- * `since`, lowered to before the outage (catchUpFloor.ts). Publishes this node queued during the
+ * any node, are authenticated and put in their rooms afresh, and catch up from the database in
+ * full (catchUpAfterOutage.ts). Publishes this node queued during the
  * outage go out first; the short wait lets those of the other nodes land too, so no late one
  * arrives after a client's fresh catch-up.
  */
@@ -16,7 +16,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from '../log.js';
 import type { TidingsServer } from '../realtime/socketServer.js';
 import type { HandoffPeers, SyncHandoff } from '../realtime/syncHandoff.js';
-import { createCatchUpFloor } from './catchUpFloor.js';
+import { createCatchUpAfterOutage } from './catchUpAfterOutage.js';
 import type { RedisLink } from './redisLink.js';
 
 /** Longer than a node's Redis retry interval (redisLink.ts), so every node is back by then. */
@@ -30,22 +30,19 @@ export interface SharedSockets {
   peers: HandoffPeers;
   /** Items the other nodes pushed, offered to this node's sockets in handoff. */
   receivePeerItems(handoff: SyncHandoff): void;
-  /** The `since` a handshake's catch-up uses (catchUpFloor.ts). */
-  lowerSince(since: number | undefined): number | undefined;
-  stop(): void;
+  /** The `since` a handshake's catch-up uses (catchUpAfterOutage.ts). */
+  catchUpSince(since: number | undefined): number | undefined;
 }
 
 export function shareSocketsThroughRedis(
   io: TidingsServer,
   link: RedisLink,
-  latestSeq: () => number,
   log: Logger,
 ): SharedSockets {
   io.adapter(createAdapter(link.commands, link.subscriber, { key: CHANNEL_PREFIX }));
-  const floor = createCatchUpFloor(io, latestSeq);
-  link.onLost(() => floor.outageBegan());
+  const catchUp = createCatchUpAfterOutage(io);
   link.onRestored(() => {
-    floor.outageEnded();
+    catchUp.outageEnded();
     setTimeout(() => {
       const sockets = [...io.of('/').sockets.values()];
       log.info(`asking ${sockets.length} client(s) of this node to reconnect and catch up`);
@@ -57,7 +54,6 @@ export function shareSocketsThroughRedis(
     receivePeerItems(handoff) {
       io.on('handoff:item', (target, item) => handoff.offer(target, item));
     },
-    lowerSince: floor.lower,
-    stop: floor.stop,
+    catchUpSince: catchUp.since,
   };
 }

@@ -39,8 +39,8 @@ export interface SocketHandlerDependencies {
   log: Logger;
   handoff: SyncHandoff;
   seams?: SocketSeams;
-  /** With several nodes, catch-ups reach further back for a while after a Redis outage. */
-  lowerSince?: (since: number | undefined) => number | undefined;
+  /** With several nodes, the catch-ups after a Redis outage are answered in full. */
+  catchUpSince?: (since: number | undefined) => number | undefined;
 }
 
 /** A refused handshake: the client sees `err.message` and `err.data` in `connect_error`. */
@@ -56,7 +56,7 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
   const { accounts, inbox, store, rateLimits, metrics, log, handoff, seams = {} } = deps;
-  const lowerSince = deps.lowerSince ?? ((since: number | undefined) => since);
+  const catchUpSince = deps.catchUpSince ?? ((since: number | undefined) => since);
 
   function toWireError(error: unknown): WireError {
     if (error instanceof DomainError) return error.toWire();
@@ -158,7 +158,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       .then(async (subscribed) => {
         if (subscribed) await socket.join(SUBSCRIBERS_ROOM);
         await seams.beforeCatchUp?.(userId);
-        const { payload, watermark } = await inbox.catchUp(userId, lowerSince(since));
+        const { payload, watermark } = await inbox.catchUp(userId, catchUpSince(since));
         handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
       })
       .catch((error: unknown) => {

@@ -30,8 +30,8 @@ export interface SocketData {
 export interface NodeToNodeEvents {
   /** An item another node pushed, for this node's sockets in handoff (syncHandoff.ts). */
   'handoff:item': (target: LiveTarget, item: NotificationItem) => void;
-  /** After a Redis outage: catch-ups reach back to this seq for a while (catchUpFloor.ts). */
-  'catchup:floor': (seq: number) => void;
+  /** After a Redis outage: answer catch-ups in full for a while (catchUpAfterOutage.ts). */
+  'catchup:full': () => void;
 }
 
 export type TidingsServer = Server<
