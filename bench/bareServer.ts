@@ -72,7 +72,11 @@ const http = createServer((req, res) => {
   );
 });
 
-const io = createSocketServer(http, () => true);
+const io = createSocketServer(http, {
+  isOriginAllowed: () => true,
+  isOwnOrigin: () => false,
+  isHostAllowed: () => true,
+});
 io.use((socket, next) => {
   const auth: unknown = socket.handshake.auth;
   const token = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : '';

@@ -23,6 +23,13 @@ export const LIMITS = {
   deviceNameMax: 64,
   titleMax: 200,
   bodyMax: 50_000,
+  /** Characters of a post's plain-text excerpt (lists carry it instead of the body). */
+  excerptMax: 220,
+  /** Default and max page size for post lists; a bigger `limit` is refused. */
+  postPageDefault: 20,
+  postPageMax: 50,
+  /** The one-time code that lets the first account become admin (see setupCode). */
+  setupCodeMax: 100,
   /** Max ids in one mark-read call. */
   markReadIdsMax: 500,
   /** Default and max page size for notification lists. */
@@ -46,6 +53,7 @@ export const ERROR_CODES = [
   'invalid_payload', // failed schema validation or malformed JSON
   'payload_too_large',
   'conflict', // e.g. username taken
+  'invalid_text', // a title, username or device name with control characters or bidi overrides
   'registration_closed',
   'rate_limited',
   'storage_unavailable', // the write did not reach the disk (disk full, read-only): nothing changed
@@ -95,14 +103,21 @@ export interface Actor {
   name: string;
 }
 
-export interface Post extends PostSummary {
-  body: string;
+/** A post as lists carry it: the excerpt, not the body (`GET /api/posts/:id` has the body). */
+export interface PostListItem extends PostSummary {
+  /** Plain text, never HTML: the first words of the body without Markdown syntax. */
+  excerpt: string;
   author: Actor;
   likeCount: number;
   /** Whether the caller likes it; false for anonymous callers. */
   likedByMe: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface Post extends PostListItem {
+  /** Markdown source. */
+  body: string;
 }
 
 export interface NotificationItem {
@@ -215,20 +230,45 @@ export const API = {
   unreadCount: '/api/notifications/unread-count',
   markRead: '/api/notifications/read',
   userRoles: (username: string) => `/api/users/${encodeURIComponent(username)}/roles`,
+  /** Admins: `DELETE` signs the user out of every device at once. */
+  userTokens: (username: string) => `/api/admin/users/${encodeURIComponent(username)}/tokens`,
 } as const;
 
 /** The public page of a post. Fixed now so URLs handed out stay valid. */
 export const postPagePath = (id: string): string => `/posts/${encodeURIComponent(id)}`;
 
-export const UsernameSchema = z
-  .string()
-  .min(LIMITS.usernameMin)
-  .max(LIMITS.usernameMax)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "-" or "_"');
+/**
+ * Control characters (newlines included) and the bidi overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) let one line of text pose as another: a title "Invoice\u202Efdp.exe" or with a
+ * second line reads differently in a tray notification than it was written.
+ */
+const SPOOFING_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/** Marks the issue, so every edge answers it with `invalid_text` (HTTP 422), not a generic 400. */
+export const INVALID_TEXT_ISSUE = 'invalid_text';
+
+/** One line of text people read in a list or a notification: no control or bidi characters. */
+export const displayLine = <S extends z.ZodType<string>>(schema: S) =>
+  schema.refine((value) => !SPOOFING_CHARACTERS.test(value), {
+    message: 'line breaks, control characters and text-direction overrides are not allowed',
+    params: { code: INVALID_TEXT_ISSUE },
+  });
+
+export const UsernameSchema = displayLine(
+  z
+    .string()
+    .min(LIMITS.usernameMin)
+    .max(LIMITS.usernameMax)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "-" or "_"'),
+);
 
 export const RegisterRequestSchema = z.strictObject({
   username: UsernameSchema,
   password: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
+  /**
+   * The one-time code the server printed in its log at first start. Needed only while the server
+   * has no account: whoever brings it becomes admin and author. Ignored once accounts exist.
+   */
+  setupCode: z.string().min(1).max(LIMITS.setupCodeMax).optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequestSchema>;
 
@@ -236,7 +276,7 @@ export const LoginRequestSchema = z.strictObject({
   username: z.string().min(1).max(LIMITS.usernameMax),
   password: z.string().min(1).max(LIMITS.passwordMax),
   /** A label for this device's token, e.g. "Ana's laptop". */
-  device: z.string().min(1).max(LIMITS.deviceNameMax).optional(),
+  device: displayLine(z.string().min(1).max(LIMITS.deviceNameMax)).optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
@@ -262,7 +302,7 @@ export interface SubscriptionResponse {
 }
 
 export const PostInputSchema = z.strictObject({
-  title: z.string().trim().min(1).max(LIMITS.titleMax),
+  title: displayLine(z.string().trim().min(1).max(LIMITS.titleMax)),
   body: z.string().min(1).max(LIMITS.bodyMax),
 });
 export type PostInput = z.infer<typeof PostInputSchema>;
@@ -276,11 +316,11 @@ export type PostPatch = z.infer<typeof PostPatchSchema>;
 /** Query strings arrive as text; these coerce and bound them. */
 export const PostListQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.postPageMax).optional(),
 });
 
 export interface PostListResponse {
-  items: Post[];
+  items: PostListItem[];
   page: number;
   limit: number;
   total: number;
@@ -300,6 +340,11 @@ export interface UnreadCountResponse {
   unreadCount: number;
 }
 
+/** From `DELETE /api/admin/users/:username/tokens`: how many device tokens were revoked. */
+export interface RevokeTokensResponse {
+  revoked: number;
+}
+
 export const RolesRequestSchema = z.strictObject({ author: z.boolean() });
 export type RolesRequest = z.infer<typeof RolesRequestSchema>;
 
@@ -308,6 +353,15 @@ export interface HealthResponse {
   service: 'tidings';
   version: string;
   protocolVersion: number;
+}
+
+/** Whether a zod failure is (also) a display line with spoofing characters: `invalid_text`. */
+export function hasInvalidText(error: z.ZodError): boolean {
+  return error.issues.some(
+    (issue) =>
+      issue.code === 'custom' &&
+      (issue as { params?: { code?: unknown } }).params?.code === INVALID_TEXT_ISSUE,
+  );
 }
 
 /** Turns a zod failure into one readable line: "title: Too big: expected ...". */

@@ -56,8 +56,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   try {
-    const author = await ensureUser(server.url, AUTHOR);
-    const reader = await ensureUser(server.url, READER);
+    const author = await ensureUser(server, AUTHOR);
+    const reader = await ensureUser(server, READER);
     await call(server.url, 'POST', API.subscription, reader);
     const existing = await call<PostListResponse>(server.url, 'GET', `${API.posts}?limit=1`);
     if (existing.total === 0) {
@@ -140,11 +140,13 @@ async function startDemoServer(dataDir: string, port: number): Promise<LocalServ
   }
 }
 
-async function ensureUser(baseUrl: string, username: string): Promise<string> {
+/** The setup code makes the first account (the author) admin; later sign-ups ignore it. */
+async function ensureUser(server: LocalServer, username: string): Promise<string> {
+  const baseUrl = server.url;
   const register = await fetch(new URL(API.register, baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
+    body: JSON.stringify({ username, password: PASSWORD, setupCode: server.setupCode }),
   });
   if (!register.ok && register.status !== 409) {
     throw new DemoError(`could not create ${username}: ${await errorMessage(register)}`);

@@ -10,14 +10,16 @@
 #                     postgres from /usr/lib/postgresql/*/bin in temp dirs. The cluster service the
 #                     package may start is never used.
 #   redis-server      the multi-node tests: test/fixtures/redis.ts starts throwaway instances
-#   nginx-light       the multi-node tests (test/cluster/): test/fixtures/nginx.ts runs the documented
-#                     upstream config (docs/scaling/nginx-tidings.conf) in front of three nodes
+#   nginx-light       the documented reverse-proxy configs, run as child processes by
+#                     test/server/nginxProxy.test.ts and test/cluster/multiNode.test.ts (three nodes)
 #   python3-socketio  a third-party socket.io client (test/server/pythonClient.test.ts), with
 #                     python3-requests (its long-polling) and python3-websocket (its WebSocket)
+#   prometheus        for promtool only: test/server/promtool.test.ts lints a live /metrics (the
+#                     package also installs a prometheus service; the tests never start it)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb postgresql redis-server nginx-light ca-certificates \
-  python3-socketio python3-requests python3-websocket >/dev/null
+  chromium libsecret-1-dev gnome-keyring dbus-x11 xvfb ca-certificates postgresql redis-server \
+  python3-socketio python3-requests python3-websocket prometheus nginx-light >/dev/null
 echo "System packages for the Tidings tests are installed."

@@ -1,14 +1,18 @@
 /**
- * Admin commands for self-hosters. Against a lowdb data dir they run while the server is stopped
- * (the data-dir lock makes sure of that); against PostgreSQL they run while nodes serve the same
- * database: each is a transaction like any request's. Each returns the line to print.
+ * Admin commands for self-hosters. Against a lowdb data dir they run on the data itself while the
+ * server is stopped (the data-dir lock makes sure nothing else writes it); while it runs, the lock
+ * is held, and the command goes to the running server through its admin socket in the data dir
+ * instead, so a stolen token can be revoked without downtime. Against PostgreSQL they run while
+ * nodes serve the same database: each is a transaction like any request's. Each returns the line
+ * to print.
  */
-import { RegisterRequestSchema, describeIssues } from '../contract/wire.js';
 import type { AdminCommand } from './config.js';
-import { DomainError } from './domain/errors.js';
+import { executeAdminCommand } from './adminCommands.js';
+import { AdminSocketUnavailable, sendAdminCommand } from './adminSocket.js';
+import { DataDirInUseError } from './dataDirLock.js';
 import { noPush } from './domain/push.js';
 import { createServices } from './services.js';
-import { openStorage } from './storage.js';
+import { openStorage, type OpenedStorage } from './storage.js';
 
 export interface AdminContext {
   dataDir: string;
@@ -25,40 +29,28 @@ export async function runAdminCommand(
 ): Promise<string> {
   // Read before locking, so a slow typist does not hold the data dir.
   const password = command.kind === 'users-add' ? await context.readPassword() : '';
-  const storage = await openStorage(context, { role: 'admin' });
+  let storage: OpenedStorage;
   try {
-    const { store } = storage;
+    storage = await openStorage(context, { role: 'admin' });
+  } catch (error) {
+    if (context.databaseUrl !== undefined || !(error instanceof DataDirInUseError)) throw error;
+    try {
+      return await sendAdminCommand(context.dataDir, command, password);
+    } catch (sendError) {
+      // An older server, or one that could not open its socket: the lock's message says what to do.
+      if (sendError instanceof AdminSocketUnavailable) throw error;
+      throw sendError;
+    }
+  }
+  try {
     // Post links are never produced by admin commands, so the public URL does not matter here.
     const { accounts } = createServices({
-      store,
+      store: storage.store,
       push: noPush,
       publicUrl: 'http://localhost',
       passwordCost: context.passwordCost,
     });
-    switch (command.kind) {
-      case 'users-add': {
-        const input = RegisterRequestSchema.safeParse({ username: command.username, password });
-        if (!input.success) throw new DomainError('invalid_payload', describeIssues(input.error));
-        const user = await accounts.addUser(input.data, {
-          isAdmin: command.isAdmin,
-          isAuthor: command.isAuthor,
-        });
-        const roles = [user.isAdmin && 'admin', user.isAuthor && 'author'].filter(Boolean);
-        return `added ${user.username}${roles.length ? ` (${roles.join(', ')})` : ''}`;
-      }
-      case 'users-make-author': {
-        const user = await accounts.makeAuthor(command.username);
-        return `${user.username} is now an author`;
-      }
-      case 'tokens-revoke': {
-        const count = await accounts.revokeAllTokens(command.username);
-        return `revoked ${count} token${count === 1 ? '' : 's'} of ${command.username}`;
-      }
-      case 'registration': {
-        await accounts.setRegistrationOpen(command.open);
-        return `registration is now ${command.open ? 'open' : 'closed'}`;
-      }
-    }
+    return await executeAdminCommand(command, password, accounts);
   } finally {
     await storage.close();
   }

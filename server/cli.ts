@@ -11,6 +11,7 @@ import { runAdminCommand } from './admin.js';
 import { DataDirError } from './dataDirLock.js';
 import { DomainError } from './domain/errors.js';
 import { createLogger } from './log.js';
+import { promptHidden, PromptCancelled } from './passwordPrompt.js';
 import { ListenError, serve, type RunningTidings } from './serve.js';
 import { migrateToPostgres, MigrationRefusedError } from './migrateToPostgres.js';
 import { SchemaTooNewError } from './store/postgres/migrate.js';
@@ -59,11 +60,20 @@ function explain(error: unknown): never {
   );
 }
 
+/** TIDINGS_PASSWORD, else a hidden prompt (typed twice) on a terminal, else stdin's one line. */
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.TIDINGS_PASSWORD;
   if (fromEnv !== undefined) return fromEnv;
-  if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
-  return (await text(process.stdin)).replace(/\r?\n$/, '');
+  if (!process.stdin.isTTY) return (await text(process.stdin)).replace(/\r?\n$/, '');
+  try {
+    const password = await promptHidden('Password: ', process.stdin, process.stderr);
+    const again = await promptHidden('Password again: ', process.stdin, process.stderr);
+    if (password !== again) fail('the two passwords differ; nothing was changed', EXIT_USAGE);
+    return password;
+  } catch (error) {
+    if (error instanceof PromptCancelled) fail('cancelled; nothing was changed', EXIT_USAGE);
+    throw error;
+  }
 }
 
 async function runServer(
@@ -74,7 +84,10 @@ async function runServer(
     log.info(`${reason}: finishing pending writes`);
     setTimeout(() => fail('pending writes did not finish in time'), SHUTDOWN_LIMIT_MS).unref();
     server.close().then(
-      () => process.exit(exitCode),
+      () => {
+        log.info('stopped; every acknowledged change is on disk');
+        process.exit(exitCode);
+      },
       (error: unknown) => {
         log.error('could not close cleanly', error);
         process.exit(EXIT_FAILURE);
@@ -91,6 +104,9 @@ async function runServer(
 }
 
 async function main(): Promise<void> {
+  // Everything this process creates in the data dir (snapshot, journal, temp files, backup, lock,
+  // the admin socket) is its owner's alone: it holds password and token hashes.
+  process.umask(0o077);
   const command = parseCommandLine(process.argv.slice(2), process.env);
   if (command.kind === 'help') {
     process.stdout.write(command.text);

@@ -42,6 +42,25 @@ const origins = z
   )
   .pipe(z.array(httpUrl.transform((url) => new URL(url).origin)));
 
+const hostNames = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9.-]+$/,
+          'expected host names like blog.example.org, without port or scheme',
+        ),
+    ),
+  );
+
 interface Setting<S extends z.ZodType> {
   flag: string;
   env: string;
@@ -108,6 +127,14 @@ export const SETTINGS = {
     default: '',
     schema: origins,
   }),
+  allowedHosts: setting({
+    flag: 'allowed-hosts',
+    env: 'TIDINGS_ALLOWED_HOSTS',
+    placeholder: 'LIST',
+    help: "comma-separated host names the server answers to besides its public URL's, localhost and IP addresses (against DNS rebinding)",
+    default: '',
+    schema: hostNames,
+  }),
   registration: setting({
     flag: 'registration',
     env: 'TIDINGS_REGISTRATION',
@@ -115,11 +142,26 @@ export const SETTINGS = {
     help: 'open or close self-service sign-up at start (kept in the data file otherwise)',
     schema: z.enum(['open', 'closed'], 'expected "open" or "closed"').optional(),
   }),
+  setupCode: setting({
+    flag: 'setup-code',
+    env: 'TIDINGS_SETUP_CODE',
+    placeholder: 'CODE',
+    help: 'the one-time code that lets the first sign-up become admin (random and printed in the log when unset; prefer the variable, flags show in ps)',
+    schema: z.string().min(8, 'expected at least 8 characters').max(100).optional(),
+  }),
+  tokenIdleDays: setting({
+    flag: 'token-idle-days',
+    env: 'TIDINGS_TOKEN_IDLE_DAYS',
+    placeholder: 'N',
+    help: 'sign a device out after this many days without use',
+    default: '90',
+    schema: wholeNumber(1, 3650),
+  }),
   trustProxy: setting({
     flag: 'trust-proxy',
     env: 'TIDINGS_TRUST_PROXY',
     placeholder: 'on|off',
-    help: 'trust X-Forwarded-For from one reverse proxy in front (for per-IP limits)',
+    help: 'trust X-Forwarded-For from one reverse proxy in front (for per-IP limits); only when every request comes through that proxy',
     default: 'off',
     schema: onOff,
   }),
@@ -167,9 +209,37 @@ export const SETTINGS = {
     flag: 'rate-socket',
     env: 'TIDINGS_RATE_SOCKET',
     placeholder: 'N',
-    help: 'events one socket may send per minute',
+    help: "requests one user's sockets may send per minute, all together",
     default: '120',
     schema: wholeNumber(1, 1_000_000),
+  }),
+  rateHandshake: setting({
+    flag: 'rate-handshake',
+    env: 'TIDINGS_RATE_HANDSHAKE',
+    placeholder: 'N',
+    help: 'socket handshakes per IP address (IPv6: per /64) per minute',
+    default: '60',
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  maxSocketsPerUser: setting({
+    flag: 'max-sockets-per-user',
+    env: 'TIDINGS_MAX_SOCKETS_PER_USER',
+    placeholder: 'N',
+    help: 'sockets one user may have open at once (devices and browser tabs)',
+    default: '10',
+    schema: wholeNumber(1, 100_000),
+  }),
+  metricsToken: setting({
+    flag: 'metrics-token',
+    env: 'TIDINGS_METRICS_TOKEN',
+    placeholder: 'TOKEN',
+    help: 'require "Authorization: Bearer TOKEN" on /metrics (at least 16 characters)',
+    schema: z
+      .string()
+      .min(16, 'expected at least 16 characters')
+      .max(200, 'expected at most 200 characters')
+      .regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces')
+      .optional(),
   }),
   passwordCost: setting({
     flag: 'password-cost',
@@ -204,6 +274,7 @@ export interface RateLimitConfig {
   registerPerIpPerHour: number;
   publishPerUserPerMinute: number;
   socketEventsPerMinute: number;
+  handshakesPerIpPerMinute: number;
 }
 
 export interface ServerConfig {
@@ -214,9 +285,16 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
+  allowedHosts: readonly string[];
   registration: 'open' | 'closed' | undefined;
+  /** The operator's own setup code; a random one is made at start when unset. */
+  setupCode: string | undefined;
+  /** Days a device token may go unused before it is refused. */
+  tokenIdleDays: number;
   trustProxy: boolean;
   passwordCost: number;
+  maxSocketsPerUser: number;
+  metricsToken: string | undefined;
   rateLimits: Readonly<RateLimitConfig>;
   /** Several nodes share the blog through this Redis (docs/SCALING.md). */
   redisUrl: string | undefined;
@@ -361,9 +439,14 @@ function parseServe(args: string[], env: Env): Command {
     databaseUrl: values.databaseUrl,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
+    allowedHosts: Object.freeze([...values.allowedHosts]),
     registration: values.registration,
+    setupCode: values.setupCode,
+    tokenIdleDays: values.tokenIdleDays,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
+    maxSocketsPerUser: values.maxSocketsPerUser,
+    metricsToken: values.metricsToken,
     rateLimits: Object.freeze({
       enabled: values.rateLimits,
       loginPerAccountPerMinute: values.rateLogin,
@@ -371,6 +454,7 @@ function parseServe(args: string[], env: Env): Command {
       registerPerIpPerHour: values.rateRegister,
       publishPerUserPerMinute: values.ratePublish,
       socketEventsPerMinute: values.rateSocket,
+      handshakesPerIpPerMinute: values.rateHandshake,
     }),
     redisUrl: values.redisUrl,
   };

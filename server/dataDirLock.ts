@@ -5,12 +5,23 @@
  */
 import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './dataDirPermissions.js';
 
 export const LOCK_FILE_NAME = 'tidings.pid';
 
 /** The data dir cannot be used; the message says why in one line. */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
+}
+
+/** Another live process holds the lock: the admin CLI then talks to it instead. */
+export class DataDirInUseError extends DataDirError {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`another Tidings process (pid ${pid}) is using ${dir}; stop it first`);
+  }
 }
 
 export interface DataDirLock {
@@ -49,13 +60,14 @@ function describe(error: unknown, dir: string): string {
 export function lockDataDir(dir: string): DataDirLock {
   const file = join(dir, LOCK_FILE_NAME);
   try {
-    mkdirSync(dir, { recursive: true });
+    // Owner only (server/dataDirPermissions.ts): it holds password and token hashes.
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (error) {
     throw new DataDirError(describe(error, dir));
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
       return {
@@ -73,9 +85,7 @@ export function lockDataDir(dir: string): DataDirLock {
       }
       const holder = Number(readFileSync(file, 'utf8').trim());
       if (isRunning(holder)) {
-        throw new DataDirError(
-          `another Tidings process (pid ${holder}) is using ${dir}; stop it first`,
-        );
+        throw new DataDirInUseError(dir, holder);
       }
       unlinkSync(file);
     }

@@ -4,6 +4,8 @@
  */
 export interface Logger {
   info(message: string): void;
+  /** Something the operator should change; the server carries on. */
+  warn(message: string): void;
   error(message: string, error?: unknown): void;
 }
 
@@ -14,6 +16,7 @@ export function createLogger(
     write(`${new Date().toISOString()} ${level} ${message}\n`);
   return {
     info: (message) => line('info', message),
+    warn: (message) => line('warn', message),
     error: (message, error) => {
       const detail = error instanceof Error ? `: ${error.message}` : '';
       line('error', message + detail);

@@ -1,14 +1,27 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics. A registry of its own, so nothing
  * registered globally by a library leaks in and tests can create several.
+ *
+ * Node's default metrics keep their standard names (`process_cpu_seconds_total`,
+ * `nodejs_heap_size_used_bytes`), which the common Node dashboards look for. `promtool check
+ * metrics` passes clean (test/server/promtool.test.ts): prom-client's three gauges named
+ * `nodejs_active_*_total` are left out, since only counters may end in `_total`; their per-type
+ * twins (`nodejs_active_handles{type}`, ...) stay, and sum to the same.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { NotificationType } from '../contract/wire.js';
 import type { StoreLifecycle } from './store/store.js';
 
+const TOTAL_NAMED_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 export function createMetrics(store: Pick<StoreLifecycle, 'stats'>) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tidings_process_' });
+  collectDefaultMetrics({ register: registry });
+  for (const name of TOTAL_NAMED_GAUGES) registry.removeSingleMetric(name);
 
   const connectedSockets = new Gauge({
     name: 'tidings_connected_sockets',

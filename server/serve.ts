@@ -4,14 +4,18 @@
  * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { connectRedis, type RedisLink } from './cluster/redisLink.js';
 import { redisLimiters } from './cluster/sharedRateLimits.js';
 import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
+import { executeAdminCommand } from './adminCommands.js';
+import { listenAdminSocket } from './adminSocket.js';
+import { tightenDataDir } from './dataDirPermissions.js';
+import { newSetupCode, setupAnnouncement } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
-import { createOriginCheck } from './http/origins.js';
-import { createRateLimits } from './http/rateLimits.js';
+import { createOriginPolicy } from './edge/origins.js';
+import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -63,7 +67,11 @@ function urlFor(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
-/** How long requests already being answered get to finish when the server stops. */
+/**
+ * How long requests already being answered get to finish when the server stops. After it, every
+ * connection still open is cut: a frozen client, a held poll or a half-sent request must not keep
+ * the store from being flushed and the process from exiting 0 (issue 10).
+ */
 const IN_FLIGHT_GRACE_MS = 3_000;
 
 /** Resolves when the HTTP server has closed its last connection, or after `graceMs`. */
@@ -77,7 +85,23 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
   });
 }
 
+/**
+ * Every TCP connection the server accepted, upgraded WebSockets included: the HTTP server's own
+ * closeAllConnections() no longer sees a connection once it has been upgraded.
+ */
+function trackConnections(server: HttpServer): Set<Socket> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || /^127\./.test(host) || host === '::1' || host === '[::1]';
 
 /** `seams` let an in-process test hold the server at a chosen point; production passes none. */
 export async function serve(
@@ -88,16 +112,26 @@ export async function serve(
   let storage: OpenedStorage | undefined;
   let redis: RedisLink | undefined;
   const httpServer = createServer();
+  const connections = trackConnections(httpServer);
   try {
     storage = await openStorage(config, {
       role: 'node',
       sharedThroughRedis: config.redisUrl !== undefined,
       onProblem: (message, error) => log.error(message, error),
     });
+    // The data dir holds the lowdb files; a PostgreSQL node keeps nothing there.
+    const usesDataDir = storage.driver === 'lowdb';
+    if (usesDataDir) {
+      const tightened = tightenDataDir(config.dataDir);
+      if (tightened) log.info(tightened);
+    }
     const rawStore = storage.store;
     if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
     // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
+    // Only while there is no account: the first sign-up that brings it becomes admin.
+    const setupCode =
+      (await rawStore.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -106,13 +140,22 @@ export async function serve(
     if (!config.publicUrl && WILDCARDS.has(config.host)) {
       log.info(`post links use ${publicUrl}; set --public-url to the address users reach`);
     }
+    if (setupCode) {
+      log.info(setupAnnouncement(publicUrl, setupCode, config.setupCode !== undefined));
+    }
 
     const metrics = createMetrics(rawStore);
     const timedStore = timeStoreWrites(rawStore, metrics.timeWrite);
-    const isOriginAllowed = createOriginCheck(config.allowedOrigins, () => [
-      new URL(publicUrl).origin,
-      new URL(url).origin,
-    ]);
+    const origins = createOriginPolicy({
+      allowedOrigins: config.allowedOrigins,
+      allowedHosts: config.allowedHosts,
+      ownOrigins: () => [new URL(publicUrl).origin, new URL(url).origin],
+    });
+    if (config.trustProxy && !isLoopback(config.host)) {
+      log.warn(
+        `--trust-proxy is on and the server listens on ${config.host}: anyone who reaches it directly can forge X-Forwarded-For and dodge the per-address limits. Listen on 127.0.0.1 behind the proxy, or firewall the port so only the proxy reaches it.`,
+      );
+    }
     // engine.io wraps the 'request' listeners present when it attaches, answering /socket.io/
     // itself and passing everything else on. The app is assembled after the socket server (the
     // services push through it), so a stand-in is registered first and hands over to the app.
@@ -123,7 +166,7 @@ export async function serve(
       if (handOver.app) handOver.app(req, res);
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
-    const io = createSocketServer(httpServer, isOriginAllowed);
+    const io = createSocketServer(httpServer, origins);
     const shared = redis && shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
@@ -133,6 +176,8 @@ export async function serve(
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      ...(setupCode ? { setupCode } : {}),
+      tokenIdleDays: config.tokenIdleDays,
     });
     const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
     attachSocketHandlers(io, {
@@ -141,6 +186,9 @@ export async function serve(
       rateLimits,
       metrics,
       log,
+      isOwnOrigin: origins.isOwnOrigin,
+      maxSocketsPerUser: config.maxSocketsPerUser,
+      trustProxy: config.trustProxy,
       handoff,
       seams,
       catchUpSince: shared?.catchUpSince,
@@ -150,11 +198,21 @@ export async function serve(
       metrics,
       log,
       version: readVersion(),
-      isOriginAllowed,
+      origins,
       trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
+    // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
+    // run on the database beside the nodes (server/admin.ts).
+    const adminSocket = usesDataDir
+      ? await listenAdminSocket(
+          config.dataDir,
+          (command, password) => executeAdminCommand(command, password, services.accounts),
+          log,
+        )
+      : undefined;
 
     const opened = storage;
     const openRedis = redis;
@@ -164,12 +222,18 @@ export async function serve(
       publicUrl,
       close() {
         closing ??= (async () => {
+          await adminSocket?.close();
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
-          // Disconnects every socket and stops accepting connections (closes the HTTP server).
-          await io.close();
+          // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
+          // (io.close() would wait for every client to go, however long a stuck one takes.)
+          httpServer.close();
+          // This node's sockets only: through the Redis adapter a plain disconnectSockets()
+          // would close every node's.
+          io.local.disconnectSockets(true);
+          io.engine.close(); // also the Engine.IO sessions that never joined a namespace
           httpServer.closeIdleConnections();
           await drained;
-          httpServer.closeAllConnections();
+          for (const connection of connections) connection.destroy();
           await openRedis?.close();
           await opened.close();
         })();

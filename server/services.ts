@@ -10,11 +10,28 @@ export interface ServiceOptions {
   push: Push;
   publicUrl: string;
   passwordCost: number;
+  /** Lets self-service sign-up create the first account; see server/domain/setupCode.ts. */
+  setupCode?: string;
+  /** Days a device token may go unused; the accounts service's default when omitted. */
+  tokenIdleDays?: number;
 }
 
-export function createServices({ store, push, publicUrl, passwordCost }: ServiceOptions) {
+export function createServices({
+  store,
+  push,
+  publicUrl,
+  passwordCost,
+  setupCode,
+  tokenIdleDays,
+}: ServiceOptions) {
   return {
-    accounts: createAccounts({ store, push, passwordCost }),
+    accounts: createAccounts({
+      store,
+      push,
+      passwordCost,
+      ...(setupCode ? { setupCode } : {}),
+      ...(tokenIdleDays ? { tokenIdleDays } : {}),
+    }),
     posts: createPosts({ store, push, publicUrl }),
     inbox: createInbox({ store, push, publicUrl }),
   };

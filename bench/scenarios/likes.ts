@@ -26,7 +26,7 @@ export interface LikesResult {
   eventLoopMaxMs: number | undefined;
 }
 
-const LAG = 'tidings_process_nodejs_eventloop_lag';
+const LAG = 'nodejs_eventloop_lag';
 
 /** A fixed-seed generator, so every run likes the same pairs. */
 function random(seedValue: number): () => number {

@@ -1,7 +1,8 @@
 /**
  * First run: the user either connects to their blog's server (the window's sign-in screen does
  * that) or tries Tidings alone, on a server the app runs itself. For the trial the app creates the
- * account (the first one on a fresh server, so it can also publish from the blog's pages), signs in
+ * account (the first one on a fresh server, made admin with the setup code the app gave the server,
+ * so it can also publish from the blog's pages), signs in
  * and shows the password once; the app keeps only the keychain token, never the password.
  */
 import { randomBytes } from 'node:crypto';
@@ -96,7 +97,8 @@ export async function beginTrial(
     response = await fetch(new URL(API.register, server.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
+      // The first account on the trial server is its admin: the app proves it started the server.
+      body: JSON.stringify({ username, password, setupCode: server.setupCode }),
     });
   } catch (error) {
     return { ok: false, message: `The local server did not answer: ${String(error)}` };

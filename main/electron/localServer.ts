@@ -4,11 +4,17 @@
  * user-data folder. No Electron import here, so a Node test can run it with Node's binary.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 
 export interface LocalServer {
   url: string;
   port: number;
+  /**
+   * The setup code this app gave the server: while the server has no account, a sign-up that
+   * brings it becomes the admin (the trial's one click). Nobody else has it, even on 127.0.0.1.
+   */
+  setupCode: string;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export async function startLocalServer(options: {
   log: (message: string) => void;
   startupTimeoutMs?: number;
 }): Promise<LocalServer> {
+  const setupCode = randomBytes(24).toString('base64url');
   const child = spawn(
     options.execPath,
     [
@@ -41,7 +48,8 @@ export async function startLocalServer(options: {
       options.dataDir,
     ],
     {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      // The code travels in the environment, not argv, which other local users can read (ps).
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TIDINGS_SETUP_CODE: setupCode },
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     },
@@ -67,6 +75,7 @@ export async function startLocalServer(options: {
   return {
     url,
     port: Number(new URL(url).port),
+    setupCode,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

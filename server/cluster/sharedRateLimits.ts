@@ -7,16 +7,16 @@
  * Redis that is not there (`rejectIfRedisNotReady`).
  */
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import type { LimiterFactory } from '../http/rateLimits.js';
+import type { LimiterFactory } from '../edge/rateLimits.js';
 import type { RedisLink } from './redisLink.js';
 
 export function redisLimiters(link: RedisLink): LimiterFactory {
-  return (name, points, duration) =>
+  return (keyPrefix, points, duration) =>
     new RateLimiterRedis({
       storeClient: link.commands,
       useRedisPackage: true,
       rejectIfRedisNotReady: true,
-      keyPrefix: `tidings:limit:${name}`,
+      keyPrefix: `tidings:limit:${keyPrefix}`,
       points,
       duration,
       insuranceLimiter: new RateLimiterMemory({ points, duration }),

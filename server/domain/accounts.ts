@@ -1,6 +1,8 @@
 /**
- * Accounts, roles and device tokens. The first account on a fresh server is admin and author;
- * admins make other users authors; an operator can close open registration.
+ * Accounts, roles and device tokens. The first account on a fresh server is admin and author, and
+ * only the operator can create it: with `users add` (the CLI) or by signing up with the setup code
+ * the server printed in its log. Admins make other users authors; an operator can close open
+ * registration.
  */
 import type {
   LoginRequest,
@@ -12,11 +14,13 @@ import {
   ConflictError,
   type AccountStore,
   type SubscriptionStore,
+  type TokenRecord,
   type UserRecord,
 } from '../store/store.js';
 import { DomainError } from './errors.js';
 import { hashPassword, verifyPassword, DEFAULT_LOG2_COST } from './passwords.js';
 import type { Push } from './push.js';
+import { matchesSetupCode } from './setupCode.js';
 import { hashToken, newToken } from './tokens.js';
 
 /** Who is calling: the user and the device token they used (so logout revokes just that one). */
@@ -31,11 +35,51 @@ export interface AccountOptions {
   push: Push;
   /** log2 of scrypt's N. Lower only for tests and benchmarks. */
   passwordCost?: number;
+  /**
+   * What a sign-up must bring while the server has no account (server/domain/setupCode.ts).
+   * Without one, self-service sign-up cannot create the first account at all.
+   */
+  setupCode?: string;
+  /** A token unused for this many days is refused (and removed) when it next shows up. */
+  tokenIdleDays?: number;
+  /** The clock, so expiry can be reasoned about; the system's by default. */
+  now?: () => Date;
 }
+
+/** One signed-in device as its owner sees it on the account page. */
+export interface Device {
+  tokenId: string;
+  device: string;
+  createdAt: string;
+  /** To within TOKEN_USE_RESOLUTION_MS; createdAt until its first recorded use. */
+  lastUsedAt: string;
+  /** The device asking. */
+  current: boolean;
+}
+
+export const DEFAULT_TOKEN_IDLE_DAYS = 90;
+/**
+ * How stale a token's recorded last use may get before a request records it again: a request
+ * then costs a write at most once per five minutes per device, not every time.
+ */
+export const TOKEN_USE_RESOLUTION_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const lastUseOf = (token: TokenRecord): string => token.lastUsedAt ?? token.createdAt;
 
 const DEFAULT_DEVICE = 'unnamed device';
 
-export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }: AccountOptions) {
+export function createAccounts({
+  store,
+  push,
+  passwordCost = DEFAULT_LOG2_COST,
+  setupCode,
+  tokenIdleDays = DEFAULT_TOKEN_IDLE_DAYS,
+  now = () => new Date(),
+}: AccountOptions) {
+  const idleLimitMs = tokenIdleDays * DAY_MS;
+  const isIdleTooLong = (token: TokenRecord, at: Date): boolean =>
+    at.getTime() - Date.parse(lastUseOf(token)) > idleLimitMs;
   // Compared against when the username does not exist, so a wrong name costs as much as a wrong
   // password and response times do not reveal which usernames exist.
   const decoyHash = hashPassword('decoy password', passwordCost);
@@ -53,13 +97,37 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
     };
   }
 
+  /**
+   * Self-service sign-up may create the first account only with the setup code, which works even
+   * while registration is closed; without a code, a closed server says it is closed.
+   */
+  async function checkSelfService(input: RegisterRequest, first: boolean): Promise<void> {
+    const bringsCode = first && input.setupCode !== undefined;
+    if (!bringsCode && !(await store.isRegistrationOpen())) {
+      throw new DomainError(
+        'registration_closed',
+        'Registration is closed on this server; ask its operator for an account.',
+      );
+    }
+    if (!first) return;
+    if (setupCode !== undefined && matchesSetupCode(setupCode, input.setupCode ?? '')) return;
+    throw new DomainError(
+      'forbidden',
+      bringsCode
+        ? 'That setup code is not right: copy it again from the server’s log.'
+        : 'This server has no admin yet: sign up with the setup code from the server’s log, or ask its operator.',
+    );
+  }
+
   async function createAccount(
     input: RegisterRequest,
     roles: { isAdmin: boolean; isAuthor: boolean },
+    selfService: boolean,
   ): Promise<UserRecord> {
     const passwordHash = await hashPassword(input.password, passwordCost);
     const run = registering.then(async () => {
       const first = (await store.countUsers()) === 0;
+      if (selfService) await checkSelfService(input, first);
       try {
         return await store.createUser({
           username: input.username,
@@ -80,16 +148,20 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
 
   return {
     toPublicUser,
+    tokenIdleDays,
 
-    /** Self-service sign-up; refused while registration is closed. */
-    async register(input: RegisterRequest): Promise<UserRecord> {
-      if (!(await store.isRegistrationOpen())) {
-        throw new DomainError(
-          'registration_closed',
-          'Registration is closed on this server; ask its operator for an account.',
-        );
-      }
-      return createAccount(input, { isAdmin: false, isAuthor: false });
+    /**
+     * Self-service sign-up: the first account needs the setup code (and then works even while
+     * registration is closed); later ones are refused while registration is closed, and any
+     * setup code they carry is ignored.
+     */
+    register(input: RegisterRequest): Promise<UserRecord> {
+      return createAccount(input, { isAdmin: false, isAuthor: false }, true);
+    },
+
+    /** Whether the server still waits for its first account (the sign-up page asks for the code). */
+    async awaitsSetup(): Promise<boolean> {
+      return (await store.countUsers()) === 0;
     },
 
     /** Operator path (CLI): works while registration is closed and can grant roles. */
@@ -97,7 +169,7 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       input: RegisterRequest,
       roles: { isAdmin: boolean; isAuthor: boolean },
     ): Promise<UserRecord> {
-      return createAccount(input, roles);
+      return createAccount(input, roles, false);
     },
 
     async login(input: LoginRequest): Promise<LoginResponse> {
@@ -113,12 +185,54 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       return { token, user: await toPublicUser(user) };
     },
 
-    /** The session a token belongs to, or undefined for unknown or revoked tokens. */
+    /**
+     * The session a token belongs to, or undefined for unknown, revoked or idle-expired tokens
+     * (HTTP, pages and the socket handshake all ask here). An expired token is removed; a used
+     * one has its last use recorded when the record is more than a few minutes stale.
+     */
     async authenticate(token: string): Promise<Session | undefined> {
       const record = await store.findTokenByHash(hashToken(token));
       if (!record) return undefined;
+      const at = now();
+      if (isIdleTooLong(record, at)) {
+        // Best effort: it is refused either way, and the next use tries again.
+        await store.revokeToken(record.id).catch(() => false);
+        return undefined;
+      }
       const user = await store.getUser(record.userId);
-      return user ? { user, tokenId: record.id } : undefined;
+      if (!user) return undefined;
+      if (at.getTime() - Date.parse(lastUseOf(record)) > TOKEN_USE_RESOLUTION_MS) {
+        // Bookkeeping: a read must not fail because its last-use time could not be saved.
+        await store.touchToken(record.id, at.toISOString()).catch(() => false);
+      }
+      return { user, tokenId: record.id };
+    },
+
+    /** The user's signed-in devices, oldest first (expired ones are already gone for them). */
+    async devicesOf(session: Session): Promise<Device[]> {
+      const at = now();
+      return (await store.listTokens(session.user.id))
+        .filter((token) => !isIdleTooLong(token, at))
+        .map((token) => ({
+          tokenId: token.id,
+          device: token.device,
+          createdAt: token.createdAt,
+          lastUsedAt: lastUseOf(token),
+          current: token.id === session.tokenId,
+        }));
+    },
+
+    /** Signs one of the user's own devices out; its live sockets close at once. */
+    async signOutDevice(session: Session, tokenId: string): Promise<void> {
+      const owned = (await store.listTokens(session.user.id)).some((token) => token.id === tokenId);
+      if (!owned) throw new DomainError('not_found', 'That device is not signed in any more.');
+      await store.revokeToken(tokenId);
+      push.tokensRevoked([tokenId]);
+    },
+
+    /** Signs the user out on every device, this one included. */
+    async signOutEverywhere(session: Session): Promise<number> {
+      return revokeAllTokens(session.user.username);
     },
 
     async logout(session: Session): Promise<void> {
@@ -126,12 +240,16 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       push.tokensRevoked([session.tokenId]);
     },
 
-    async revokeAllTokens(username: string): Promise<number> {
-      const user = await requireUser(username);
-      const count = await store.revokeAllTokens(user.id);
-      push.userTokensRevoked(user.id);
-      return count;
+    /** An admin signs a user out of every device (a stolen laptop), while the server runs. */
+    async revokeTokensOf(actor: UserRecord, username: string): Promise<number> {
+      if (!actor.isAdmin) {
+        throw new DomainError('forbidden', 'Only admins can sign other users out.');
+      }
+      return revokeAllTokens(username);
     },
+
+    /** Operator path (CLI). */
+    revokeAllTokens,
 
     async setAuthor(actor: UserRecord, username: string, isAuthor: boolean): Promise<UserRecord> {
       if (!actor.isAdmin) throw new DomainError('forbidden', 'Only admins can change roles.');
@@ -147,6 +265,14 @@ export function createAccounts({ store, push, passwordCost = DEFAULT_LOG2_COST }
       await store.setRegistrationOpen(open);
     },
   };
+
+  /** Every device of the user is signed out, and its live sockets are closed at once. */
+  async function revokeAllTokens(username: string): Promise<number> {
+    const user = await requireUser(username);
+    const count = await store.revokeAllTokens(user.id);
+    push.userTokensRevoked(user.id);
+    return count;
+  }
 
   async function requireUser(username: string): Promise<UserRecord> {
     const user = await store.findUserByUsername(username);

@@ -3,9 +3,16 @@
  * records at most one post_liked event for the author, then pushes it. Push always follows the
  * durable write.
  */
-import type { Post, PostInput, PostListResponse, PostPatch } from '../../contract/wire.js';
+import type {
+  Post,
+  PostInput,
+  PostListItem,
+  PostListResponse,
+  PostPatch,
+} from '../../contract/wire.js';
 import type { AccountStore, PostRecord, PostStore, UserRecord } from '../store/store.js';
 import { DomainError } from './errors.js';
+import { excerptFor, excerptOf } from './excerpt.js';
 import { postUrl, toNotificationItem } from './notificationItems.js';
 import type { Push } from './push.js';
 
@@ -19,7 +26,10 @@ export interface PostOptions {
 const DELETED_AUTHOR = 'a former user';
 
 export function createPosts({ store, push, publicUrl }: PostOptions) {
-  async function toPost(record: PostRecord, viewer: UserRecord | undefined): Promise<Post> {
+  async function toListItem(
+    record: PostRecord,
+    viewer: UserRecord | undefined,
+  ): Promise<PostListItem> {
     const [author, likeCount, likedByMe] = await Promise.all([
       store.getUser(record.authorId),
       store.likeCount(record.id),
@@ -29,7 +39,7 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
       id: record.id,
       title: record.title,
       url: postUrl(publicUrl, record.id),
-      body: record.body,
+      excerpt: excerptFor(record),
       author: { id: record.authorId, name: author?.username ?? DELETED_AUTHOR },
       likeCount,
       likedByMe,
@@ -38,22 +48,48 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
     };
   }
 
+  async function toPost(record: PostRecord, viewer: UserRecord | undefined): Promise<Post> {
+    return { ...(await toListItem(record, viewer)), body: record.body };
+  }
+
   async function requirePost(id: string): Promise<PostRecord> {
     const post = await store.getPost(id);
     if (!post) throw new DomainError('not_found', 'There is no post with this id.');
     return post;
   }
 
-  async function requireOwnPost(user: UserRecord, id: string): Promise<PostRecord> {
+  /** Editing takes both: a demoted author keeps their posts but can no longer change them. */
+  async function requireEditablePost(user: UserRecord, id: string): Promise<PostRecord> {
     const post = await requirePost(id);
     if (post.authorId !== user.id) {
       throw new DomainError('forbidden', 'Only its author can change this post.');
+    }
+    if (!user.isAuthor) {
+      throw new DomainError(
+        'forbidden',
+        'Only authors can edit posts; ask an admin to make you an author again.',
+      );
+    }
+    return post;
+  }
+
+  /** Its author may take a post down (author role or not), and an admin may take any down. */
+  async function requireDeletablePost(user: UserRecord, id: string): Promise<PostRecord> {
+    const post = await requirePost(id);
+    if (post.authorId !== user.id && !user.isAdmin) {
+      throw new DomainError('forbidden', 'Only its author or an admin can delete this post.');
     }
     return post;
   }
 
   return {
     toPost,
+
+    /** Whether the post page offers this viewer Edit and Delete (the actions check again). */
+    permissionsOf(viewer: UserRecord | undefined, post: Pick<Post, 'author'>) {
+      const own = viewer !== undefined && viewer.id === post.author.id;
+      return { canEdit: own && viewer.isAuthor, canDelete: own || viewer?.isAdmin === true };
+    },
 
     async publish(author: UserRecord, input: PostInput): Promise<Post> {
       if (!author.isAuthor) {
@@ -66,6 +102,7 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
         authorId: author.id,
         title: input.title,
         body: input.body,
+        excerpt: excerptOf(input.body),
       });
       push.newPost(toNotificationItem(publicUrl, { event, read: false }), author.id);
       return toPost(post, author);
@@ -78,11 +115,17 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
     ): Promise<PostListResponse> {
       const { items, total } = await store.listPosts((page - 1) * limit, limit);
       return {
-        items: await Promise.all(items.map((record) => toPost(record, viewer))),
+        items: await Promise.all(items.map((record) => toListItem(record, viewer))),
         page,
         limit,
         total,
       };
+    },
+
+    /** The newest posts with their bodies, for the feeds (which carry each post in full). */
+    async newestInFull(limit: number): Promise<Post[]> {
+      const { items } = await store.listPosts(0, limit);
+      return Promise.all(items.map((record) => toPost(record, undefined)));
     },
 
     async get(viewer: UserRecord | undefined, id: string): Promise<Post> {
@@ -90,14 +133,15 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
     },
 
     async edit(user: UserRecord, id: string, patch: PostPatch): Promise<Post> {
-      await requireOwnPost(user, id);
-      const updated = await store.updatePost(id, patch);
+      await requireEditablePost(user, id);
+      const excerpt = patch.body === undefined ? {} : { excerpt: excerptOf(patch.body) };
+      const updated = await store.updatePost(id, { ...patch, ...excerpt });
       if (!updated) throw new DomainError('not_found', 'There is no post with this id.');
       return toPost(updated, user);
     },
 
     async remove(user: UserRecord, id: string): Promise<void> {
-      await requireOwnPost(user, id);
+      await requireDeletablePost(user, id);
       await store.deletePost(id);
     },
 

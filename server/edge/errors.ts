@@ -16,6 +16,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_payload: 400,
   payload_too_large: 413,
   conflict: 409,
+  invalid_text: 422,
   registration_closed: 403,
   rate_limited: 429,
   storage_unavailable: 503,

@@ -1,4 +1,7 @@
-/** Sign-up, sign-in (one revocable token per device), sign-out, the caller's profile and roles. */
+/**
+ * Sign-up, sign-in (one revocable token per device), sign-out, the caller's profile and roles, and
+ * an admin's "sign this user out everywhere".
+ */
 import { Router } from 'express';
 import {
   API,
@@ -7,6 +10,7 @@ import {
   RolesRequestSchema,
   UsernameSchema,
   type RegisterResponse,
+  type RevokeTokensResponse,
 } from '../../contract/wire.js';
 import { routeOf, type RouteDependencies } from './routes.js';
 import { parseWith } from './validation.js';
@@ -43,6 +47,14 @@ export function authRoutes({ accounts, sessions, rateLimits }: RouteDependencies
     const username = parseWith(UsernameSchema, req.params.username, 'a username');
     const { author } = parseWith(RolesRequestSchema, req.body, '{author}');
     res.json(await accounts.toPublicUser(await accounts.setAuthor(user, username, author)));
+  });
+
+  router.delete(routeOf(API.userTokens, 'username'), async (req, res) => {
+    const { user } = await sessions.requireSession(req);
+    const username = parseWith(UsernameSchema, req.params.username, 'a username');
+    const revoked = await accounts.revokeTokensOf(user, username);
+    const body: RevokeTokensResponse = { revoked };
+    res.json(body);
   });
 
   return router;

@@ -2,7 +2,7 @@
 import type { Accounts } from '../domain/accounts.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
-import type { RateLimits } from './rateLimits.js';
+import type { RateLimits } from '../edge/rateLimits.js';
 import type { Sessions } from './session.js';
 
 export interface RouteDependencies {

@@ -1,6 +1,6 @@
 /** Parses request bodies, queries and params with the contract's zod schemas. */
 import type { z } from 'zod';
-import { describeIssues } from '../../contract/wire.js';
+import { describeIssues, hasInvalidText } from '../../contract/wire.js';
 import { DomainError } from '../domain/errors.js';
 
 export function parseWith<S extends z.ZodType>(
@@ -15,6 +15,11 @@ export function parseWith<S extends z.ZodType>(
     );
   }
   const result = schema.safeParse(input);
-  if (!result.success) throw new DomainError('invalid_payload', describeIssues(result.error));
+  if (!result.success) {
+    // Readable text that may not be shown as it is (a bidi override in a title) is a 422, apart
+    // from malformed requests, so a client can tell the user what to change.
+    const code = hasInvalidText(result.error) ? 'invalid_text' : 'invalid_payload';
+    throw new DomainError(code, describeIssues(result.error));
+  }
   return result.data;
 }

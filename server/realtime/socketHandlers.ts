@@ -16,12 +16,22 @@ import {
 import type { Accounts } from '../domain/accounts.js';
 import { DomainError } from '../domain/errors.js';
 import type { Inbox } from '../domain/inbox.js';
-import type { RateLimits } from '../http/rateLimits.js';
+import { classifyAndLog, wireErrorOf } from '../edge/errors.js';
+import type { OriginCheck } from '../edge/origins.js';
+import type { RateLimits } from '../edge/rateLimits.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { StorageUnavailableError, type SubscriptionStore } from '../store/store.js';
+import type { SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
-import { SUBSCRIBERS_ROOM, tokenRoom, userRoom, type TidingsServer } from './socketServer.js';
+import { createSocketCap, handshakeAddress } from './socketAdmission.js';
+import {
+  SUBSCRIBERS_ROOM,
+  tokenRoom,
+  userRoom,
+  type SocketData,
+  type TidingsServer,
+  type TidingsSocket,
+} from './socketServer.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 /** Test seams: points in a socket's life where a test can hold the server to force a timing. */
@@ -37,6 +47,10 @@ export interface SocketHandlerDependencies {
   rateLimits: RateLimits;
   metrics: Metrics;
   log: Logger;
+  /** The session cookie is honoured only from these (server/web/socketSession.ts). */
+  isOwnOrigin: OriginCheck;
+  maxSocketsPerUser: number;
+  trustProxy: boolean;
   handoff: SyncHandoff;
   seams?: SocketSeams;
   /** With several nodes, the catch-ups after a Redis outage are answered in full. */
@@ -57,83 +71,68 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
   const { accounts, inbox, store, rateLimits, metrics, log, handoff, seams = {} } = deps;
   const catchUpSince = deps.catchUpSince ?? ((since: number | undefined) => since);
+  const cap = createSocketCap(deps.maxSocketsPerUser);
 
-  function toWireError(error: unknown): WireError {
-    if (error instanceof DomainError) return error.toWire();
-    if (error instanceof StorageUnavailableError) {
-      log.error(`could not save a change from a socket: ${error.message}`);
-      return { code: 'storage_unavailable', message: 'The server could not save this; try later.' };
-    }
-    log.error('internal error in a socket handler', error);
-    return { code: 'internal', message: 'Something went wrong on the server.' };
-  }
+  const toWireError = (error: unknown, where: string): WireError =>
+    wireErrorOf(classifyAndLog(error, log, where));
 
   /** Runs a request and answers through the ack, when the client sent one. */
   function answer<T extends object>(ack: unknown, work: () => Promise<T>): void {
     const reply = typeof ack === 'function' ? (ack as (result: Ack<T>) => void) : undefined;
     work().then(
       (result) => reply?.({ ok: true, ...result }),
-      (error: unknown) => reply?.({ ok: false, error: toWireError(error) }),
+      (error: unknown) => reply?.({ ok: false, error: toWireError(error, 'a socket request') }),
     );
   }
 
-  io.use((socket, next) => {
+  /** Who the handshake is, or a refusal: address limit, token, payload, then the user's cap. */
+  async function admit(socket: TidingsSocket): Promise<SocketData> {
+    await rateLimits.handshake(handshakeAddress(socket.handshake, deps.trustProxy));
     // The blog's pages send no token: their session cookie stands in (server/web/socketSession.ts).
-    const auth: unknown = authWithWebSession(socket.handshake);
+    const auth: unknown = authWithWebSession(socket.handshake, deps.isOwnOrigin);
     const token =
       typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
     if (typeof token !== 'string' || token.length === 0) {
-      next(
-        refusal({
-          code: 'unauthorized',
-          message: 'Sign in first: send auth: {token} in the handshake.',
-        }),
-      );
-      return;
+      throw new DomainError('unauthorized', 'Sign in first: send auth: {token} in the handshake.');
     }
     const parsed = HandshakeAuthSchema.safeParse(auth);
     if (!parsed.success) {
-      next(
-        refusal({
-          code: 'invalid_payload',
-          message: `Bad handshake: ${describeIssues(parsed.error)}`,
-        }),
-      );
-      return;
+      throw new DomainError('invalid_payload', `Bad handshake: ${describeIssues(parsed.error)}`);
     }
-    accounts.authenticate(parsed.data.token).then(
-      (session) => {
-        if (!session) {
-          next(
-            refusal({
-              code: 'unauthorized',
-              message: 'This token is not valid (signed out or revoked); sign in again.',
-            }),
-          );
-          return;
-        }
-        socket.data = {
-          userId: session.user.id,
-          tokenId: session.tokenId,
-          since: parsed.data.since,
-        };
+    const session = await accounts.authenticate(parsed.data.token);
+    if (!session) {
+      throw new DomainError(
+        'unauthorized',
+        'This token is not valid (signed out or revoked); sign in again.',
+      );
+    }
+    if (!cap.admit(session.user.id, socket.conn)) {
+      throw new DomainError(
+        'rate_limited',
+        `This account already has ${deps.maxSocketsPerUser} connections open (the most allowed); close one, e.g. another tab or device, and try again.`,
+      );
+    }
+    return { userId: session.user.id, tokenId: session.tokenId, since: parsed.data.since };
+  }
+
+  io.use((socket, next) => {
+    admit(socket).then(
+      (data) => {
+        socket.data = data;
         next();
       },
-      (error: unknown) => next(refusal(toWireError(error))),
+      (error: unknown) => next(refusal(toWireError(error, 'a socket handshake'))),
     );
   });
 
   io.on('connection', (socket) => {
     const { userId, tokenId, since } = socket.data;
     metrics.socketConnected();
-    socket.on('disconnect', () => {
-      metrics.socketDisconnected();
-      rateLimits.forgetSocket(socket.id);
-    });
+    socket.on('disconnect', () => metrics.socketDisconnected());
 
     socket.on('notification:mark-read', (payload: unknown, ack: unknown) =>
       answer(ack, async () => {
-        await rateLimits.socketEvent(socket.id);
+        await rateLimits.socketEvent(userId);
         const request = parsePayload(MarkReadRequestSchema, payload);
         return { unreadCount: await inbox.markRead(userId, request, socket.id) };
       }),
@@ -143,7 +142,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       // The payload is optional: `emit('notification:list', ack)` asks for the newest page.
       const [request, reply] = typeof payload === 'function' ? [{}, payload] : [payload, ack];
       answer(reply, async () => {
-        await rateLimits.socketEvent(socket.id);
+        await rateLimits.socketEvent(userId);
         const { before, limit } = parsePayload(ListRequestSchema, request ?? {});
         return { items: await inbox.list(userId, before, limit) };
       });

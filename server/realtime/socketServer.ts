@@ -16,7 +16,7 @@ import {
   type NotificationItem,
   type ServerToClientEvents,
 } from '../../contract/wire.js';
-import type { OriginCheck } from '../http/origins.js';
+import type { OriginPolicy } from '../edge/origins.js';
 import type { LiveTarget } from './syncHandoff.js';
 
 /** What the auth middleware learned about a socket. */
@@ -53,10 +53,7 @@ export const SUBSCRIBERS_ROOM = 'subscribers';
 /** The sockets of one login token, so revoking it reaches them on every node. */
 export const tokenRoom = (tokenId: string): string => `token:${tokenId}`;
 
-export function createSocketServer(
-  httpServer: HttpServer,
-  isOriginAllowed: OriginCheck,
-): TidingsServer {
+export function createSocketServer(httpServer: HttpServer, origins: OriginPolicy): TidingsServer {
   const io: TidingsServer = new Server<
     ClientToServerEvents,
     ServerToClientEvents,
@@ -66,14 +63,18 @@ export function createSocketServer(
     maxHttpBufferSize: LIMITS.socketMessageBytes,
     serveClient: false,
     perMessageDeflate: false,
+    // Plain CORS for allowlisted origins' long-polling, never with credentials: the session
+    // cookie is honoured only from the server's own origin (server/web/socketSession.ts).
     cors: {
       origin: (origin, callback) =>
-        callback(null, origin === undefined || isOriginAllowed(origin, {})),
-      credentials: true,
+        callback(null, origin === undefined || origins.isOriginAllowed(origin, {})),
+      credentials: false,
     },
     allowRequest: (req, callback) => {
-      const allowed = isOriginAllowed(req.headers.origin, req.headers);
-      callback(allowed ? null : 'origin not allowed', allowed);
+      const allowed =
+        origins.isHostAllowed(req.headers.host) &&
+        origins.isOriginAllowed(req.headers.origin, req.headers);
+      callback(allowed ? null : 'host or origin not allowed', allowed);
     },
   });
   io.on('connection', (socket) => {

@@ -28,6 +28,11 @@ export interface TokenRecord {
   tokenHash: string;
   device: string;
   createdAt: Iso;
+  /**
+   * When the token was last used, to within a few minutes (recording every request would make
+   * every request a write). Absent until its first recorded use: then createdAt stands in.
+   */
+  lastUsedAt?: Iso;
 }
 
 export interface PostRecord {
@@ -35,6 +40,11 @@ export interface PostRecord {
   authorId: string;
   title: string;
   body: string;
+  /**
+   * Plain text cut from the body when it was published or last edited, so lists never parse
+   * bodies. Posts stored before excerpts existed have none until their next edit.
+   */
+  excerpt?: string;
   createdAt: Iso;
   updatedAt: Iso;
 }

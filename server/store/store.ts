@@ -28,6 +28,7 @@
  */
 import type {
   EventRecord,
+  Iso,
   InboxEntry,
   InboxQuery,
   LikeResult,
@@ -61,8 +62,12 @@ export interface AccountStore {
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   /** Undefined when there is no such user. */
   setAuthor(userId: string, isAuthor: boolean): Promise<UserRecord | undefined>;
-  createToken(token: Omit<TokenRecord, 'id' | 'createdAt'>): Promise<TokenRecord>;
+  createToken(token: Omit<TokenRecord, 'id' | 'createdAt' | 'lastUsedAt'>): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** The user's tokens (their signed-in devices), oldest first. */
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  /** Records a use of the token at `at`; false when there is no such token. */
+  touchToken(tokenId: string, at: Iso): Promise<boolean>;
   /** False when there was no such token. */
   revokeToken(tokenId: string): Promise<boolean>;
   /** Returns the number of tokens revoked. */
@@ -83,7 +88,7 @@ export interface PostStore {
   listPosts(offset: number, limit: number): Promise<{ items: PostRecord[]; total: number }>;
   updatePost(
     id: string,
-    patch: Partial<Pick<PostRecord, 'title' | 'body'>>,
+    patch: Partial<Pick<PostRecord, 'title' | 'body' | 'excerpt'>>,
   ): Promise<PostRecord | undefined>;
   /** Deletes the post and its likes. Notifications about it stay, with their title snapshot. */
   deletePost(id: string): Promise<boolean>;
@@ -135,6 +140,7 @@ export const MUTATING_METHODS = [
   'createUser',
   'setAuthor',
   'createToken',
+  'touchToken',
   'revokeToken',
   'revokeAllTokens',
   'setRegistrationOpen',

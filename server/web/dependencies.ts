@@ -2,8 +2,9 @@
 import type { Accounts } from '../domain/accounts.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
-import type { RateLimits } from '../http/rateLimits.js';
+import type { RateLimits } from '../edge/rateLimits.js';
 import type { Logger } from '../log.js';
+import type { RenderedPosts } from './renderedPosts.js';
 import type { Visitors } from './visitors.js';
 
 export interface WebDependencies {
@@ -20,4 +21,5 @@ export interface WebDependencies {
 /** Each group of page routes also gets the visitor of the request it answers. */
 export interface PageRouteDependencies extends WebDependencies {
   visitors: Visitors;
+  renderedPosts: RenderedPosts;
 }

@@ -20,21 +20,3 @@ markdown.renderer.rules.link_open = (tokens, index, options, env, self) => {
 export function renderMarkdown(source: string): SafeHtml {
   return new SafeHtml(markdown.render(source));
 }
-
-/** Plain-text excerpt for the home page: the first words of the body without Markdown syntax. */
-export function excerptOf(source: string, maxChars = 220): string {
-  const text = markdown
-    .parse(source, {})
-    .filter((block) => block.type === 'inline')
-    .map((block) =>
-      (block.children ?? [])
-        .map((token) =>
-          token.type === 'softbreak' || token.type === 'hardbreak' ? ' ' : token.content,
-        )
-        .join(''),
-    )
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > maxChars ? `${text.slice(0, maxChars).trimEnd()}…` : text;
-}

@@ -23,6 +23,7 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_payload: 'Bad request',
   payload_too_large: 'Too large',
   conflict: 'Conflict',
+  invalid_text: 'Text not accepted',
   registration_closed: 'Registration is closed',
   rate_limited: 'Slow down',
   storage_unavailable: 'Try again later',

@@ -11,10 +11,12 @@ import { renderNotFound } from './pages/problem.js';
 import { pageErrorHandler, sendPage } from './responses.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
+import { deviceRoutes } from './routes/devices.js';
 import { feedRoutes } from './routes/feeds.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { readingRoutes } from './routes/reading.js';
 import { writingRoutes } from './routes/writing.js';
+import { createRenderedPosts } from './renderedPosts.js';
 import { pageSecurityHeaders } from './security.js';
 import { createVisitors } from './visitors.js';
 
@@ -26,7 +28,7 @@ const NOT_PAGES = /^\/(api|socket\.io)(\/|$)|^\/(healthz|metrics)$/;
 
 export function createWebRouter(dependencies: WebDependencies): Router {
   const visitors = createVisitors(dependencies.accounts, dependencies.inbox);
-  const routes = { ...dependencies, visitors };
+  const routes = { ...dependencies, visitors, renderedPosts: createRenderedPosts() };
   const router = Router();
 
   router.use((req, _res, next) => (NOT_PAGES.test(req.path) ? next('router') : next()));
@@ -34,12 +36,18 @@ export function createWebRouter(dependencies: WebDependencies): Router {
   router.use('/assets', express.static(STATIC_DIR, { fallthrough: false, index: false }));
   // The same for every visitor: served before any session or CSRF work.
   router.use(feedRoutes(dependencies));
+  // Every other page is personal: the viewer's name and count, a CSRF token bound to the visitor.
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   router.use(visitors.resolve);
   // Before any handler: a form POST without the visitor's token changes nothing.
   router.use(visitors.requireCsrfToken);
 
   router.use(readingRoutes(routes));
   router.use(accountRoutes(routes));
+  router.use(deviceRoutes(routes));
   router.use(writingRoutes(routes));
   router.use(adminRoutes(routes));
   router.use(notificationRoutes(routes));

@@ -31,7 +31,11 @@ import {
 import { reportFigure } from './scale.js';
 
 async function dataSnapshot(dataDir: string): Promise<string> {
-  const names = (await readdir(dataDir)).filter((name) => name !== 'tidings.pid').sort();
+  // Files only: the running server's admin socket lives there too.
+  const names = (await readdir(dataDir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && entry.name !== 'tidings.pid')
+    .map((entry) => entry.name)
+    .sort();
   return (await Promise.all(names.map((name) => readFile(join(dataDir, name), 'utf8')))).join('\n');
 }
 

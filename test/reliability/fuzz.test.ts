@@ -27,7 +27,11 @@ const HANDSHAKE_RUNS = scaled(40, 500);
 
 /** Everything the server keeps, except its own lock file: what "no state change" compares. */
 async function dataSnapshot(dataDir: string): Promise<string> {
-  const names = (await readdir(dataDir)).filter((name) => name !== 'tidings.pid').sort();
+  // Files only: the running server's admin socket lives there too.
+  const names = (await readdir(dataDir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && entry.name !== 'tidings.pid')
+    .map((entry) => entry.name)
+    .sort();
   const parts = await Promise.all(
     names.map(async (name) => `${name}\n${await readFile(join(dataDir, name), 'utf8')}`),
   );

@@ -44,7 +44,7 @@ const MEMORY_PER_DATA_BYTE = 10;
 /** The server's live JS heap, from its own /metrics (prom-client's default metrics). */
 async function heapUsedMb(url: string): Promise<number> {
   const text = await (await fetch(new URL('/metrics', url))).text();
-  const bytes = Number(/^tidings_process_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1]);
+  const bytes = Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1]);
   return bytes / 1024 / 1024;
 }
 

@@ -127,6 +127,36 @@ describe('accounts and roles', () => {
     assert.equal((await request(server.url, 'GET', API.post(post.id))).status, 404);
   });
 
+  it('a demoted author keeps their posts but can no longer edit them; an admin deletes any post', async () => {
+    const cleo = await signUp(server.url, 'cleo');
+    await setAuthor(server.url, ana.token, 'cleo');
+    const first = await publish(server.url, cleo.token, 'Written while an author');
+    const second = await publish(server.url, cleo.token, 'Another one');
+    await setAuthor(server.url, ana.token, 'cleo', false);
+
+    const edit = await request(server.url, 'PATCH', API.post(first.id), {
+      token: cleo.token,
+      json: { title: 'Changed after demotion' },
+    });
+    assert.equal(edit.status, 403);
+    assert.equal(errorOf(edit).code, 'forbidden');
+    assert.match(errorOf(edit).message, /Only authors can edit/);
+    const unchanged = await request<{ title: string }>(server.url, 'GET', API.post(first.id));
+    assert.equal(unchanged.body.title, 'Written while an author');
+
+    // Taking one's own post down needs no role; an admin takes down anyone's.
+    assert.equal(
+      (await request(server.url, 'DELETE', API.post(first.id), { token: cleo.token })).status,
+      204,
+    );
+    assert.equal(
+      (await request(server.url, 'DELETE', API.post(second.id), { token: ana.token })).status,
+      204,
+      "the admin deletes cleo's post",
+    );
+    assert.equal((await request(server.url, 'GET', API.post(second.id))).status, 404);
+  });
+
   it('each device gets its own token; signing out refuses that token and drops its socket only', async () => {
     const laptop = await login(server.url, 'ben', TEST_PASSWORD, 'laptop');
     const phone = await login(server.url, 'ben', TEST_PASSWORD, 'phone');

@@ -1,6 +1,7 @@
 /**
  * Stories of a self-hoster at the command line: starting the server wrong in every common way,
- * and running the admin commands while it is stopped. Every failure is one clear line and a
+ * and running the admin commands while it is stopped (test/server/adminWhileRunning.test.ts has
+ * them while it runs). Every failure is one clear line and a
  * non-zero exit; a corrupt data file is left exactly as it was.
  */
 import assert from 'node:assert/strict';
@@ -21,6 +22,39 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
   assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
   assert.match(lines[0] ?? '', /^tidings-server: /);
   assert.match(lines[0] ?? '', pattern);
+}
+
+/**
+ * Runs `users add NAME` on a real pseudo-terminal (util-linux `script`), typing each answer once
+ * its prompt is on the screen, as a person would. Returns everything the terminal showed.
+ */
+async function addUserOnTerminal(
+  dataDir: string,
+  username: string,
+  answers: string[],
+): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, SERVER_ENTRY, 'users', 'add', username, '--data-dir', dataDir]
+    .map((word) => `'${word}'`)
+    .join(' ');
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TIDINGS_PASSWORD: undefined },
+  });
+  let screen = '';
+  const pending = [...answers];
+  let prompts = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    const seen = screen.match(/Password( again)?: /g)?.length ?? 0;
+    while (prompts < seen && pending.length > 0) {
+      prompts += 1;
+      child.stdin.write(`${pending.shift()}\r`);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, screen };
 }
 
 describe('starting the server wrong', () => {
@@ -135,17 +169,6 @@ describe('admin commands', () => {
   const admin = (args: string[], env: Record<string, string> = {}) =>
     runCli([...args, '--data-dir', dataDir], env);
 
-  it('refuse to run while a server holds the data dir', async () => {
-    const server = await startServer({ dataDir });
-    try {
-      const { code, stderr } = await admin(['registration', 'closed']);
-      assert.equal(code, 1);
-      assertOneLine(stderr, /another Tidings process .* stop it first/);
-    } finally {
-      assert.equal(await server.stop(), 0);
-    }
-  });
-
   it('add users with roles, make authors, close registration and revoke tokens', async () => {
     const added = await admin(['users', 'add', 'owner'], { TIDINGS_PASSWORD: TEST_PASSWORD });
     assert.equal(added.code, 0, added.stderr);
@@ -180,6 +203,23 @@ describe('admin commands', () => {
     child.stdin.end(`${TEST_PASSWORD}\n`);
     assert.deepEqual(await once(child, 'exit'), [0, null]);
     assert.equal(stdout.trim(), 'added piper (author)');
+
+    // On a terminal it asks twice and shows nothing of what is typed.
+    const typed = await addUserOnTerminal(dataDir, 'terry', [
+      'secret password 1',
+      'secret password 1',
+    ]);
+    assert.equal(typed.code, 0, typed.screen);
+    assert.match(typed.screen, /Password: /);
+    assert.match(typed.screen, /Password again: /);
+    assert.match(typed.screen, /added terry/);
+    assert.doesNotMatch(typed.screen, /secret/, 'the password never appears on the terminal');
+    const differ = await addUserOnTerminal(dataDir, 'tess', [
+      'secret password 1',
+      'secret password 2',
+    ]);
+    assert.equal(differ.code, 2);
+    assert.match(differ.screen, /the two passwords differ; nothing was changed/);
 
     assert.equal(
       (await admin(['users', 'make-author', 'rita'])).stdout.trim(),

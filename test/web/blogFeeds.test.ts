@@ -164,12 +164,12 @@ describe('the blog’s own feeds', () => {
       const { text } = await getText(`${server.url}${path}`);
       assert.match(
         text,
-        /<link rel="alternate" type="application\/atom\+xml" title="[^"]+" href="\/feed.atom"/,
+        /<link\s+rel="alternate"\s+type="application\/atom\+xml"\s+title="[^"]+"\s+href="\/feed.atom"/,
         path,
       );
       assert.match(
         text,
-        /<link rel="alternate" type="application\/feed\+json" title="[^"]+" href="\/feed.json"/,
+        /<link\s+rel="alternate"\s+type="application\/feed\+json"\s+title="[^"]+"\s+href="\/feed.json"/,
         path,
       );
     }

@@ -1,12 +1,15 @@
 /** What a person does on the blog's pages, as steps the stories reuse. */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright';
-import { TEST_PASSWORD } from '../fixtures/api.js';
+import { setupCodeOf, TEST_PASSWORD } from '../fixtures/api.js';
 
 export const PASSWORD = TEST_PASSWORD;
 
+/** Signs up; the first account on a fresh server brings the setup code, as its operator would. */
 export async function signUp(page: Page, baseUrl: string, username: string): Promise<void> {
   await page.goto(`${baseUrl}/signup`);
+  const setupCode = page.getByLabel('Setup code');
+  if (await setupCode.count()) await setupCode.fill(setupCodeOf(baseUrl) ?? '');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up' }).click();

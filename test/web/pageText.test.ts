@@ -16,7 +16,8 @@ import {
   safePostUrl,
 } from '../../server/web/client/bellState.js';
 import { escapeHtml, html, SafeHtml } from '../../server/web/html.js';
-import { excerptOf, renderMarkdown } from '../../server/web/markdown.js';
+import { excerptOf } from '../../server/domain/excerpt.js';
+import { renderMarkdown } from '../../server/web/markdown.js';
 
 test('any text interpolated into a template comes out without markup characters', () => {
   fc.assert(

@@ -66,6 +66,23 @@ export function accountQueries(engine: CommitEngine): AccountStore {
       return id === undefined ? undefined : state.tokens.get(id);
     },
 
+    async listTokens(userId) {
+      const state = engine.state();
+      return [...(state.tokenIdsByUser.get(userId) ?? [])]
+        .map((id) => state.tokens.get(id))
+        .filter((token): token is TokenRecord => token !== undefined)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+
+    async touchToken(tokenId, at) {
+      ensureOpen();
+      const token = engine.state().tokens.get(tokenId);
+      if (!token) return false;
+      change(['token', { ...token, lastUsedAt: at }]);
+      await commit();
+      return true;
+    },
+
     async revokeToken(tokenId) {
       ensureOpen();
       if (!engine.state().tokens.has(tokenId)) return false;

@@ -32,6 +32,7 @@ export const TokenSchema = z.strictObject({
   tokenHash: z.string(),
   device: z.string(),
   createdAt: Timestamp,
+  lastUsedAt: Timestamp.optional(),
 }) satisfies z.ZodType<TokenRecord>;
 
 export const PostSchema = z.strictObject({
@@ -39,6 +40,7 @@ export const PostSchema = z.strictObject({
   authorId: Id,
   title: z.string(),
   body: z.string(),
+  excerpt: z.string().optional(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 }) satisfies z.ZodType<PostRecord>;

@@ -61,6 +61,9 @@ export function postQueries(engine: CommitEngine): PostStore {
         ...post,
         title: patch.title ?? post.title,
         body: patch.body ?? post.body,
+        ...((patch.excerpt ?? post.excerpt) === undefined
+          ? {}
+          : { excerpt: patch.excerpt ?? post.excerpt }),
         updatedAt: now(),
       };
       change(['post', updated]);

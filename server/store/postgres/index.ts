@@ -37,6 +37,8 @@ import { createLatestSeq, SEQ_CHANNEL } from './latestSeq.js';
 import { USER_LOCK_SPACE } from './locks.js';
 import { migrate } from './migrate.js';
 import { isRead, withReadSeqs } from './readState.js';
+import { applyRetention, type RetentionPolicy } from './retention.js';
+import { DEFAULT_RETENTION } from '../lowdb/index.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -47,9 +49,13 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Errors nobody awaits (an idle connection dropped); logged, never fatal. */
   onBackgroundError?: (error: Error) => void;
+  /** As lowdb's (DEFAULT_RETENTION): 90 days, 100,000 events. */
+  retention?: Partial<RetentionPolicy>;
 }
 
 const STATS_REFRESH_MS = 15_000;
+/** Retention runs at open and then this often (it is a range delete on the oldest events). */
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 interface UserRow {
   id: string;
@@ -66,6 +72,7 @@ interface TokenRow {
   token_hash: string;
   device: string;
   created_at: Date;
+  last_used_at: Date | null;
 }
 
 interface PostRow {
@@ -78,7 +85,7 @@ interface PostRow {
 }
 
 const USER_COLUMNS = 'id, username, password_hash, is_admin, is_author, created_at';
-const TOKEN_COLUMNS = 'id, user_id, token_hash, device, created_at';
+const TOKEN_COLUMNS = 'id, user_id, token_hash, device, created_at, last_used_at';
 const POST_COLUMNS = 'id, author_id, title, body, created_at, updated_at';
 
 const toUser = (row: UserRow): UserRecord => ({
@@ -96,6 +103,7 @@ const toToken = (row: TokenRow): TokenRecord => ({
   tokenHash: row.token_hash,
   device: row.device,
   createdAt: row.created_at.toISOString(),
+  ...(row.last_used_at ? { lastUsedAt: row.last_used_at.toISOString() } : {}),
 });
 
 const toPost = (row: PostRow): PostRecord => ({
@@ -212,6 +220,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   let phase: 'new' | 'open' | 'closed' = 'new';
   let figures: StoreStats = { bytes: 0, users: 0, posts: 0, likes: 0, events: 0, lastWriteMs: 0 };
   let statsTimer: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  const retention: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
+  const retain = async (): Promise<void> => {
+    const dropped = await db.transaction((client) => applyRetention(client, retention, clock()));
+    if (dropped > 0) figures = { ...figures, events: Math.max(0, figures.events - dropped) };
+  };
 
   const ensureOpen = (): void => {
     if (phase !== 'open') throw new Error(`the store is ${phase}, not open`);
@@ -260,6 +274,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       try {
         await migrate(db.pool);
         await latest.start();
+        await retain();
         await refreshStats();
       } catch (error) {
         phase = 'closed';
@@ -271,6 +286,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         refreshStats().catch(() => undefined);
       }, STATS_REFRESH_MS);
       statsTimer.unref();
+      retentionTimer = setInterval(() => {
+        retain().catch((error: Error) => report(error));
+      }, RETENTION_EVERY_MS);
+      retentionTimer.unref();
       phase = 'open';
     },
 
@@ -278,6 +297,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       if (phase !== 'open') return;
       phase = 'closed';
       if (statsTimer) clearInterval(statsTimer);
+      if (retentionTimer) clearInterval(retentionTimer);
       await latest.stop();
       await db.end();
     },
@@ -355,6 +375,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         [tokenHash],
       );
       return rows[0] && toToken(rows[0]);
+    },
+
+    async listTokens(userId) {
+      const { rows } = await db.query<TokenRow>(
+        `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at, id`,
+        [userId],
+      );
+      return rows.map(toToken);
+    },
+
+    async touchToken(tokenId, at) {
+      const { rowCount } = await write((client) =>
+        client.query('UPDATE tokens SET last_used_at = $2 WHERE id = $1', [tokenId, at]),
+      );
+      return rowCount === 1;
     },
 
     async revokeToken(tokenId) {

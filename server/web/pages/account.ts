@@ -8,15 +8,38 @@ export interface AccountFormState {
   username?: string;
   next?: string;
   errors?: FieldErrors;
+  /** The server has no account yet: the sign-up form asks for the setup code. */
+  awaitsSetup?: boolean;
 }
 
 export function renderSignUp(context: PageContext, state: AccountFormState = {}): string {
   const errors = state.errors ?? {};
   const main = html`<section class="narrow">
-    <h1>Create an account</h1>
+    <h1>${state.awaitsSetup ? 'Create the admin account' : 'Create an account'}</h1>
+    ${
+      state.awaitsSetup &&
+      html`<p>
+        This blog has no accounts yet. The first one runs it, so it needs the setup code the server
+        printed in its log when it started.
+      </p>`
+    }
     ${formError(errors)}
     <form method="post" action="/signup" class="stack" novalidate>
       ${csrfField(context)}
+      ${
+        state.awaitsSetup &&
+        field(
+          {
+            name: 'setupCode',
+            label: 'Setup code',
+            autocomplete: 'off',
+            required: true,
+            maxLength: LIMITS.setupCodeMax,
+            hint: 'From the server’s log: “sign up … with the setup code …”.',
+          },
+          errors,
+        )
+      }
       ${field(
         {
           name: 'username',

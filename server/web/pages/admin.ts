@@ -1,4 +1,4 @@
-/** Where an admin makes a user an author (or takes it back). */
+/** Where an admin makes a user an author (or takes it back), or signs a user out everywhere. */
 import { LIMITS } from '../../../contract/wire.js';
 import { html } from '../html.js';
 import { field, formError, type FieldErrors } from './forms.js';
@@ -7,11 +7,15 @@ import { csrfField, renderPage, type PageContext } from './layout.js';
 export interface AdminState {
   username?: string;
   errors?: FieldErrors;
+  /** What was typed into, and what went wrong with, the sign-out form. */
+  signOutUsername?: string;
+  signOutErrors?: FieldErrors;
   notice?: string;
 }
 
 export function renderAdmin(context: PageContext, state: AdminState = {}): string {
   const errors = state.errors ?? {};
+  const signOutErrors = state.signOutErrors ?? {};
   const main = html`<section class="narrow">
     <h1>Admin</h1>
     <h2>Authors</h2>
@@ -34,6 +38,29 @@ export function renderAdmin(context: PageContext, state: AdminState = {}): strin
         <button type="submit" name="author" value="false" class="button secondary">
           Remove author
         </button>
+      </div>
+    </form>
+    <h2>Sign a user out</h2>
+    <p>
+      Ends every session of the user on every device at once (a lost or stolen laptop): their live
+      connections close and they must sign in again.
+    </p>
+    ${formError(signOutErrors)}
+    <form method="post" action="/admin/tokens/revoke" class="stack" novalidate>
+      ${csrfField(context)}
+      ${field(
+        {
+          name: 'username',
+          id: 'signout-username',
+          label: 'Username',
+          value: state.signOutUsername,
+          required: true,
+          maxLength: LIMITS.usernameMax,
+        },
+        signOutErrors,
+      )}
+      <div class="form-actions">
+        <button type="submit" class="button danger">Sign out everywhere</button>
       </div>
     </form>
   </section>`;

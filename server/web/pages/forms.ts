@@ -9,6 +9,8 @@ export type FieldErrors = Partial<Record<string, string>>;
 
 export interface FieldSpec {
   name: string;
+  /** The element id, when two forms on a page have a field of the same name. */
+  id?: string;
   label: string;
   type?: 'text' | 'password' | 'textarea';
   value?: string;
@@ -19,7 +21,7 @@ export interface FieldSpec {
 }
 
 export function field(spec: FieldSpec, errors: FieldErrors): SafeHtml {
-  const id = `field-${spec.name}`;
+  const id = `field-${spec.id ?? spec.name}`;
   const error = errors[spec.name];
   const describedBy =
     [error ? `${id}-error` : '', spec.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') ||

@@ -1,5 +1,5 @@
 /** Small pieces more than one page shows: dates, post bylines, like and subscribe forms. */
-import { postPagePath, type Post } from '../../../contract/wire.js';
+import { postPagePath, type PostListItem } from '../../../contract/wire.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, type PageContext } from './layout.js';
 
@@ -15,7 +15,7 @@ export const timeOf = (iso: string): SafeHtml =>
 
 export const likesLabel = (count: number): string => `${count} ${count === 1 ? 'like' : 'likes'}`;
 
-export function byline(post: Post): SafeHtml {
+export function byline(post: PostListItem): SafeHtml {
   return html`<p class="byline">
     by <span class="author">${post.author.name}</span> · ${timeOf(post.createdAt)} ·
     <span data-like-count="${post.id}">${likesLabel(post.likeCount)}</span>
@@ -26,7 +26,7 @@ export function byline(post: Post): SafeHtml {
  * A plain form, so liking works without JavaScript (POST-redirect-GET); the page script submits
  * it with fetch instead and updates the count in place.
  */
-export function likeForm(context: PageContext, post: Post): SafeHtml {
+export function likeForm(context: PageContext, post: PostListItem): SafeHtml {
   if (!context.viewer) {
     return html`<p class="hint">
       <a href="/signin?next=${postPagePath(post.id)}">Sign in</a> to like this post.

@@ -1,6 +1,5 @@
 import { postPagePath, type PostListResponse } from '../../../contract/wire.js';
 import { html } from '../html.js';
-import { excerptOf } from '../markdown.js';
 import { byline, subscribeForm } from './fragments.js';
 import { renderPage, type PageContext } from './layout.js';
 
@@ -11,7 +10,7 @@ export function renderHome(context: PageContext, list: PostListResponse, notice?
       html`<li class="post-card">
         <h2><a href="${postPagePath(post.id)}">${post.title}</a></h2>
         ${byline(post)}
-        <p class="excerpt">${excerptOf(post.body)}</p>
+        <p class="excerpt">${post.excerpt}</p>
       </li>`,
   );
   const main = html`<div class="page-head">

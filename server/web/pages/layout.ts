@@ -74,7 +74,7 @@ function navigation(context: PageContext): SafeHtml {
   return html`<nav class="site-nav" aria-label="Account">
     ${viewer.isAuthor && html`<a href="/compose">Write</a>`}
     ${viewer.isAdmin && html`<a href="/admin">Admin</a>`} ${bell(context)}
-    <span class="whoami">${viewer.username}</span>
+    <a class="whoami" href="/account">${viewer.username}</a>
     <form method="post" action="/signout" class="inline-form">
       ${csrfField(context)}
       <button type="submit" class="link-button">Sign out</button>

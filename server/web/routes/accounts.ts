@@ -17,14 +17,24 @@ const typedUsername = (req: Request): string =>
 export function accountRoutes({ accounts, rateLimits, visitors }: PageRouteDependencies): Router {
   const router = Router();
 
-  router.get('/signup', (req, res) => sendPage(res, renderSignUp(visitors.of(req).context)));
+  router.get('/signup', async (req, res) => {
+    const awaitsSetup = await accounts.awaitsSetup();
+    sendPage(res, renderSignUp(visitors.of(req).context, { awaitsSetup }));
+  });
 
   router.post('/signup', async (req, res) => {
     const { context } = visitors.of(req);
     const username = typedUsername(req);
-    const input = RegisterRequestSchema.safeParse({ username, password: req.body.password });
+    const awaitsSetup = await accounts.awaitsSetup();
+    const setupCode = typeof req.body?.setupCode === 'string' ? req.body.setupCode : undefined;
+    const input = RegisterRequestSchema.safeParse({
+      username,
+      password: req.body.password,
+      ...(awaitsSetup && setupCode ? { setupCode } : {}),
+    });
     if (!input.success) {
-      sendPage(res, renderSignUp(context, { username, errors: fieldErrorsOf(input.error) }), 422);
+      const errors = fieldErrorsOf(input.error);
+      sendPage(res, renderSignUp(context, { username, errors, awaitsSetup }), 422);
       return;
     }
     try {
@@ -32,9 +42,15 @@ export function accountRoutes({ accounts, rateLimits, visitors }: PageRouteDepen
       await accounts.register(input.data);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const field = error.code === 'conflict' ? 'username' : 'form';
+      const field =
+        error.code === 'conflict'
+          ? 'username'
+          : error.code === 'forbidden' && awaitsSetup
+            ? 'setupCode'
+            : 'form';
       const errors = { [field]: error.message };
-      sendPage(res, renderSignUp(context, { username, errors }), STATUS_OF[error.code]);
+      const state = { username, errors, awaitsSetup: await accounts.awaitsSetup() };
+      sendPage(res, renderSignUp(context, state), STATUS_OF[error.code]);
       return;
     }
     const { token } = await accounts.login({ ...input.data, device: WEB_DEVICE_LABEL });

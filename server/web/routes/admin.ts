@@ -1,4 +1,7 @@
-/** The admin page: make a user an author, or take it back (the accounts service checks admin). */
+/**
+ * The admin page: make a user an author or take it back, and sign a user out of every device (the
+ * accounts service checks admin).
+ */
 import { Router } from 'express';
 import { z } from 'zod';
 import { UsernameSchema } from '../../../contract/wire.js';
@@ -10,6 +13,7 @@ import { renderAdmin } from '../pages/admin.js';
 import { sendPage } from '../responses.js';
 
 const AuthorFormSchema = z.object({ username: UsernameSchema, author: z.enum(['true', 'false']) });
+const SignOutFormSchema = z.object({ username: UsernameSchema });
 
 export function adminRoutes({ accounts, visitors }: PageRouteDependencies): Router {
   const router = Router();
@@ -44,6 +48,34 @@ export function adminRoutes({ accounts, visitors }: PageRouteDependencies): Rout
       if (!(error instanceof DomainError) || error.code === 'forbidden') throw error;
       const errors = { username: error.message };
       sendPage(res, renderAdmin(context, { username, errors }), STATUS_OF[error.code]);
+    }
+  });
+
+  router.post('/admin/tokens/revoke', async (req, res) => {
+    const session = visitors.signedIn(req, res);
+    if (!session) return;
+    const { context } = visitors.of(req);
+    const signOutUsername = typeof req.body?.username === 'string' ? req.body.username : '';
+    const form = SignOutFormSchema.safeParse(req.body);
+    if (!form.success) {
+      const signOutErrors = fieldErrorsOf(form.error);
+      sendPage(res, renderAdmin(context, { signOutUsername, signOutErrors }), 422);
+      return;
+    }
+    try {
+      const count = await accounts.revokeTokensOf(session.user, form.data.username);
+      const devices = `${count} device${count === 1 ? '' : 's'}`;
+      const notice = `${form.data.username} is signed out everywhere (${devices}).`;
+      // Signing oneself out everywhere ends this session too: the next page asks to sign in.
+      sendPage(res, renderAdmin(context, { notice }));
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code === 'forbidden') throw error;
+      const signOutErrors = { username: error.message };
+      sendPage(
+        res,
+        renderAdmin(context, { signOutUsername, signOutErrors }),
+        STATUS_OF[error.code],
+      );
     }
   });
 

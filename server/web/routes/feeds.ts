@@ -19,8 +19,7 @@ export function feedRoutes({ posts, publicUrl }: WebDependencies): Router {
   const router = Router();
 
   async function serveFeed(req: Request, res: Response, format: 'atom' | 'json'): Promise<void> {
-    const { items } = await posts.list(undefined, 1, FEED_POSTS);
-    const feed = blogFeedOf(publicUrl, items);
+    const feed = blogFeedOf(publicUrl, await posts.newestInFull(FEED_POSTS));
     const body = format === 'atom' ? atomXml(feed) : jsonFeedText(feed);
     const validators = {
       etag: entityTagOf(body),

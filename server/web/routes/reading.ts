@@ -1,7 +1,7 @@
 /** Reading, liking and subscribing: what every reader does, with or without scripts. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { PostListQuerySchema, postPagePath } from '../../../contract/wire.js';
+import { postPagePath } from '../../../contract/wire.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PageRouteDependencies } from '../dependencies.js';
 import { LocalPathSchema } from '../localPath.js';
@@ -10,27 +10,45 @@ import { renderPost } from '../pages/post.js';
 import { sendPage, wantsJson } from '../responses.js';
 
 const HOME_PAGE_SIZE = 10;
+/**
+ * Pages take only what they use and ignore the rest: links arrive with `utm_source`, `fbclid` and
+ * the like, and a reader should get the page. (The API stays strict.) The size of a page is the
+ * server's choice, so `?limit=` is one of the ignored.
+ */
+const HomeQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+});
 const LikeFormSchema = z.object({ action: z.enum(['like', 'unlike']) });
 const SubscriptionFormSchema = z.object({
   action: z.enum(['subscribe', 'unsubscribe']),
   next: LocalPathSchema.optional(),
 });
 
-export function readingRoutes({ posts, inbox, visitors }: PageRouteDependencies): Router {
+export function readingRoutes({
+  posts,
+  inbox,
+  visitors,
+  renderedPosts,
+}: PageRouteDependencies): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const query = PostListQuerySchema.safeParse(req.query);
+    const query = HomeQuerySchema.safeParse(req.query);
     if (!query.success) throw new DomainError('invalid_payload', 'That page number is not valid.');
     const { session, context } = visitors.of(req);
-    const page = query.data.page ?? 1;
-    const list = await posts.list(session?.user, page, query.data.limit ?? HOME_PAGE_SIZE);
+    const list = await posts.list(session?.user, query.data.page ?? 1, HOME_PAGE_SIZE);
     sendPage(res, renderHome(context, list));
   });
 
   router.get('/posts/:id', async (req, res) => {
     const { session, context } = visitors.of(req);
-    sendPage(res, renderPost(context, await posts.get(session?.user, String(req.params.id))));
+    const post = await posts.get(session?.user, String(req.params.id));
+    const view = {
+      post,
+      body: renderedPosts.bodyOf(post),
+      ...posts.permissionsOf(session?.user, post),
+    };
+    sendPage(res, renderPost(context, view));
   });
 
   // The page script posts this same form with fetch and takes the JSON answer.

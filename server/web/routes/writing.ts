@@ -1,4 +1,7 @@
-/** Compose, edit and delete: authors only, and only their own posts (the posts service decides). */
+/**
+ * Compose, edit and delete: authors write and edit their own posts; an author or an admin deletes
+ * (the posts service decides).
+ */
 import { Router } from 'express';
 import { PostInputSchema, postPagePath } from '../../../contract/wire.js';
 import { DomainError } from '../../domain/errors.js';
@@ -48,8 +51,13 @@ export function writingRoutes({ posts, rateLimits, visitors }: PageRouteDependen
     const session = visitors.signedIn(req, res);
     if (!session) return;
     const post = await posts.get(session.user, String(req.params.id));
-    if (post.author.id !== session.user.id) {
-      throw new DomainError('forbidden', 'Only its author can change this post.');
+    if (!posts.permissionsOf(session.user, post).canEdit) {
+      throw new DomainError(
+        'forbidden',
+        post.author.id === session.user.id
+          ? 'Only authors can edit posts; ask an admin to make you an author again.'
+          : 'Only its author can change this post.',
+      );
     }
     const state = { postId: post.id, title: post.title, body: post.body };
     sendPage(res, renderCompose(visitors.of(req).context, state));

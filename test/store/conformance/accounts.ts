@@ -74,6 +74,51 @@ export function accountConformance(driver: StoreDriver): void {
         assert.equal((await store.findTokenByHash('h4'))?.userId, other.id, "others' tokens stay");
       }));
 
+    it("a token records its last use; a user's tokens are listed oldest first", () =>
+      withStore(driver, async (opened) => {
+        const user = await addUser(opened.store, 'Lena');
+        const other = await addUser(opened.store, 'Max');
+        const laptop = await opened.store.createToken({
+          userId: user.id,
+          tokenHash: 'h1',
+          device: 'laptop',
+        });
+        assert.equal(laptop.lastUsedAt, undefined, 'not used yet');
+        const phone = await opened.store.createToken({
+          userId: user.id,
+          tokenHash: 'h2',
+          device: 'phone',
+        });
+        await opened.store.createToken({ userId: other.id, tokenHash: 'h3', device: 'desk' });
+        assert.deepEqual(
+          (await opened.store.listTokens(user.id)).map((token) => token.device),
+          ['laptop', 'phone'],
+        );
+        assert.deepEqual(await opened.store.listTokens('nobody'), []);
+
+        const at = '2031-05-06T07:08:09.000Z';
+        assert.equal(await opened.store.touchToken(phone.id, at), true);
+        assert.equal(await opened.store.touchToken('no-such-token', at), false);
+        assert.equal((await opened.store.findTokenByHash('h2'))?.lastUsedAt, at);
+        assert.equal((await opened.store.findTokenByHash('h1'))?.lastUsedAt, undefined);
+
+        const store = await opened.reopen();
+        const listed = await store.listTokens(user.id);
+        assert.deepEqual(
+          listed.map((token) => [token.device, token.lastUsedAt]),
+          [
+            ['laptop', undefined],
+            ['phone', at],
+          ],
+          'durable',
+        );
+        await store.revokeToken(laptop.id);
+        assert.deepEqual(
+          (await store.listTokens(user.id)).map((token) => token.device),
+          ['phone'],
+        );
+      }));
+
     it('registration is open until an operator closes it, and can be opened again', () =>
       withStore(driver, async ({ store }) => {
         assert.equal(await store.isRegistrationOpen(), true);

@@ -62,6 +62,26 @@ export function postConformance(driver: StoreDriver): void {
         assert.equal(await store.updatePost('no-such-id', { title: 'x' }), undefined);
       }));
 
+    it('a post keeps the excerpt it was published with until an edit brings another', () =>
+      withStore(driver, async (opened) => {
+        const author = await addUser(opened.store, 'jo', true);
+        const { post } = await opened.store.publishPost({
+          authorId: author.id,
+          title: 'With an excerpt',
+          body: '**Long** body',
+          excerpt: 'Long body',
+        });
+        assert.equal(post.excerpt, 'Long body');
+        assert.equal((await opened.store.listPosts(0, 10)).items[0]?.excerpt, 'Long body');
+        const retitled = await opened.store.updatePost(post.id, { title: 'Retitled' });
+        assert.equal(retitled?.excerpt, 'Long body', 'a patch without one keeps it');
+        await opened.store.updatePost(post.id, { body: 'Short', excerpt: 'Short' });
+        const store = await opened.reopen();
+        assert.equal((await store.getPost(post.id))?.excerpt, 'Short', 'durable');
+        const { post: bare } = await publish(store, author, 'Without one');
+        assert.equal(bare.excerpt, undefined, 'optional: posts from before excerpts have none');
+      }));
+
     it('a like notifies the author alone, once, and never for a self-like', () =>
       withStore(driver, async ({ store }) => {
         const author = await addUser(store, 'fay', true);

@@ -1,0 +1,57 @@
+/**
+ * Who may open one more socket: a cap on the sockets one user holds at once (every device and
+ * browser tab counts), and the client's address for the per-address handshake limit.
+ *
+ * A socket is counted from the moment its handshake is accepted until its Engine.IO connection
+ * closes, so sockets still being set up count too (a burst of parallel handshakes cannot slip
+ * past the cap), and a connection that never finished setting up is released all the same.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface SocketCap {
+  /** Counts the connection against the user's cap; false when the user already holds `max`. */
+  admit(userId: string, connection: ClosingConnection): boolean;
+  /** Sockets the user holds now (for tests and metrics). */
+  heldBy(userId: string): number;
+}
+
+/** The Engine.IO connection behind a socket: it says once when it closes. */
+export interface ClosingConnection {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+export function createSocketCap(max: number): SocketCap {
+  const held = new Map<string, number>();
+  const admitted = new WeakSet<ClosingConnection>();
+  return {
+    admit(userId, connection) {
+      // A client may connect the same namespace again on one connection: count it once.
+      if (admitted.has(connection)) return true;
+      const count = held.get(userId) ?? 0;
+      if (count >= max) return false;
+      held.set(userId, count + 1);
+      admitted.add(connection);
+      connection.once('close', () => {
+        const left = (held.get(userId) ?? 1) - 1;
+        if (left > 0) held.set(userId, left);
+        else held.delete(userId);
+      });
+      return true;
+    },
+    heldBy: (userId) => held.get(userId) ?? 0,
+  };
+}
+
+/**
+ * The client's address as the HTTP side sees it: with --trust-proxy on, the address the one proxy
+ * in front put last in X-Forwarded-For (what express's `trust proxy 1` uses), else the peer's.
+ */
+export function handshakeAddress(
+  handshake: { address: string; headers: IncomingHttpHeaders },
+  trustProxy: boolean,
+): string {
+  const forwarded = handshake.headers['x-forwarded-for'];
+  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+  if (!trustProxy || !header) return handshake.address;
+  return header.split(',').at(-1)?.trim() || handshake.address;
+}

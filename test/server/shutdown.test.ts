@@ -1,0 +1,72 @@
+/**
+ * Stopping the server while clients misbehave (issue 10: one idle or frozen client made SIGTERM
+ * take 10 s and exit 1 without flushing the store). Through a real process: SIGTERM with an idle
+ * socket, a frozen WebSocket client that stops reading, a held poll and a half-sent request; the
+ * process says so in its log, exits 0 within its own bound, and an acknowledged post is kept.
+ */
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { after, it } from 'node:test';
+import { API } from '../../contract/wire.js';
+import { publish, request, signUp } from '../fixtures/api.js';
+import { startServer, type RunningServer } from '../fixtures/server.js';
+import { connectSocket, type TidingsSocket } from '../fixtures/sockets.js';
+
+const sockets: TidingsSocket[] = [];
+const raw: Socket[] = [];
+const servers: RunningServer[] = [];
+
+after(async () => {
+  for (const socket of sockets) socket.close();
+  for (const socket of raw) socket.destroy();
+  for (const server of servers) {
+    await server.kill9();
+    await server.cleanup();
+  }
+});
+
+/** A TCP connection that sends `text` and then never reads again. */
+async function frozen(port: number, text: string): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  raw.push(socket);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.write(text);
+  socket.pause();
+  return socket;
+}
+
+it('SIGTERM with stuck clients flushes the store and exits 0', async () => {
+  const server = await startServer();
+  servers.push(server);
+  const ana = await signUp(server.url, 'ana');
+
+  sockets.push((await connectSocket(server.url, ana.token)).socket); // idle
+  const key = Buffer.from('frozen-client-key').toString('base64');
+  await frozen(
+    server.port,
+    `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+      `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n',
+  );
+  const open = await (await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).text();
+  const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+  const heldPoll = fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`)
+    .then((response) => response.text())
+    .catch(() => 'cut');
+  await frozen(server.port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`);
+
+  const post = await publish(server.url, ana.token, 'Acknowledged before SIGTERM');
+  const code = await server.stop();
+  await heldPoll;
+
+  assert.equal(code, 0, server.output());
+  assert.match(server.output(), /SIGTERM: finishing pending writes/);
+  assert.match(server.output(), /stopped; every acknowledged change is on disk/);
+  assert.doesNotMatch(server.output(), /did not finish in time/);
+
+  const again = await startServer({ dataDir: server.dataDir });
+  servers.push(again);
+  const kept = await request(again.url, 'GET', API.post(post.id));
+  assert.equal(kept.status, 200, 'the acknowledged post survived');
+});
