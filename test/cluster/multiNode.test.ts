@@ -56,6 +56,7 @@ describe('three nodes on one database and one Redis', () => {
         TIDINGS_RATE_REGISTER: '10000',
         TIDINGS_RATE_PUBLISH: '10000',
         TIDINGS_RATE_SOCKET: '10000',
+        TIDINGS_RATE_HANDSHAKE: '10000',
       },
     });
   const node = (index: number): RunningServer => {
