@@ -93,6 +93,7 @@ io.on('connection', (socket) => {
   socket.emit('sync', {
     items: [],
     unreadCount: 0,
+    upToSeq: seq,
     truncated: false,
     protocolVersion: PROTOCOL_VERSION,
   });

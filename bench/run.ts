@@ -89,7 +89,12 @@ async function main(): Promise<void> {
   }
   if (wants('likes')) {
     console.log('3. likes under load');
-    if (await quietEnough('likes')) await likesUnderLoad(SIZES.likes, 200, SIZES.likeSeconds, 2);
+    // Durable on power loss is the default; the kill -9-only mode beside it shows what it costs.
+    for (const durability of ['power', 'kill9'] as const) {
+      if (await quietEnough(`likes, durability ${durability}`)) {
+        await likesUnderLoad(SIZES.likes, 200, SIZES.likeSeconds, 2, durability);
+      }
+    }
   }
   if (wants('storm')) {
     console.log('4. reconnect storm');

@@ -13,7 +13,12 @@ export type ConnectionStatus =
   | { state: 'online' }
   /** `retryAt` is an epoch-ms deadline, so the UI can count down without more messages. */
   | { state: 'offline'; retryAt: number; reason?: string }
-  | { state: 'server-incompatible'; message: string };
+  | { state: 'server-incompatible'; message: string }
+  /**
+   * The account is set up but its token cannot be read yet: the keychain is locked or not running
+   * (a slow gnome-keyring, KWallet at login). Retried at `retryAt`; the account is kept.
+   */
+  | { state: 'waiting-for-keychain'; retryAt: number; reason: string };
 
 export interface QuietHours {
   enabled: boolean;
@@ -23,8 +28,14 @@ export interface QuietHours {
 }
 
 export interface Settings {
+  /** The last server and username signed in with: the sign-in form starts with them. */
   serverUrl: string;
   username: string;
+  /**
+   * The accounts signed in on this computer (each one's token is in the keychain). An account
+   * listed here whose token cannot be read is waited for, never dropped.
+   */
+  accounts: Account[];
   /** Master switch for native notifications; the badge keeps counting either way. */
   notificationsEnabled: boolean;
   /** Epoch ms until which notifications are paused, or null. */
@@ -33,9 +44,14 @@ export interface Settings {
   mutedTypes: NotificationType[];
   sound: boolean;
   startAtLogin: boolean;
+  /**
+   * A PEM file of extra certificate authorities to trust (a self-hosted blog with a private CA),
+   * on top of the OS's store; '' for none.
+   */
+  caFile: string;
 }
 
-export type SettingsPatch = Partial<Omit<Settings, 'serverUrl' | 'username'>>;
+export type SettingsPatch = Partial<Omit<Settings, 'serverUrl' | 'username' | 'accounts'>>;
 
 export interface Account {
   serverUrl: string;

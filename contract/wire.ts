@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** Bumped on any incompatible change; clients compare it with `/healthz` and `sync`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Limits. Shared so clients can validate before sending and tests can probe the edges.
@@ -162,8 +162,14 @@ export const ListRequestSchema = z.strictObject({
 });
 export type ListRequest = z.infer<typeof ListRequestSchema>;
 
+/**
+ * An unread count and the seq it covers: it counts every unread item up to `upToSeq`. A client
+ * holds it and adds one per unread `notification:new` with a higher seq (protocol 2: the server
+ * no longer sends a count after each new item).
+ */
 export interface UnreadCountPayload {
   count: number;
+  upToSeq: number;
 }
 
 /**
@@ -175,10 +181,18 @@ export type ReadChangePayload = { ids: string[] } | { all: true; upToSeq: number
 export interface SyncPayload {
   /** Items with seq > `since`, oldest first. Without `since`, the newest page. */
   items: NotificationItem[];
+  /** Unread items up to `upToSeq`; every later item arrives as `notification:new`, once. */
   unreadCount: number;
+  upToSeq: number;
   /** True when more items came after `since` than fit: fetch older ones with `notification:list`. */
   truncated: boolean;
   protocolVersion: number;
+}
+
+/** The mark-read ack: the new count and the seq it covers, as in `UnreadCountPayload`. */
+export interface MarkReadAck {
+  unreadCount: number;
+  upToSeq: number;
 }
 
 export const SERVER_EVENTS = {
@@ -203,7 +217,7 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'notification:mark-read': (
     payload: MarkReadRequest,
-    ack: (result: Ack<{ unreadCount: number }>) => void,
+    ack: (result: Ack<MarkReadAck>) => void,
   ) => void;
   'notification:list': (
     payload: ListRequest,

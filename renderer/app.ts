@@ -142,7 +142,9 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
   }
 
   function syncCountdown(): void {
-    const offline = snapshot?.status.state === 'offline';
+    // Both states carry a retryAt the banner counts down to.
+    const state = snapshot?.status.state;
+    const offline = state === 'offline' || state === 'waiting-for-keychain';
     if (offline && countdown === null) countdown = setInterval(renderBanner, COUNTDOWN_MS);
     if (!offline && countdown !== null) {
       clearInterval(countdown);

@@ -140,6 +140,16 @@ export function connectionBanner(status: ConnectionStatus, now: number): Banner 
       };
     case 'server-incompatible':
       return { tone: 'error', text: `Server incompatible: ${status.message}`, offerSignIn: false };
+    case 'waiting-for-keychain': {
+      // The reason is keytar's advice, too long for a banner; the state says what to do.
+      const seconds = secondsUntil(status.retryAt, now);
+      const text =
+        seconds > 0
+          ? `Waiting for the keychain to unlock — retrying in ${seconds}s`
+          : 'Waiting for the keychain to unlock — retrying now…';
+      // A keychain that never unlocks must not trap the user: signing in again is the way out.
+      return { tone: 'warning', text, offerSignIn: true };
+    }
   }
 }
 
@@ -196,7 +206,7 @@ export function shouldLoadOlder(view: {
   return view.scrollHeight - (view.scrollTop + view.clientHeight) <= LOAD_OLDER_MARGIN_PX;
 }
 
-export type SignInField = 'server' | 'username' | 'password' | 'form';
+export type SignInField = 'server' | 'username' | 'password' | 'ca' | 'form';
 
 /** Which part of the sign-in form a refusal is about, from the core's error code. */
 export function signInErrorField(code: string, message: string): SignInField {
@@ -205,7 +215,11 @@ export function signInErrorField(code: string, message: string): SignInField {
     case 'unreachable':
     case 'not_tidings':
     case 'server_incompatible':
+    case 'certificate_untrusted':
       return 'server';
+    case 'invalid_ca_file':
+    case 'network_setup':
+      return 'ca';
     case 'unauthorized':
     case 'rate_limited':
       return 'password';

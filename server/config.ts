@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DURABILITY_MODES, type Durability } from './store/lowdb/durableFile.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -134,6 +135,14 @@ export const SETTINGS = {
     help: "comma-separated host names the server answers to besides its public URL's, localhost and IP addresses (against DNS rebinding)",
     default: '',
     schema: hostNames,
+  }),
+  durability: setting({
+    flag: 'durability',
+    env: 'TIDINGS_DURABILITY',
+    placeholder: 'power|kill9',
+    help: 'power: a change is acknowledged once fsync put it on disk (survives a power cut); kill9: once the kernel has it (survives the process only, costs no sync)',
+    default: 'power',
+    schema: z.enum(DURABILITY_MODES, 'expected "power" or "kill9"'),
   }),
   registration: setting({
     flag: 'registration',
@@ -283,6 +292,7 @@ export interface ServerConfig {
   dataDir: string;
   /** PostgreSQL instead of lowdb in dataDir. */
   databaseUrl: string | undefined;
+  durability: Durability;
   publicUrl: string | undefined;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[];
@@ -437,6 +447,7 @@ function parseServe(args: string[], env: Env): Command {
     port: values.port,
     dataDir: values.dataDir,
     databaseUrl: values.databaseUrl,
+    durability: values.durability,
     publicUrl: values.publicUrl,
     allowedOrigins: Object.freeze([...values.allowedOrigins]),
     allowedHosts: Object.freeze([...values.allowedHosts]),

@@ -114,8 +114,16 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       ['token_hash', 'text'],
       ['device', 'text'],
       ['created_at', 'timestamptz'],
+      ['last_used_at', 'timestamptz'],
     ],
-    blog.tokens.map((t) => [t.id, t.userId, t.tokenHash, t.device, t.createdAt]),
+    blog.tokens.map((t) => [
+      t.id,
+      t.userId,
+      t.tokenHash,
+      t.device,
+      t.createdAt,
+      t.lastUsedAt ?? null,
+    ]),
   );
   // Publish order is kept as `position`; the identity then continues after it.
   await insertColumns(
@@ -127,10 +135,20 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       ['author_id', 'text'],
       ['title', 'text'],
       ['body', 'text'],
+      ['excerpt', 'text'],
       ['created_at', 'timestamptz'],
       ['updated_at', 'timestamptz'],
     ],
-    blog.posts.map((p, i) => [i + 1, p.id, p.authorId, p.title, p.body, p.createdAt, p.updatedAt]),
+    blog.posts.map((p, i) => [
+      i + 1,
+      p.id,
+      p.authorId,
+      p.title,
+      p.body,
+      p.excerpt ?? null,
+      p.createdAt,
+      p.updatedAt,
+    ]),
   );
   if (blog.posts.length > 0) {
     await client.query(`SELECT setval(pg_get_serial_sequence('posts', 'position'), $1)`, [

@@ -7,6 +7,7 @@
  *   transactions beside the running nodes.
  */
 import { lockDataDir } from './dataDirLock.js';
+import type { Durability } from './store/lowdb/durableFile.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import { toStorageError } from './store/postgres/errors.js';
 import { createPostgresStore } from './store/postgres/index.js';
@@ -16,6 +17,8 @@ import type { Store } from './store/store.js';
 export interface StorageChoice {
   dataDir: string;
   databaseUrl: string | undefined;
+  /** lowdb only: what an acknowledged change survives (PostgreSQL commits durably). */
+  durability?: Durability;
 }
 
 export interface OpenedStorage {
@@ -41,7 +44,7 @@ export async function openStorage(
 ): Promise<OpenedStorage> {
   if (choice.databaseUrl === undefined) {
     const lock = lockDataDir(choice.dataDir);
-    const store = createLowdbStore({ dataDir: choice.dataDir });
+    const store = createLowdbStore({ dataDir: choice.dataDir, durability: choice.durability });
     try {
       await store.open();
     } catch (error) {

@@ -15,6 +15,7 @@ import { itemAt } from '../itemAt.js';
 
 export interface LikesResult {
   plan: SeedPlan;
+  durability: 'power' | 'kill9';
   seedMs: number;
   dataBytes: number;
   perSecond: number;
@@ -42,10 +43,14 @@ export async function likesUnderLoad(
   perSecond: number,
   seconds: number,
   likerProcesses: number,
+  durability: 'power' | 'kill9' = 'power',
 ): Promise<LikesResult> {
   const seeded = await seed(plan);
   const dataBytes = await dataSize(seeded.dataDir);
-  const server = await startServer({ dataDir: seeded.dataDir });
+  const server = await startServer({
+    dataDir: seeded.dataDir,
+    args: ['--durability', durability],
+  });
   const authors = new ClientPool(1);
   const likers = new ClientPool(likerProcesses);
   try {
@@ -86,6 +91,7 @@ export async function likesUnderLoad(
     }
     const result: LikesResult = {
       plan,
+      durability,
       seedMs: seeded.seedMs,
       dataBytes,
       perSecond,
@@ -96,8 +102,10 @@ export async function likesUnderLoad(
       eventLoopP99Ms: eventLoopP99 === undefined ? undefined : eventLoopP99 * 1000,
       eventLoopMaxMs: eventLoopMax === undefined ? undefined : eventLoopMax * 1000,
     };
+    const mode =
+      durability === 'power' ? 'durable on power loss (fdatasync per commit)' : 'kill -9 safe only';
     console.log(
-      `  likes at ${perSecond}/s for ${seconds} s over ${plan.users} users, ${plan.posts} posts, ` +
+      `  [${mode}] likes at ${perSecond}/s for ${seconds} s over ${plan.users} users, ${plan.posts} posts, ` +
         `${plan.posts * plan.likesPerPost} likes (${(dataBytes / 1e6).toFixed(1)} MB): like → author ${describe(result.latency)}; ` +
         `event loop p99 ${result.eventLoopP99Ms?.toFixed(1)} ms, max ${result.eventLoopMaxMs?.toFixed(1)} ms; ` +
         `${missing} not received, ${failed.length} failed` +

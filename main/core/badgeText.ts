@@ -15,5 +15,7 @@ export function badgeTooltip(status: ConnectionStatus, unreadCount: number, now:
       return 'Tidings: signed out';
     case 'server-incompatible':
       return 'Tidings: the server needs a different app version';
+    case 'waiting-for-keychain':
+      return 'Tidings: waiting for the keychain';
   }
 }

@@ -13,6 +13,7 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   type ListRequest,
+  type MarkReadAck,
   type MarkReadRequest,
   type NotificationItem,
   type ReadChangePayload,
@@ -22,6 +23,7 @@ import {
 import type { ConnectionStatus } from '../../contract/ipc.js';
 import type { Clock } from './ports.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { Route } from './network.js';
 
 /** How long an ack may take before the call counts as failed. */
 export const ACK_TIMEOUT_MS = 8_000;
@@ -33,7 +35,8 @@ export interface ConnectionListener {
   /** `sentSince` is the `since` this connection's handshake carried (undefined: none). */
   sync(payload: SyncPayload, sentSince: number | undefined): void;
   newItem(item: NotificationItem): void;
-  unreadCount(count: number): void;
+  /** An `unread:count`: the unread items up to `upToSeq`. */
+  unreadCount(count: number, upToSeq: number): void;
   remoteRead(change: ReadChangePayload): void;
   /** The server refused the token: the caller signs out. No retry follows. */
   unauthorized(message: string): void;
@@ -44,6 +47,8 @@ export interface ConnectionOptions {
   token: string;
   /** The highest seq seen so far, or 0: read at every attempt. */
   highestSeq: () => number;
+  /** The proxy and trusted CAs for the server, asked at every attempt (networks change). */
+  route?: () => Promise<Route>;
   clock: Clock;
   random?: () => number;
   backoff?: BackoffPolicy;
@@ -57,7 +62,7 @@ export interface Connection {
   close(): void;
   /** Reconnect now instead of at the next backoff deadline (resume from sleep, network back). */
   wake(): void;
-  markRead(request: MarkReadRequest): Promise<Ack<{ unreadCount: number }>>;
+  markRead(request: MarkReadRequest): Promise<Ack<MarkReadAck>>;
   list(request: ListRequest): Promise<Ack<{ items: NotificationItem[] }>>;
 }
 
@@ -93,12 +98,31 @@ export function createConnection(
     },
   });
 
+  let routing = 0;
   const connectNow = (): void => {
     if (closed) return;
     retryTimer?.cancel();
     retryTimer = null;
     listener.status({ state: 'connecting' });
-    socket.connect();
+    if (options.route === undefined) {
+      socket.connect();
+      return;
+    }
+    const attemptNumber = ++routing;
+    options.route().then(
+      (route) => {
+        if (closed || attemptNumber !== routing) return;
+        // engine.io-client hands `agent`, `ca` and `checkServerIdentity` to ws on Node; its type
+        // says `string | boolean` for `agent` only because the browser build ignores it.
+        socket.io.opts.agent = route.agent as unknown as string;
+        Object.assign(socket.io.opts, route.tls);
+        socket.connect();
+      },
+      (error: unknown) => {
+        if (closed || attemptNumber !== routing) return;
+        scheduleRetry(error instanceof Error ? error.message : String(error));
+      },
+    );
   };
 
   const scheduleRetry = (reason: string): void => {
@@ -150,7 +174,9 @@ export function createConnection(
     listener.status({ state: 'online' });
   });
   socket.on(SERVER_EVENTS.notificationNew, (item) => listener.newItem(item));
-  socket.on(SERVER_EVENTS.unreadCount, (payload) => listener.unreadCount(payload.count));
+  socket.on(SERVER_EVENTS.unreadCount, (payload) =>
+    listener.unreadCount(payload.count, payload.upToSeq),
+  );
   socket.on(SERVER_EVENTS.notificationRead, (change) => listener.remoteRead(change));
 
   const request = <T extends object>(
@@ -193,7 +219,7 @@ export function createConnection(
       connectNow();
     },
     markRead: (payload) =>
-      request<{ unreadCount: number }>((s, done) =>
+      request<MarkReadAck>((s, done) =>
         s
           .timeout(ACK_TIMEOUT_MS)
           .emit(CLIENT_EVENTS.markRead, payload, (error, result) => done(error, result)),

@@ -6,7 +6,9 @@
  * The server's unread count is the authority. The list may hold only part of a user's history
  * (it is bounded and paged), so the count is never derived from it. The shown count is the
  * server's last count (plus unread items pushed since) minus the mark-reads still awaiting their
- * ack. A refused mark-read then just leaves the pending list: a count that arrived meanwhile is
+ * ack. Each count says which seq it covers (`upToSeq`, protocol 2): a pushed item adds one only
+ * above it, since the server sends no count after a new item and an item can arrive just after
+ * a count that already has it. A refused mark-read then just leaves the pending list: a count that arrived meanwhile is
  * neither lost nor counted twice.
  */
 import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../contract/wire.js';
@@ -21,6 +23,8 @@ export interface InboxState {
   readonly unreadCount: number;
   /** The server's last word on the count, plus the unread items pushed since. */
   readonly serverUnread: number;
+  /** The seq the server's last count covers: pushed items at or below it are already in it. */
+  readonly countedThrough: number;
   /** Optimistic mark-reads whose ack has not come back yet. */
   readonly pending: readonly ReadChange[];
   /** True while older items may exist on the server. */
@@ -43,6 +47,7 @@ export function emptyInbox(capacity = INBOX_CAPACITY): InboxState {
     items: [],
     unreadCount: 0,
     serverUnread: 0,
+    countedThrough: 0,
     pending: [],
     hasMore: false,
     loadingOlder: false,
@@ -58,7 +63,8 @@ export function addItem(
 ): { state: InboxState; added: boolean } {
   if (state.items.some((existing) => existing.id === item.id)) return { state, added: false };
   const merged = mergeItems(state, [item]);
-  return { state: withCount(merged, state.serverUnread + (item.read ? 0 : 1)), added: true };
+  const counted = item.read || item.seq <= state.countedThrough;
+  return { state: withCount(merged, state.serverUnread + (counted ? 0 : 1)), added: true };
 }
 
 /**
@@ -84,7 +90,10 @@ export function applySync(
         ? { ...state, items: [], hasMore: true }
         : state;
   return {
-    state: withCount(mergeItems(base, payload.items), payload.unreadCount),
+    state: withCount(
+      { ...mergeItems(base, payload.items), countedThrough: payload.upToSeq },
+      payload.unreadCount,
+    ),
     missed,
   };
 }
@@ -147,14 +156,17 @@ export function markAllReadLocally(state: InboxState): { state: InboxState; chan
   };
 }
 
-/** The server applied a mark-read and answered with the new count. */
+/** The server applied a mark-read and answered with the new count and the seq it covers. */
 export function confirmRead(
   state: InboxState,
   change: ReadChange,
   serverCount: number,
+  upToSeq: number,
 ): InboxState {
   const pending = state.pending.filter((held) => held !== change);
-  return withCount(state, validCount(serverCount) ? serverCount : state.serverUnread, pending);
+  return validCount(serverCount)
+    ? withCount({ ...state, countedThrough: upToSeq }, serverCount, pending)
+    : withCount(state, state.serverUnread, pending);
 }
 
 /** Undoes an optimistic change the server refused. */
@@ -179,8 +191,9 @@ export function applyRemoteRead(state: InboxState, payload: ReadChangePayload): 
   };
 }
 
-export function setUnreadCount(state: InboxState, count: number): InboxState {
-  return validCount(count) ? withCount(state, count) : state;
+/** An `unread:count`: the count of unread items up to `upToSeq`. */
+export function setUnreadCount(state: InboxState, count: number, upToSeq: number): InboxState {
+  return validCount(count) ? withCount({ ...state, countedThrough: upToSeq }, count) : state;
 }
 
 function validCount(count: number): boolean {

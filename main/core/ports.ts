@@ -66,6 +66,8 @@ export interface CoreDependencies {
   log?: (message: string) => void;
   /** App name and version sent to the server as the token's device label. */
   deviceName?: string;
+  /** The OS proxy per URL; without it every connection is direct (plain Node). */
+  resolveProxy?: ResolveProxy;
 }
 
 /**
@@ -85,3 +87,9 @@ export interface TidingsCore extends Omit<TidingsApi, 'getSnapshot' | 'onSnapsho
   /** The inbox window is focused and visible: nothing pops up while the user is looking. */
   setInboxVisible(visible: boolean): void;
 }
+
+/**
+ * The OS's proxy for a URL as a PAC result ("DIRECT", "PROXY host:port; DIRECT"), as Electron's
+ * `session.resolveProxy` gives it.
+ */
+export type ResolveProxy = (url: string) => Promise<string>;

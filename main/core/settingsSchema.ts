@@ -3,7 +3,11 @@
  * back. A settings file edited by hand, or written by an older version, must never stop the app
  * from starting, so every field that fails validation falls back to its default on its own and
  * the caller gets a warning naming it.
+ *
+ * Settings written before `accounts` existed name their one signed-in account by `serverUrl` and
+ * `username`; reading them fills `accounts` with it, so the user does nothing.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { NotificationTypeSchema } from '../../contract/wire.js';
 import type { Settings, SettingsPatch } from '../../contract/ipc.js';
@@ -13,12 +17,14 @@ const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   serverUrl: '',
   username: '',
+  accounts: [],
   notificationsEnabled: true,
   pausedUntil: null,
   quietHours: Object.freeze({ enabled: false, start: '22:00', end: '07:00' }),
   mutedTypes: [],
   sound: true,
   startAtLogin: false,
+  caFile: '',
 });
 
 const serverUrlSchema = z.union([
@@ -32,16 +38,31 @@ export const QuietHoursSchema = z.strictObject({
   end: z.string().regex(TIME_OF_DAY, 'use HH:MM, 24-hour'),
 });
 
+const usernameSchema = z.string().max(100);
+
+/** How many accounts one tray app follows at once; each is a live connection. */
+export const MAX_ACCOUNTS = 10;
+
+const AccountSchema = z.strictObject({
+  serverUrl: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// address' }),
+  username: usernameSchema.min(1),
+});
+
 /** One schema per field, so a bad field is replaced alone and the others survive. */
 export const SETTINGS_FIELDS = {
   serverUrl: serverUrlSchema,
-  username: z.string().max(100),
+  username: usernameSchema,
+  accounts: z.array(AccountSchema).max(MAX_ACCOUNTS),
   notificationsEnabled: z.boolean(),
   pausedUntil: z.number().int().min(0).nullable(),
   quietHours: QuietHoursSchema,
   mutedTypes: z.array(NotificationTypeSchema).max(2),
   sound: z.boolean(),
   startAtLogin: z.boolean(),
+  caFile: z.union([
+    z.literal(''),
+    z.string().max(4096).refine(isAbsolute, 'use the full path of a PEM file'),
+  ]),
 } satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
 
 export const SettingsPatchSchema = z
@@ -52,6 +73,7 @@ export const SettingsPatchSchema = z
     mutedTypes: SETTINGS_FIELDS.mutedTypes,
     sound: SETTINGS_FIELDS.sound,
     startAtLogin: SETTINGS_FIELDS.startAtLogin,
+    caFile: SETTINGS_FIELDS.caFile,
   })
   .partial() satisfies z.ZodType<SettingsPatch>;
 
@@ -84,6 +106,9 @@ export function parseSettings(raw: unknown): ParsedSettings {
       );
     }
   }
+  if (!('accounts' in source) && settings.serverUrl !== '' && settings.username !== '') {
+    settings.accounts = [{ serverUrl: settings.serverUrl, username: settings.username }];
+  }
   return { settings, warnings };
 }
 
@@ -91,6 +116,7 @@ export function defaultSettings(): Settings {
   return {
     ...DEFAULT_SETTINGS,
     quietHours: { ...DEFAULT_SETTINGS.quietHours },
+    accounts: [],
     mutedTypes: [],
   };
 }

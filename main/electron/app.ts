@@ -6,7 +6,7 @@
  */
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { BrowserWindow, app, dialog, net, powerMonitor, shell } from 'electron';
+import { BrowserWindow, app, dialog, net, powerMonitor, session, shell } from 'electron';
 import { createTidingsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
@@ -19,11 +19,11 @@ import {
   showTrialDetails,
   startTrialServer,
 } from './firstRun.js';
-import { e2eEnabled, installE2eHook } from './e2eHook.js';
+import { createE2eRecorder } from './e2eHook.js';
 import { bindIpc } from './ipc.js';
 import { setLinuxAutostart } from './linuxAutostart.js';
 import type { LocalServer } from './localServer.js';
-import { createElectronNotifier, type ShownNotification } from './notifier.js';
+import { createElectronNotifier } from './notifier.js';
 import { appPaths, assetPath, rendererPageUrl } from './paths.js';
 import { createTray } from './tray.js';
 import { assetFiles } from './trayImages.js';
@@ -75,8 +75,8 @@ async function start(): Promise<void> {
     });
   }
 
-  const shown: ShownNotification[] = [];
-  const openedUrls: string[] = [];
+  // Null unless the _electron test asked for it (TIDINGS_E2E=1).
+  const e2e = createE2eRecorder();
   const iconPath = assetPath(assetFiles.appIconMain);
   // The window and the tray refer to each other (overlay icon, toggling); both exist before use.
   let tray: ReturnType<typeof createTray> | null = null;
@@ -93,18 +93,13 @@ async function start(): Promise<void> {
     notifier: createElectronNotifier({
       iconPath,
       log,
-      onShown: (notification) => {
-        if (e2eEnabled) shown.push(notification);
-      },
+      ...(e2e ? { onShown: e2e.recordShown } : {}),
     }),
-    opener: {
-      open: async (url) => {
-        if (e2eEnabled) openedUrls.push(url);
-        else await shell.openExternal(url);
-      },
-    },
+    opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
     log,
     deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
+    // Chromium knows the OS proxy (system settings, PAC, WPAD); Node does not.
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
   });
 
   const windows = createInboxWindowController({
@@ -129,7 +124,7 @@ async function start(): Promise<void> {
       quit: () => app.quit(),
     },
   });
-  installE2eHook({ tooltip: () => tray?.tooltip() ?? '', notifications: shown, openedUrls });
+  e2e?.install(() => tray?.tooltip() ?? '');
 
   const ipc = bindIpc({
     core,

@@ -1,7 +1,9 @@
 /**
  * What Playwright's `_electron` test reads from the main process: a tray's tooltip and a native
- * toast cannot be read back or clicked through Electron's API. Installed only when TIDINGS_E2E=1.
+ * toast cannot be read back or clicked through Electron's API. Exists only when TIDINGS_E2E=1, so
+ * the app's own wiring carries no recorders: app.ts asks for one and gets null.
  */
+import type { UrlOpener } from '../core/ports.js';
 import type { ShownNotification } from './notifier.js';
 
 export interface E2eHook {
@@ -15,8 +17,24 @@ declare global {
   var tidingsE2E: E2eHook | undefined;
 }
 
-export const e2eEnabled = process.env['TIDINGS_E2E'] === '1';
+export interface E2eRecorder {
+  /** The notifier's `onShown`. */
+  recordShown(shown: ShownNotification): void;
+  /** Stands in for the browser: records the URL instead of opening it. */
+  opener: UrlOpener;
+  /** Publishes the hook on `globalThis.tidingsE2E`. */
+  install(tooltip: () => string): void;
+}
 
-export function installE2eHook(hook: E2eHook): void {
-  if (e2eEnabled) globalThis.tidingsE2E = hook;
+export function createE2eRecorder(): E2eRecorder | null {
+  if (process.env['TIDINGS_E2E'] !== '1') return null;
+  const notifications: ShownNotification[] = [];
+  const openedUrls: string[] = [];
+  return {
+    recordShown: (shown) => void notifications.push(shown),
+    opener: { open: async (url) => void openedUrls.push(url) },
+    install(tooltip) {
+      globalThis.tidingsE2E = { tooltip, notifications, openedUrls };
+    },
+  };
 }

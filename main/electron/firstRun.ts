@@ -11,8 +11,10 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { dialog, type BrowserWindow } from 'electron';
 import { z } from 'zod';
-import { API, UsernameSchema, type HttpErrorBody } from '../../contract/wire.js';
+import { UsernameSchema } from '../../contract/wire.js';
 import type { TidingsCore } from '../core/ports.js';
+import { register } from '../core/serverApi.js';
+import { createNetwork } from '../core/network.js';
 import { startLocalServer, type LocalServer } from './localServer.js';
 
 export type FirstRunChoice = 'connect' | 'trial' | 'later';
@@ -92,25 +94,23 @@ export async function beginTrial(
 ): Promise<{ ok: true; username: string; password: string } | { ok: false; message: string }> {
   const username = trialUsername();
   const password = randomBytes(12).toString('base64url');
-  let response: Response;
-  try {
-    response = await fetch(new URL(API.register, server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      // The first account on the trial server is its admin: the app proves it started the server.
-      body: JSON.stringify({ username, password, setupCode: server.setupCode }),
-    });
-  } catch (error) {
-    return { ok: false, message: `The local server did not answer: ${String(error)}` };
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as HttpErrorBody | null;
+  // The trial server is on this computer: no proxy, no private CA. The first account on it is
+  // its admin: the app proves it started the server with the setup code.
+  const direct = createNetwork({ caFile: () => '', log: () => undefined });
+  const created = await register(direct, server.url, {
+    username,
+    password,
+    setupCode: server.setupCode,
+  });
+  if (!created.ok) {
     return {
       ok: false,
       message:
-        body?.error.code === 'conflict'
+        created.code === 'conflict'
           ? `The local server already has an account "${username}". Sign in with its password.`
-          : `The local server refused the new account: ${body?.error.message ?? response.statusText}`,
+          : created.code === 'unreachable'
+            ? `The local server did not answer: ${created.message}`
+            : `The local server refused the new account: ${created.message}`,
     };
   }
   const signedIn = await core.signIn({ serverUrl: server.url, username, password });

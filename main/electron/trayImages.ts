@@ -49,7 +49,7 @@ export interface BadgeState {
 /** The state a badge shows: the warning mark wins over grey, and grey over the count. */
 export function trayStateFor(badge: BadgeState): TrayState {
   if (badge.status === 'signed-out' || badge.status === 'server-incompatible') return 'signed-out';
-  if (badge.status === 'offline') return 'offline';
+  if (badge.status === 'offline' || badge.status === 'waiting-for-keychain') return 'offline';
   return countState(badge.unreadCount);
 }
 

@@ -1,6 +1,8 @@
 /**
  * The sign-in screen: server address (checked first, so "unreachable", "not a Tidings server"
- * and "incompatible" are told apart from a wrong password), username and password.
+ * and "incompatible" are told apart from a wrong password), username and password, and, folded
+ * away, a private certificate authority's file for a self-hosted server whose certificate the OS
+ * does not trust.
  */
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { el, replaceChildren } from '../elements.js';
@@ -38,15 +40,26 @@ export function createSignInView(context: ViewContext): View {
     autocomplete: 'current-password',
     'aria-describedby': 'sign-in-password-error',
   });
+  const caInput = el('input', {
+    id: 'sign-in-ca',
+    name: 'ca',
+    type: 'text',
+    spellcheck: 'false',
+    autocapitalize: 'none',
+    placeholder: '/path/to/ca.pem',
+    'aria-describedby': 'sign-in-ca-hint sign-in-ca-error',
+  });
   const inputs: Record<Field, HTMLInputElement> = {
     server: serverInput,
     username: usernameInput,
     password: passwordInput,
+    ca: caInput,
   };
   const errors: Record<Field, HTMLElement> = {
     server: el('p', { id: 'sign-in-server-error', class: 'field-error', role: 'alert' }),
     username: el('p', { id: 'sign-in-username-error', class: 'field-error', role: 'alert' }),
     password: el('p', { id: 'sign-in-password-error', class: 'field-error', role: 'alert' }),
+    ca: el('p', { id: 'sign-in-ca-error', class: 'field-error', role: 'alert' }),
   };
   const sessionNote = el('p', { class: 'session-note', role: 'status' });
   const formError = el('p', { class: 'form-error', role: 'alert' });
@@ -67,6 +80,17 @@ export function createSignInView(context: ViewContext): View {
     field('server', 'Server'),
     field('username', 'Username'),
     field('password', 'Password'),
+    el(
+      'details',
+      { class: 'advanced' },
+      el('summary', {}, 'Private certificate authority'),
+      el(
+        'p',
+        { id: 'sign-in-ca-hint', class: 'field-hint' },
+        'Only if your server’s certificate comes from your own authority: the full path of its certificate (PEM). The system’s trusted authorities still apply.',
+      ),
+      field('ca', 'Certificate file'),
+    ),
     formError,
     submit,
   );
@@ -85,10 +109,15 @@ export function createSignInView(context: ViewContext): View {
     form,
   );
 
+  const caDetails = (): HTMLDetailsElement =>
+    form.querySelector('details.advanced') as HTMLDetailsElement;
+
   let prefilled = false;
+  let savedCaFile = '';
   let busy = false;
 
   function showError(name: Field, message: string): void {
+    if (name === 'ca') caDetails().open = true;
     errors[name].textContent = message;
     inputs[name].setAttribute('aria-invalid', 'true');
     inputs[name].focus();
@@ -141,6 +170,11 @@ export function createSignInView(context: ViewContext): View {
 
     setBusy(true, 'Checking server…');
     try {
+      const caFile = caInput.value.trim();
+      if (caFile !== savedCaFile) {
+        const saved = await context.api.updateSettings({ caFile });
+        if (!saved.ok) return showError('ca', saved.message);
+      }
       const check = await context.api.checkServer(server.origin);
       if (!check.ok) return showRefusal(check.code, check.message);
       setBusy(true, 'Signing in…');
@@ -165,7 +199,10 @@ export function createSignInView(context: ViewContext): View {
         prefilled = true;
         serverInput.value = snapshot.settings.serverUrl;
         usernameInput.value = snapshot.settings.username;
+        caInput.value = snapshot.settings.caFile;
+        caDetails().open = snapshot.settings.caFile !== '';
       }
+      savedCaFile = snapshot.settings.caFile;
       const { status } = snapshot;
       sessionNote.textContent = status.state === 'signed-out' && status.reason ? status.reason : '';
       sessionNote.hidden = sessionNote.textContent === '';

@@ -8,6 +8,7 @@
  */
 import {
   LIMITS,
+  type MarkReadAck,
   type MarkReadRequest,
   type NotificationItem,
   type SyncPayload,
@@ -45,6 +46,13 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     return store.unreadCount(userId);
   }
 
+  /** The count and the seq it covers, read in one turn (the lowdb driver answers from memory). */
+  async function countedUpTo(userId: string): Promise<MarkReadAck> {
+    await store.settled();
+    const upToSeq = store.latestSeq();
+    return { unreadCount: await store.unreadCount(userId), upToSeq };
+  }
+
   /**
    * What a connecting client missed, oldest first. With `since`: the newest LIMITS.syncMax items
    * after it, `truncated` when more came (older ones are fetched with `list`). Without: the
@@ -76,6 +84,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       payload: {
         items: newest.slice(0, bound).reverse(),
         unreadCount,
+        upToSeq: watermark,
         truncated: newest.length > bound,
         protocolVersion: PROTOCOL_VERSION,
       },
@@ -96,15 +105,15 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       userId: string,
       request: MarkReadRequest,
       originSocketId?: string,
-    ): Promise<number> {
+    ): Promise<MarkReadAck> {
       if ('all' in request) {
         const upToSeq = await store.markAllRead(userId);
-        const count = await unreadCount(userId);
+        const count = await countedUpTo(userId);
         push.readChanged(userId, { all: true, upToSeq }, count, originSocketId);
         return count;
       }
       const changed = await store.markRead(userId, request.ids);
-      const count = await unreadCount(userId);
+      const count = await countedUpTo(userId);
       if (changed.length > 0) {
         push.readChanged(userId, { ids: changed }, count, originSocketId);
       }

@@ -6,18 +6,21 @@
  * event resolved (no I/O in between): the realtime layer's handoff from a socket's catch-up to
  * its live pushes relies on it to hand every item exactly once (server/realtime/syncHandoff.ts).
  */
-import type { NotificationItem, ReadChangePayload } from '../../contract/wire.js';
+import type { MarkReadAck, NotificationItem, ReadChangePayload } from '../../contract/wire.js';
 
 export interface Push {
-  /** One broadcast to the subscribers, minus the author. */
+  /** One broadcast to the subscribers, minus the author. No counts: clients add one each. */
   newPost(item: NotificationItem, authorId: string): void;
   /** To the post's author alone. */
   liked(item: NotificationItem, authorId: string): void;
-  /** To every socket of the user; `notification:read` skips the socket that made the change. */
+  /**
+   * To every socket of the user, with the new count; `notification:read` skips the socket that
+   * made the change. The only time the server sends a count outside `sync` and acks.
+   */
   readChanged(
     userId: string,
     change: ReadChangePayload,
-    unreadCount: number,
+    count: MarkReadAck,
     originSocketId?: string,
   ): void;
   /** Moves the user's live sockets in or out of the subscribers' room. */

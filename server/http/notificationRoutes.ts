@@ -47,7 +47,8 @@ export function notificationRoutes({ inbox, sessions }: RouteDependencies): Rout
   router.post(API.markRead, async (req, res) => {
     const { user } = await sessions.requireSession(req);
     const request = parseWith(MarkReadRequestSchema, req.body, '{ids: [...]} or {all: true}');
-    const body: UnreadCountResponse = { unreadCount: await inbox.markRead(user.id, request) };
+    const { unreadCount } = await inbox.markRead(user.id, request);
+    const body: UnreadCountResponse = { unreadCount };
     res.json(body);
   });
 

@@ -134,7 +134,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       answer(ack, async () => {
         await rateLimits.socketEvent(userId);
         const request = parsePayload(MarkReadRequestSchema, payload);
-        return { unreadCount: await inbox.markRead(userId, request, socket.id) };
+        return inbox.markRead(userId, request, socket.id);
       }),
     );
 

@@ -1,11 +1,12 @@
 /**
  * Push over socket.io: the realtime side of the domain's Push port. A new post is ONE broadcast
- * to the subscribers' room; unread counts follow on the next turn of the event loop, so computing
- * them never delays the broadcast.
+ * to the subscribers' room, a like one emit to its author's room, both through the sync handoff
+ * (server/realtime/syncHandoff.ts) so a connecting socket gets each item once.
  *
- * The counts are the one inbox read outside the domain's inbox service: they are counted here for
- * many users at once, so they wait for `store.settled()` once per batch rather than once per user
- * (under steady writes, a wait per user would stretch one batch over thousands of writes).
+ * No unread counts follow a new item (protocol 2): a client holds its count from `sync` and adds
+ * one per unread `notification:new` above the count's `upToSeq`. Counts go out only when read
+ * state changes. Until protocol 1 the server counted and sent a count to every subscriber after
+ * each post: most of its CPU per post (docs/BENCHMARKS.md).
  */
 import type { Push } from '../domain/push.js';
 import type { Logger } from '../log.js';
@@ -21,61 +22,23 @@ export function createSocketPush(
   log: Logger,
   handoff: SyncHandoff,
 ): Push {
-  async function sendUnreadCount(userId: string): Promise<void> {
-    await store.settled();
-    const count = await store.unreadCount(userId);
-    io.to(userRoom(userId)).emit('unread:count', { count });
-  }
-
-  /** Each connected user in a room once, whatever their number of devices. */
-  function usersIn(room: string): Set<string> {
-    const users = new Set<string>();
-    for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
-      const userId = io.sockets.sockets.get(socketId)?.data.userId;
-      if (userId) users.add(userId);
-    }
-    return users;
-  }
-
-  function later(what: string, work: () => Promise<void>): void {
-    setImmediate(() => {
-      work().catch((error: unknown) => log.error(`could not send ${what}`, error));
-    });
-  }
-
   return {
     newPost(item, authorId) {
       handoff.pushItem({ to: SUBSCRIBERS_ROOM, except: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
-      later('unread counts after a new post', async () => {
-        const users = usersIn(SUBSCRIBERS_ROOM);
-        users.delete(authorId);
-        // Most subscribers share a count, so one emit per distinct count to all their rooms
-        // encodes each packet once instead of once per user (10,000 users: a handful of emits).
-        const roomsByCount = new Map<number, string[]>();
-        await store.settled();
-        for (const userId of users) {
-          const count = await store.unreadCount(userId);
-          const rooms = roomsByCount.get(count) ?? [];
-          rooms.push(userRoom(userId));
-          roomsByCount.set(count, rooms);
-        }
-        for (const [count, rooms] of roomsByCount) io.to(rooms).emit('unread:count', { count });
-      });
     },
 
     liked(item, authorId) {
       handoff.pushItem({ to: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
-      later('the unread count after a like', () => sendUnreadCount(authorId));
     },
 
-    readChanged(userId, change, unreadCount, originSocketId) {
+    readChanged(userId, change, { unreadCount, upToSeq }, originSocketId) {
       const others = originSocketId
         ? io.to(userRoom(userId)).except(originSocketId)
         : io.to(userRoom(userId));
       others.emit('notification:read', change);
-      io.to(userRoom(userId)).emit('unread:count', { count: unreadCount });
+      io.to(userRoom(userId)).emit('unread:count', { count: unreadCount, upToSeq });
     },
 
     subscriptionChanged(userId, subscribed) {

@@ -1,8 +1,8 @@
 /**
  * A test client that behaves like the tray app's connection: one socket.io client that reconnects
  * by itself (quickly, for tests), sends `since` = the highest seq it holds on every handshake,
- * keeps the inbox by id and the server's unread count, and remembers how often each item reached
- * it live. `converged` compares what it holds with what the database says, through the API.
+ * keeps the inbox by id and the unread count as protocol 2 says (docs/PROTOCOL.md, "Keeping the
+ * unread count"), and remembers how often each item reached it live. `converged` compares what it holds with what the database says, through the API.
  */
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
@@ -46,6 +46,8 @@ export async function connectInboxClient(
   const disconnects: string[] = [];
   const refusals: (ConnectErrorData | undefined)[] = [];
   let serverUnread: number | undefined;
+  /** The seq the last count covers. */
+  let countUpTo = 0;
   let syncCount = 0;
   const highestSeq = () => Math.max(0, ...[...items.values()].map((item) => item.seq));
 
@@ -60,15 +62,20 @@ export async function connectInboxClient(
     syncCount += 1;
     for (const item of payload.items) items.set(item.id, item);
     serverUnread = payload.unreadCount;
+    countUpTo = payload.upToSeq;
   });
   socket.on('notification:new', (item) => {
     liveArrivals.set(item.id, (liveArrivals.get(item.id) ?? 0) + 1);
     const known = items.has(item.id);
     items.set(item.id, item);
-    // As the tray app does: the count goes up with each new unread item; a count event replaces it.
-    if (!known && !item.read && serverUnread !== undefined) serverUnread += 1;
+    if (!known && !item.read && item.seq > countUpTo && serverUnread !== undefined) {
+      serverUnread += 1;
+    }
   });
-  socket.on('unread:count', ({ count }) => (serverUnread = count));
+  socket.on('unread:count', ({ count, upToSeq }) => {
+    serverUnread = count;
+    countUpTo = upToSeq;
+  });
   const applyRead = (isRead: (item: NotificationItem) => boolean): void => {
     for (const [id, item] of items) if (isRead(item)) items.set(id, { ...item, read: true });
   };
@@ -101,6 +108,7 @@ export async function connectInboxClient(
       assert.ok(ack.ok, `${name}: mark all read was refused`);
       applyRead((item) => item.seq <= upTo);
       serverUnread = ack.unreadCount;
+      countUpTo = ack.upToSeq;
     },
     close: () => void socket.close(),
   };

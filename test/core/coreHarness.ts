@@ -12,6 +12,7 @@ import type {
   Clock,
   CredentialStore,
   NativeNotification,
+  ResolveProxy,
   TidingsCore,
 } from '../../main/core/ports.js';
 import { createFileSettingsStore } from '../../main/core/settings/fileSettingsStore.js';
@@ -44,7 +45,12 @@ export function memoryCredentials(tokens: Map<string, string>): CredentialStore 
 }
 
 export async function createCoreUnderTest(
-  options: { tokens?: Map<string, string>; settingsDir?: string; clock?: Clock } = {},
+  options: {
+    tokens?: Map<string, string>;
+    settingsDir?: string;
+    clock?: Clock;
+    resolveProxy?: ResolveProxy;
+  } = {},
 ): Promise<CoreUnderTest> {
   const ownsDir = options.settingsDir === undefined;
   const dir = options.settingsDir ?? (await mkdtemp(join(tmpdir(), 'tidings-core-')));
@@ -75,6 +81,7 @@ export async function createCoreUnderTest(
     log: (message) => logs.push(message),
     deviceName: 'core test',
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.resolveProxy ? { resolveProxy: options.resolveProxy } : {}),
   });
   return under;
 }

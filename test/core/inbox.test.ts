@@ -19,6 +19,7 @@ import { sampleItem } from './sampleItems.js';
 const sync = (items: ReturnType<typeof sampleItem>[], unreadCount: number, truncated = false) => ({
   items,
   unreadCount,
+  upToSeq: Math.max(0, ...items.map((item) => item.seq)),
   truncated,
   protocolVersion: PROTOCOL_VERSION,
 });
@@ -115,7 +116,7 @@ test('mark read is optimistic and a refusal rolls back exactly what it changed',
 test('mark all read zeroes the count and its rollback restores it', () => {
   let inbox = emptyInbox();
   for (const seq of [1, 2]) inbox = addItem(inbox, sampleItem(seq)).state;
-  inbox = setUnreadCount(inbox, 9);
+  inbox = setUnreadCount(inbox, 9, 2);
   const { state, change } = markAllReadLocally(inbox);
   assert.equal(state.unreadCount, 0);
   assert.ok(state.items.every((item) => item.read));
@@ -127,11 +128,23 @@ test('a server count that arrives while a mark-read is pending is neither lost n
   for (const seq of [1, 2]) inbox = addItem(inbox, sampleItem(seq)).state;
   const { state, change } = markReadLocally(inbox, ['n1']);
   assert.equal(state.unreadCount, 1);
-  const meanwhile = setUnreadCount(addItem(state, sampleItem(3)).state, 3);
+  const meanwhile = setUnreadCount(addItem(state, sampleItem(3)).state, 3, 3);
   assert.equal(meanwhile.unreadCount, 2, 'the pending mark-read still shows');
   assert.equal(rollbackRead(meanwhile, change).unreadCount, 3);
-  assert.equal(confirmRead(meanwhile, change, 2).unreadCount, 2);
-  assert.deepEqual(confirmRead(meanwhile, change, 2).pending, []);
+  assert.equal(confirmRead(meanwhile, change, 2, 3).unreadCount, 2);
+  assert.deepEqual(confirmRead(meanwhile, change, 2, 3).pending, []);
+});
+
+test('protocol 2: the count from sync plus one per pushed unread item above the seq it covers', () => {
+  let inbox = applySync(emptyInbox(), sync([sampleItem(1), sampleItem(2)], 2), undefined).state;
+  inbox = addItem(inbox, sampleItem(3)).state;
+  inbox = addItem(inbox, sampleItem(4, { read: true })).state;
+  assert.equal(inbox.unreadCount, 3, 'one more for n3, none for the read n4');
+  // A count that already covers seq 6 arrives before the pushes of 5 and 6: they add nothing,
+  // and 7 adds one.
+  inbox = setUnreadCount(inbox, 5, 6);
+  for (const seq of [5, 6, 7]) inbox = addItem(inbox, sampleItem(seq)).state;
+  assert.equal(inbox.unreadCount, 6);
 });
 
 test('a mark-all from another device leaves items newer than upToSeq unread', () => {
@@ -165,7 +178,7 @@ test('a page of older items is appended; a short page means there is nothing old
 });
 
 test('a nonsense count from the wire is ignored', () => {
-  const inbox = setUnreadCount(emptyInbox(), 4);
-  assert.equal(setUnreadCount(inbox, -1).unreadCount, 4);
-  assert.equal(setUnreadCount(inbox, 1.5).unreadCount, 4);
+  const inbox = setUnreadCount(emptyInbox(), 4, 0);
+  assert.equal(setUnreadCount(inbox, -1, 0).unreadCount, 4);
+  assert.equal(setUnreadCount(inbox, 1.5, 0).unreadCount, 4);
 });

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,3 +189,63 @@ test('with no Secret Service, the user is told to install gnome-keyring or KWall
   assert.match(signIn.message ?? '', /gnome-keyring/);
   assert.equal(results.get('status'), 'signed-out');
 });
+
+test('a keychain that is not up yet at start is waited for: the account stays, and the core signs in by itself once it is', async () => {
+  const { home, env } = await throwawayHome();
+  const first = await runProbe(
+    'dbus-run-session',
+    ['--', 'sh', '-c', keyringSessionScript(`exec node --import tsx ${PROBE} sign-in-and-leave`)],
+    env,
+    home,
+  );
+  assert.deepEqual(first.results.get('signIn'), { ok: true }, first.output);
+  assert.equal(first.results.get('online'), 'online', first.output);
+
+  const account = { serverUrl: server.url, username: 'ben' };
+  // A fresh session bus: the keyring daemon D-Bus starts on demand finds the login keyring locked.
+  const locked = await runProbe(
+    'dbus-run-session',
+    ['--', 'node', '--import', 'tsx', PROBE, 'keychain-locked'],
+    env,
+    home,
+  );
+  assert.equal(locked.results.get('status'), 'waiting-for-keychain', locked.output);
+  assert.deepEqual(locked.results.get('account'), account, 'a locked keyring keeps the account');
+
+  // A bus that cannot start any service: no Secret Service until the probe starts gnome-keyring.
+  const busConfig = join(home, 'bus-without-services.conf');
+  await writeFile(busConfig, BUS_WITHOUT_SERVICES);
+  const later = await runProbe(
+    'dbus-run-session',
+    [`--config-file=${busConfig}`, '--', 'node', '--import', 'tsx', PROBE, 'keychain-comes-later'],
+    env,
+    home,
+  );
+  const { results } = later;
+  assert.equal(results.has('crash'), false, later.output);
+  assert.equal(results.get('statusBeforeKeyring'), 'waiting-for-keychain', later.output);
+  assert.deepEqual(results.get('accountBeforeKeyring'), account, 'the account is kept');
+  const settings = results.get('settingsBeforeKeyring') as { serverUrl: string; username: string };
+  assert.deepEqual(
+    { serverUrl: settings.serverUrl, username: settings.username },
+    account,
+    'nothing in settings was forgotten',
+  );
+  assert.equal(results.get('onlineAfterKeyring'), 'online', later.output);
+  assert.deepEqual(results.get('accountAfterKeyring'), account);
+});
+
+/** A session bus like Debian's, minus the service directories, so nothing is started on demand. */
+const BUS_WITHOUT_SERVICES = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;

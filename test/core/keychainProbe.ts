@@ -3,6 +3,7 @@
  * no Secret Service at all, and prints what happened as `RESULT <json>` lines for the test to
  * check. It is a script, not a test: the parent test owns the keyring daemon and stops it.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createTidingsCore } from '../../main/core/index.js';
@@ -34,8 +35,8 @@ function makeCore(): TidingsCore {
   });
 }
 
-async function waitForOnline(core: TidingsCore): Promise<string> {
-  const deadline = Date.now() + 10_000;
+async function waitForOnline(core: TidingsCore, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const state = core.snapshot().status.state;
     if (state === 'online') return state;
@@ -69,6 +70,55 @@ async function withKeyring(): Promise<void> {
   await restarted.stop();
 }
 
+/** Signs in with the keyring up, so the next run finds a saved account and a stored token. */
+async function signInAndLeave(): Promise<void> {
+  const core = makeCore();
+  report('signIn', await core.signIn({ serverUrl, username, password }));
+  report('online', await waitForOnline(core));
+  await core.stop();
+}
+
+/**
+ * A login keyring that stays locked (D-Bus starts gnome-keyring on demand, and its unlock prompt
+ * cannot be shown here): keytar reads "nothing stored". The account must not be dropped.
+ */
+async function keychainLocked(): Promise<void> {
+  const core = makeCore();
+  await core.start();
+  report('status', core.snapshot().status.state);
+  report('account', core.snapshot().account);
+  await core.stop();
+}
+
+/**
+ * Starts on a bus where nothing provides the Secret Service (a keyring not up yet at login),
+ * then starts gnome-keyring with the password, as the login does: the core must keep the account,
+ * say it is waiting, and sign in by itself.
+ */
+async function keychainComesLater(): Promise<void> {
+  const core = makeCore();
+  await core.start();
+  const waiting = core.snapshot();
+  report('statusBeforeKeyring', waiting.status.state);
+  report('accountBeforeKeyring', waiting.account);
+  report('settingsBeforeKeyring', JSON.parse(await readFile(settingsFile, 'utf8')));
+  const daemon = spawn(
+    'gnome-keyring-daemon',
+    ['--foreground', '--unlock', '--components=secrets'],
+    { stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  // The PID goes to stdout so the test can stop the daemon even if this probe dies.
+  process.stdout.write(`KEYRING_PID=${daemon.pid}\n`);
+  daemon.stdin.end('pw');
+  try {
+    report('onlineAfterKeyring', await waitForOnline(core, 45_000));
+    report('accountAfterKeyring', core.snapshot().account);
+  } finally {
+    await core.stop();
+    daemon.kill();
+  }
+}
+
 async function withoutKeyring(): Promise<void> {
   try {
     await createKeytarCredentials().setToken('probe#account', 'probe-token-123');
@@ -93,8 +143,14 @@ async function filesHolding(dir: string, secret: string | null): Promise<string[
   return holding;
 }
 
-const mode = process.argv[2];
-(mode === 'without-keyring' ? withoutKeyring() : withKeyring()).then(
+const modes: Record<string, () => Promise<void>> = {
+  'with-keyring': withKeyring,
+  'without-keyring': withoutKeyring,
+  'sign-in-and-leave': signInAndLeave,
+  'keychain-comes-later': keychainComesLater,
+  'keychain-locked': keychainLocked,
+};
+(modes[process.argv[2] ?? 'with-keyring'] ?? withKeyring)().then(
   () => process.exit(0),
   (error: unknown) => {
     report('crash', error instanceof Error ? `${error.name}: ${error.message}` : String(error));

@@ -212,6 +212,7 @@ test('a server that speaks another protocol version is reported as incompatible,
     socket.emit('sync', {
       items: [],
       unreadCount: 0,
+      upToSeq: 0,
       truncated: false,
       protocolVersion: PROTOCOL_VERSION + 1,
     });

@@ -28,8 +28,23 @@ test('a bad value falls back to its default with a warning, and the good ones su
   assert.match(warnings.join('\n'), /quietHours/);
 });
 
-test('a patch from the window cannot change the server or the username', () => {
+test('settings from before accounts existed name their one account, which becomes the list', () => {
+  const account = { serverUrl: 'https://blog.example', username: 'ana' };
+  assert.deepEqual(parseSettings({ ...account, sound: false }).settings.accounts, [account]);
+  // A list that is there is kept as it is: an empty one means everyone signed out.
+  assert.deepEqual(parseSettings({ ...account, accounts: [] }).settings.accounts, []);
+  assert.deepEqual(parseSettings({}).settings.accounts, []);
+  const bad = parseSettings({
+    ...account,
+    accounts: [{ serverUrl: 'file:///etc', username: 'x' }],
+  });
+  assert.deepEqual(bad.settings.accounts, [], 'a bad list falls back to none');
+  assert.match(bad.warnings.join('\n'), /accounts/);
+});
+
+test('a patch from the window cannot change the server, the username or the accounts', () => {
   assert.equal(SettingsPatchSchema.safeParse({ serverUrl: 'https://evil.example' }).success, false);
+  assert.equal(SettingsPatchSchema.safeParse({ accounts: [] }).success, false);
   assert.equal(SettingsPatchSchema.safeParse({ mutedTypes: ['spam'] }).success, false);
   assert.equal(SettingsPatchSchema.safeParse({ sound: false }).success, true);
 });

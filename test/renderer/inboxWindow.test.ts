@@ -89,6 +89,18 @@ describe('the inbox window, on the real core and a real server', () => {
       .filter({ hasText: /Tidings/ })
       .waitFor();
 
+    // A private CA's file that is not there is named at its own field, before any server call.
+    await page.getByText('Private certificate authority').click();
+    await page.getByLabel('Certificate file').fill('/nowhere/ca.pem');
+    await signIn(server.url, READER_PASSWORD);
+    await page
+      .locator('#sign-in-ca-error')
+      .filter({ hasText: /cannot be read/ })
+      .waitFor();
+    await shot('sign-in-ca-file');
+    assert.equal(app.core.snapshot().settings.caFile, '', 'a bad CA file is not saved');
+    await page.getByLabel('Certificate file').fill('');
+
     await signIn(server.url, 'not-the-password');
     await page.locator('#sign-in-password-error').filter({ hasText: /./ }).waitFor();
     assert.equal(app.core.snapshot().account, null, 'a refused sign-in leaves nobody signed in');

@@ -176,6 +176,12 @@ describe('connection banner', () => {
       connectionBanner({ state: 'server-incompatible', message: 'protocol 2' }, NOW)?.text ?? '',
       /incompatible: protocol 2/,
     );
+    const keychain = connectionBanner(
+      { state: 'waiting-for-keychain', retryAt: NOW + 4_000, reason: 'locked' },
+      NOW,
+    );
+    assert.equal(keychain?.text, 'Waiting for the keychain to unlock — retrying in 4s');
+    assert.equal(keychain?.offerSignIn, true, 'a keychain that never unlocks does not trap anyone');
   });
 });
 

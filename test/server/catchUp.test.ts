@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LIMITS, type Ack, type NotificationItem } from '../../contract/wire.js';
+import { LIMITS, PROTOCOL_VERSION, type Ack, type NotificationItem } from '../../contract/wire.js';
 import { publish, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, nextDisconnect } from '../fixtures/sockets.js';
@@ -49,7 +49,7 @@ describe('catching up after being offline', () => {
     assert.ok(back.sync.items.every((item) => item.seq > lastSeen && !item.read));
     assert.equal(back.sync.unreadCount, 4);
     assert.equal(back.sync.truncated, false);
-    assert.equal(back.sync.protocolVersion, 1);
+    assert.equal(back.sync.protocolVersion, PROTOCOL_VERSION);
   });
 
   it('past the bound, sync holds the newest items and says it was truncated; the rest pages back', async () => {

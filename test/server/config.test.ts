@@ -20,6 +20,8 @@ describe('server configuration', () => {
     assert.equal(config.port, 4300);
     assert.equal(config.dataDir, resolve('data'));
     assert.equal(config.rateLimits.enabled, true);
+    assert.equal(config.durability, 'power', 'durable on power loss unless asked otherwise');
+    assert.equal(serveConfig(['--durability', 'kill9']).durability, 'kill9');
     assert.equal(config.publicUrl, undefined);
     assert.deepEqual(config.allowedOrigins, []);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.rateLimits));
@@ -76,6 +78,11 @@ describe('server configuration', () => {
       [[], { TIDINGS_PASSWORD_COST: '30' }, /TIDINGS_PASSWORD_COST.*at most 20/],
       [['--allowed-origins', 'not a url'], {}, /--allowed-origins.*http\(s\) URL/],
       [['--registration', 'maybe'], {}, /"open" or "closed"/],
+      [
+        ['--durability', 'fast'],
+        {},
+        /^--durability \(or TIDINGS_DURABILITY\) "fast": expected "power" or "kill9"$/,
+      ],
       [['--port'], {}, /--port/],
       [['--nope'], {}, /--nope/],
       [['users', 'add', 'x', 'y'], {}, /unexpected "y"/],

@@ -51,7 +51,7 @@ describe('realtime notifications', () => {
     await server.cleanup();
   });
 
-  it('a subscriber hears of a new post at once, with the unread count; the author hears nothing', async () => {
+  it('a subscriber hears of a new post at once, and no count follows it; the author hears nothing', async () => {
     const { socket: benSocket, sync } = await connect(ben);
     assert.equal(sync.unreadCount, 0);
     const { socket: anaSocket } = await connect(ana);
@@ -59,8 +59,8 @@ describe('realtime notifications', () => {
     const anaEvents = recordEvents(anaSocket);
     const cleoEvents = recordEvents(cleoSocket);
 
+    const benEvents = recordEvents(benSocket);
     const arrived = nextEvent(benSocket, 'notification:new');
-    const counted = nextEvent(benSocket, 'unread:count');
     const post = await publish(server.url, ana.token, 'Spring is here');
     const item = await arrived;
 
@@ -70,9 +70,14 @@ describe('realtime notifications', () => {
     assert.equal(item.post.url, `${server.url}/posts/${post.id}`);
     assert.deepEqual(item.actor, { id: ana.user.id, name: 'ana' });
     assert.equal(item.read, false);
-    assert.deepEqual(await counted, { count: 1 });
 
-    // The counts went out after the broadcast; a round trip flushes anything sent to ana or cleo.
+    // Protocol 2: the client adds one per item itself; a round trip flushes anything sent.
+    await roundTrip(benSocket);
+    assert.deepEqual(
+      benEvents.map((event) => event.name),
+      ['notification:new'],
+      'no unread:count after a new post',
+    );
     await roundTrip(anaSocket);
     await roundTrip(cleoSocket);
     assert.deepEqual(anaEvents, [], 'the author gets nothing for her own post');
@@ -90,20 +95,23 @@ describe('realtime notifications', () => {
     const cleoEvents = recordEvents(cleoSocket);
 
     const arrived = nextEvent(cleoSocket, 'notification:new');
-    const counted = nextEvent(cleoSocket, 'unread:count');
     assert.deepEqual(await like(server.url, ben.token, post.id), { liked: true, likeCount: 1 });
     const item = await arrived;
     assert.equal(item.type, 'post_liked');
     assert.equal(item.message, 'ben liked “Cleo writes”');
     assert.deepEqual(item.actor, { id: ben.user.id, name: 'ben' });
-    assert.deepEqual(await counted, { count: sync.unreadCount + 1 });
+    assert.ok(item.seq > sync.upToSeq, 'above what the sync count covered: the client adds one');
+    assert.equal(await unreadCount(server.url, cleo.token), sync.unreadCount + 1);
 
     assert.deepEqual(await like(server.url, ben.token, post.id), { liked: true, likeCount: 1 });
     await like(server.url, cleo.token, post.id); // her own like notifies nobody
     await roundTrip(cleoSocket);
     await roundTrip(benSocket);
-    const cleoNew = cleoEvents.filter((event) => event.name === 'notification:new');
-    assert.equal(cleoNew.length, 1, 'one notification for the first like only');
+    assert.deepEqual(
+      cleoEvents.map((event) => event.name),
+      ['notification:new'],
+      'one notification for the first like only, and no unread:count',
+    );
     assert.deepEqual(
       benEvents.filter((event) => event.name === 'notification:new').map((e) => e.payload),
       [],
@@ -125,7 +133,7 @@ describe('realtime notifications', () => {
     const ack = await laptop
       .timeout(5000)
       .emitWithAck('notification:mark-read', { ids: [first.id] });
-    assert.deepEqual(ack, { ok: true, unreadCount: sync.unreadCount - 1 });
+    assert.deepEqual(ack, { ok: true, unreadCount: sync.unreadCount - 1, upToSeq: sync.upToSeq });
     assert.deepEqual(await readOnPhone, { ids: [first.id] });
     await roundTrip(laptop);
     assert.deepEqual(
@@ -133,14 +141,14 @@ describe('realtime notifications', () => {
       ['unread:count'],
       'the device that marked read gets the count, not its own change back',
     );
-    assert.deepEqual(await countOnPhone, { count: sync.unreadCount - 1 });
+    assert.deepEqual(await countOnPhone, { count: sync.unreadCount - 1, upToSeq: sync.upToSeq });
 
     const allOnLaptop = nextEvent(laptop, 'notification:read');
     const zeroOnLaptop = nextEvent(laptop, 'unread:count');
     assert.equal(await markRead(server.url, ben.token, { all: true }), 0);
     const change = await allOnLaptop;
     assert.ok('all' in change && change.all);
-    assert.deepEqual(await zeroOnLaptop, { count: 0 });
+    assert.deepEqual(await zeroOnLaptop, { count: 0, upToSeq: sync.upToSeq });
   });
 
   it('subscribing and unsubscribing over HTTP moves the live sockets in and out of the room', async () => {

@@ -234,6 +234,7 @@ export const nativeImage = {
 export const nativeTheme = Object.assign(new EventEmitter(), { shouldUseDarkColors: false });
 export const session = {
   defaultSession: {
+    resolveProxy: (_url: string) => Promise.resolve('DIRECT'),
     setPermissionRequestHandler: (handler: Handler) =>
       (recorded.permissionRequestHandler = handler),
     setPermissionCheckHandler: (handler: Handler) => (recorded.permissionCheckHandler = handler),

@@ -15,6 +15,7 @@ import {
   createLowdbStore,
 } from '../../server/store/lowdb/index.js';
 import { CorruptDataError, StorageUnavailableError } from '../../server/store/store.js';
+import { JournalFile } from '../../server/store/lowdb/journal.js';
 import { addUser, inboxOf, makeDataDir, openTempStore, publish } from './tempStore.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -201,6 +202,37 @@ describe('group commit', () => {
     assert.equal(seen.maxInFlight, 1, 'never two writes in flight');
     assert.equal(onDiskWhenResolved.length, 200);
     assert.ok(onDiskWhenResolved.every(Boolean), 'every change was on disk when it resolved');
+  });
+
+  it('durable on power loss by default: one fdatasync per group commit, whatever it holds', async () => {
+    for (const durability of [undefined, 'power', 'kill9'] as const) {
+      let journal: JournalFile | undefined;
+      const temp = await tempStore({
+        ...(durability ? { durability } : {}),
+        wrapFile: (file) => {
+          if (file instanceof JournalFile) journal = file;
+          return file;
+        },
+      });
+      const author = await addUser(temp.store, 'author', true);
+      const syncsBefore = journal?.syncs ?? -1;
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => publish(temp.store, author, `post ${i}`)),
+      );
+      const syncs = (journal?.syncs ?? -1) - syncsBefore;
+      if (durability === 'kill9') {
+        assert.equal(syncs, 0, 'kill9 acknowledges after write(), with no sync');
+      } else {
+        assert.ok(
+          syncs >= 1 && syncs <= 3,
+          `100 changes took ${syncs} fdatasyncs; expected 1 to 3`,
+        );
+      }
+      // Reopening reads back every change, in either mode (the snapshot goes through the
+      // durable temp-file-and-rename writer in power mode).
+      const store = await temp.reopen();
+      assert.equal((await store.listPosts(0, 200)).total, 100);
+    }
   });
 
   it('a change made while a write is in flight goes out in the next write', async () => {

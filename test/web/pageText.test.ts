@@ -80,8 +80,9 @@ test('the bell keeps the newest items once each, and the server count wins', () 
   let state = applySync(initialBell(5), {
     items: [item(1), item(2)],
     unreadCount: 2,
+    upToSeq: 2,
     truncated: false,
-    protocolVersion: 1,
+    protocolVersion: 2,
   });
   assert.deepEqual(
     state.items.map((i) => i.seq),
@@ -94,7 +95,8 @@ test('the bell keeps the newest items once each, and the server count wins', () 
     [3, 2, 1],
   );
   assert.equal(state.lastSeq, 3);
-  state = applyCount(state, 3);
+  assert.equal(state.unreadCount, 3, 'protocol 2: one more for the new item, once');
+  state = applyCount(state, 3, 3);
   state = applyRead(state, { all: true, upToSeq: 2 });
   assert.deepEqual(
     state.items.map((i) => i.read),
@@ -105,6 +107,16 @@ test('the bell keeps the newest items once each, and the server count wins', () 
   for (let seq = 4; seq < 40; seq += 1) state = applyNew(state, item(seq));
   assert.equal(state.items.length, MENU_SIZE);
   assert.equal(state.items[0]?.seq, 39);
+});
+
+test('protocol 2: a pushed item already covered by the last count adds nothing', () => {
+  let state = applyCount(initialBell(0), 4, 10);
+  state = applyNew(state, item(9));
+  state = applyNew(state, item(10));
+  assert.equal(state.unreadCount, 4);
+  state = applyNew(state, item(11));
+  state = applyNew(state, item(12, true));
+  assert.equal(state.unreadCount, 5);
 });
 
 test('the bell opens only http(s) links', () => {

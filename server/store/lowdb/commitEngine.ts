@@ -13,6 +13,7 @@ import { CorruptDataError, StorageUnavailableError, type StoreLifecycle } from '
 import { applyChange, type Change } from './changes.js';
 import { emptyDocument, type StoreDocument } from './document.js';
 import { DocumentFile } from './documentFile.js';
+import { DurableTextFile, type Durability } from './durableFile.js';
 import { createGroupCommit } from './groupCommit.js';
 import { JOURNAL_FILE_NAME, JournalFile, journalLine, parseJournal } from './journal.js';
 import {
@@ -52,6 +53,12 @@ export interface LowdbStoreOptions {
    * (the whole-file rewrite per commit of old; tests that read the snapshot itself use it).
    */
   compactAtBytes?: number;
+  /**
+   * `power` (default): a commit is acknowledged once `fdatasync` put it on stable storage, and
+   * every rename is followed by an `fsync` of the directory (durableFile.ts). `kill9`: once the
+   * kernel has it; survives the process, not the machine, and skips the syncs' cost.
+   */
+  durability?: Durability;
 }
 
 const DEFAULT_COMPACT_AT_BYTES = 16 * 1024 * 1024;
@@ -76,8 +83,11 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
   const clock = options.clock ?? (() => new Date());
   const retention: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
   const journalPath = join(options.dataDir, JOURNAL_FILE_NAME);
-  const file = new DocumentFile(path, new TextFile(path));
-  const realJournal = new JournalFile(journalPath);
+  const durability = options.durability ?? 'power';
+  const textFile = (at: string): Adapter<string> =>
+    durability === 'power' ? new DurableTextFile(at) : new TextFile(at);
+  const file = new DocumentFile(path, textFile(path));
+  const realJournal = new JournalFile(journalPath, durability);
   const journal = options.wrapFile?.(realJournal) ?? realJournal;
   const compactAtBytes = options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
   const db = new Low<StoreDocument>(file, emptyDocument());
@@ -186,12 +196,12 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       }
       applyRetention(state, retention, clock());
       try {
-        // Every write goes through steno (temp file + rename), so they also prove the directory
+        // Every write goes through a temp file + rename, so they also prove the directory
         // is writable now rather than at the first post. A journal is folded into a fresh
         // snapshot, which is then the version known to open and so the backup.
         if (existing === undefined || journalText !== null) await writeSnapshot();
         if (existing !== undefined) {
-          await new TextFile(join(options.dataDir, BACKUP_FILE_NAME)).write(
+          await textFile(join(options.dataDir, BACKUP_FILE_NAME)).write(
             file.lastText() ?? existing,
           );
         }

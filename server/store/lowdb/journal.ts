@@ -11,13 +11,18 @@
  * A failed append may have left part of its line behind; the next append first cuts the file
  * back to the last complete line, so a torn line can only ever be the last one, and opening
  * ignores a last line without its newline (that commit was never acknowledged).
+ *
+ * With durability `power` each append is `fdatasync`ed before it is acknowledged, and the first
+ * append to a new journal also `fsync`s the directory, so the file itself survives a power cut.
  */
-import { appendFile, readFile, rm, truncate } from 'node:fs/promises';
+import { open, readFile, rm, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { describeIssues } from '../../../contract/wire.js';
 import { CorruptDataError } from '../store.js';
 import { z } from 'zod';
 import { ChangeSchema, type Change } from './changes.js';
+import { syncDirectory, type Durability } from './durableFile.js';
 
 export const JOURNAL_FILE_NAME = 'tidings.journal';
 
@@ -39,8 +44,12 @@ export function journalLine(entry: JournalEntry): string {
 export class JournalFile implements Adapter<string> {
   #goodBytes = 0;
   #torn = false;
+  #syncs = 0;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly durability: Durability = 'power',
+  ) {}
 
   async read(): Promise<string | null> {
     try {
@@ -60,13 +69,29 @@ export class JournalFile implements Adapter<string> {
         : truncate(this.path, this.#goodBytes));
       this.#torn = false;
     }
+    const isNew = this.#goodBytes === 0;
     try {
-      await appendFile(this.path, text);
+      const handle = await open(this.path, 'a');
+      try {
+        await handle.write(text);
+        if (this.durability === 'power') await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      if (this.durability === 'power') {
+        if (isNew) await syncDirectory(dirname(this.path));
+        this.#syncs += 1;
+      }
     } catch (error) {
       this.#torn = true;
       throw error;
     }
     this.#goodBytes += Buffer.byteLength(text);
+  }
+
+  /** Appends made durable with `fdatasync` so far (durability `power`): one per group commit. */
+  get syncs(): number {
+    return this.#syncs;
   }
 
   /** After a snapshot that holds everything in it. */

@@ -80,13 +80,14 @@ interface PostRow {
   author_id: string;
   title: string;
   body: string;
+  excerpt: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const USER_COLUMNS = 'id, username, password_hash, is_admin, is_author, created_at';
 const TOKEN_COLUMNS = 'id, user_id, token_hash, device, created_at, last_used_at';
-const POST_COLUMNS = 'id, author_id, title, body, created_at, updated_at';
+const POST_COLUMNS = 'id, author_id, title, body, excerpt, created_at, updated_at';
 
 const toUser = (row: UserRow): UserRecord => ({
   id: row.id,
@@ -111,6 +112,7 @@ const toPost = (row: PostRow): PostRecord => ({
   authorId: row.author_id,
   title: row.title,
   body: row.body,
+  ...(row.excerpt === null ? {} : { excerpt: row.excerpt }),
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
@@ -430,9 +432,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         const at = now();
         const post: PostRecord = { id: newId(), ...input, createdAt: at, updatedAt: at };
         await client.query(
-          `INSERT INTO posts (id, author_id, title, body, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [post.id, post.authorId, post.title, post.body, post.createdAt, post.updatedAt],
+          `INSERT INTO posts (id, author_id, title, body, excerpt, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            post.id,
+            post.authorId,
+            post.title,
+            post.body,
+            post.excerpt ?? null,
+            post.createdAt,
+            post.updatedAt,
+          ],
         );
         const event = await insertEvent(client, {
           type: 'new_post',
@@ -473,9 +483,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async updatePost(id, patch) {
       const row = await write(async (client) => {
         const { rows } = await client.query<PostRow>(
-          `UPDATE posts SET title = coalesce($2, title), body = coalesce($3, body), updated_at = $4
+          `UPDATE posts SET title = coalesce($2, title), body = coalesce($3, body),
+                  excerpt = coalesce($5, excerpt), updated_at = $4
             WHERE id = $1 RETURNING ${POST_COLUMNS}`,
-          [id, patch.title ?? null, patch.body ?? null, now()],
+          [id, patch.title ?? null, patch.body ?? null, now(), patch.excerpt ?? null],
         );
         return rows[0];
       });

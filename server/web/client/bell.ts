@@ -108,7 +108,9 @@ export function startBell(root: HTMLElement): void {
       .timeout(ACK_TIMEOUT_MS)
       .emit('notification:mark-read', { ids: [item.id] }, (error, result) => {
         if (!error && result.ok)
-          update(applyCount(applyRead(state, { ids: [item.id] }), result.unreadCount));
+          update(
+            applyCount(applyRead(state, { ids: [item.id] }), result.unreadCount, result.upToSeq),
+          );
         go();
       });
   }
@@ -137,14 +139,18 @@ export function startBell(root: HTMLElement): void {
       .emit('notification:mark-read', { all: true }, (error, result) => {
         if (error || !result.ok) return;
         update(
-          applyCount(applyRead(state, { all: true, upToSeq: state.lastSeq }), result.unreadCount),
+          applyCount(
+            applyRead(state, { all: true, upToSeq: state.lastSeq }),
+            result.unreadCount,
+            result.upToSeq,
+          ),
         );
       });
   });
 
   socket.on('sync', (payload) => update(applySync(state, payload)));
   socket.on('notification:new', (item) => update(applyNew(state, item)));
-  socket.on('unread:count', ({ count }) => update(applyCount(state, count)));
+  socket.on('unread:count', ({ count, upToSeq }) => update(applyCount(state, count, upToSeq)));
   socket.on('notification:read', (change) => update(applyRead(state, change)));
   socket.on('connect', () => (root.dataset.state = 'live'));
   socket.on('disconnect', () => (root.dataset.state = 'offline'));

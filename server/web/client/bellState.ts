@@ -2,7 +2,8 @@
  * The bell's state as plain data and pure functions over it: what the menu lists, the unread
  * count and the newest seq seen (sent as `since` when the socket reconnects). The DOM shell in
  * bell.ts feeds it socket events and renders the result. The server's count is authoritative:
- * every payload that carries one replaces ours.
+ * every payload that carries one replaces ours. Between counts (protocol 2 sends none after a new
+ * item) each unread item pushed above the seq the last count covers adds one.
  */
 import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../../contract/wire.js';
 
@@ -12,12 +13,16 @@ export const MENU_SIZE = 15;
 export interface BellState {
   items: readonly NotificationItem[];
   unreadCount: number;
+  /** The seq the last count covers: pushed items at or below it are already counted. */
+  countedThrough: number;
   lastSeq: number;
 }
 
+/** The page's first count comes from HTML rendered before the socket's `sync`, which replaces it. */
 export const initialBell = (unreadCount: number): BellState => ({
   items: [],
   unreadCount,
+  countedThrough: 0,
   lastSeq: 0,
 });
 
@@ -32,15 +37,26 @@ function withItems(state: BellState, incoming: readonly NotificationItem[]): Bel
 export const applySync = (state: BellState, sync: SyncPayload): BellState => ({
   ...withItems(state, sync.items),
   unreadCount: sync.unreadCount,
+  countedThrough: sync.upToSeq,
 });
 
-/** A new item; the count follows in its own `unread:count` event. */
-export const applyNew = (state: BellState, item: NotificationItem): BellState =>
-  withItems(state, [item]);
+/** A new item: one more unread unless it is read, already held, or in the last count. */
+export function applyNew(state: BellState, item: NotificationItem): BellState {
+  const counted =
+    item.read ||
+    item.seq <= state.countedThrough ||
+    state.items.some((held) => held.id === item.id);
+  return {
+    ...withItems(state, [item]),
+    unreadCount: state.unreadCount + (counted ? 0 : 1),
+  };
+}
 
-export const applyCount = (state: BellState, count: number): BellState => ({
+/** A count from the server, covering the unread items up to `upToSeq`. */
+export const applyCount = (state: BellState, count: number, upToSeq: number): BellState => ({
   ...state,
   unreadCount: count,
+  countedThrough: upToSeq,
 });
 
 export function applyRead(state: BellState, change: ReadChangePayload): BellState {

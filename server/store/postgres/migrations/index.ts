@@ -3,7 +3,7 @@
  * schema is a new file with the next version. migrate.ts applies the ones a database lacks.
  */
 import initial from './0001_initial.js';
-import tokenLastUsed from './0002_token_last_used.js';
+import tokensUsedPostsExcerpt from './0002_tokens_used_posts_excerpt.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +11,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, tokenLastUsed];
+export const MIGRATIONS: readonly Migration[] = [initial, tokensUsedPostsExcerpt];

@@ -1,0 +1,300 @@
+/**
+ * Who is signed in, and the one connection that goes with it: sign-in (health check, login, the
+ * token into the keychain), restoring the saved sign-in at start, sign-out (revoke, forget), and a
+ * token the server refuses. It owns the session and the connection status; what the connection's
+ * events mean for the inbox is the caller's (`events`), and only the current connection's events
+ * are passed on.
+ */
+import {
+  type NotificationItem,
+  type ReadChangePayload,
+  type SyncPayload,
+} from '../../contract/wire.js';
+import type { Account, ActionResult, ConnectionStatus, SignInRequest } from '../../contract/ipc.js';
+import { parseServerAddress } from '../../contract/serverAddress.js';
+import type { Clock, CredentialStore } from './ports.js';
+import { createConnection, type Connection } from './connection.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { checkHealth, logout } from './serverApi.js';
+import { acquireToken } from './signIn.js';
+import { credentialAccount } from './credentials/credentialAccount.js';
+import type { Preferences } from './preferences.js';
+import type { Network } from './network.js';
+
+const DEFAULT_DEVICE_NAME = 'Tidings tray app';
+
+/** What the current connection's server says, for the inbox and the alerts. */
+export interface SessionEvents {
+  sync(payload: SyncPayload, sentSince: number | undefined): void;
+  newItem(item: NotificationItem): void;
+  unreadCount(count: number, upToSeq: number): void;
+  remoteRead(change: ReadChangePayload): void;
+}
+
+export interface Session {
+  account(): Account | null;
+  status(): ConnectionStatus;
+  /** The signed-in connection, or null. Its identity changes with every session. */
+  connection(): Connection | null;
+  /** Restores the saved sign-in from settings and the keychain, and connects. */
+  start(): Promise<void>;
+  /** Disconnects without signing out. */
+  stop(): void;
+  wake(): void;
+  checkServer(serverUrl: unknown): Promise<ActionResult<{ version: string }>>;
+  signIn(request: SignInRequest): Promise<ActionResult>;
+  signOut(): Promise<ActionResult>;
+}
+
+interface Current {
+  account: Account;
+  token: string;
+  connection: Connection;
+}
+
+/** A saved account whose token the keychain could not give yet; retried until it can. */
+interface KeychainWait {
+  account: Account;
+  attempt: number;
+  timer: { cancel(): void } | null;
+}
+
+export function createSession(options: {
+  credentials: CredentialStore;
+  network: Network;
+  preferences: Preferences;
+  clock: Clock;
+  log: (message: string) => void;
+  deviceName?: string;
+  events: SessionEvents;
+  highestSeq: () => number;
+  /** A session began or ended: the inbox and pending alerts start over. */
+  reset: () => void;
+  changed: () => void;
+  notify: (kind: 'error' | 'info', message: string) => void;
+  clearNotice: () => void;
+}): Session {
+  const { credentials, preferences, clock, log, changed } = options;
+  let current: Current | null = null;
+  let waiting: KeychainWait | null = null;
+  let status: ConnectionStatus = { state: 'signed-out' };
+
+  const keychainAccount = (account: Account): string =>
+    credentialAccount(account.serverUrl, account.username);
+
+  const forgetToken = async (account: Account): Promise<void> => {
+    try {
+      await credentials.deleteToken(keychainAccount(account));
+    } catch (error) {
+      log(`tidings: could not delete the token from the keychain: ${describeError(error)}`);
+    }
+  };
+
+  const stopWaiting = (): void => {
+    waiting?.timer?.cancel();
+    waiting = null;
+  };
+
+  /**
+   * Reads the saved token. A keychain that is locked or not up yet (KWallet and gnome-keyring
+   * unlock at login, sometimes after the app starts) is waited for with backoff, never taken to
+   * mean "signed out": the account stays, and the user sees why nothing is connected.
+   */
+  const restore = async (wait: KeychainWait): Promise<void> => {
+    let token: string | null;
+    let reason: string | null = null;
+    try {
+      token = await credentials.getToken(keychainAccount(wait.account));
+      // A locked gnome-keyring whose unlock prompt cannot be shown answers "nothing stored",
+      // not an error; an account settings list as signed in is not taken at its word.
+      if (token === null) reason = 'The keychain did not give the saved sign-in; it may be locked.';
+    } catch (error) {
+      token = null;
+      reason = describeError(error);
+    }
+    if (waiting !== wait) return;
+    if (reason !== null) {
+      const delay = backoffDelay(wait.attempt, Math.random, DEFAULT_BACKOFF);
+      wait.attempt += 1;
+      status = { state: 'waiting-for-keychain', retryAt: clock.now() + delay, reason };
+      if (wait.attempt === 1) log(`tidings: waiting for the keychain: ${reason}`);
+      wait.timer = clock.setTimeout(() => {
+        wait.timer = null;
+        void restore(wait).then(changed);
+      }, delay);
+      return;
+    }
+    waiting = null;
+    if (token !== null) begin(wait.account, token);
+  };
+
+  /** Keeps settings' list of signed-in accounts true: the one this core holds, or none. */
+  const rememberSignedIn = (account: Account | null): void => {
+    const settings = preferences.current();
+    const saved = preferences.save({
+      ...settings,
+      ...(account ? { serverUrl: account.serverUrl, username: account.username } : {}),
+      accounts: account ? [account] : [],
+    });
+    if (!saved.ok) log('tidings: who is signed in could not be remembered in settings');
+  };
+
+  /** Forgets the session in memory; the caller decides about the keychain and the server. */
+  const end = (reason?: string): void => {
+    current?.connection.close();
+    current = null;
+    options.reset();
+    status = reason === undefined ? { state: 'signed-out' } : { state: 'signed-out', reason };
+  };
+
+  const begin = (account: Account, token: string): void => {
+    let created: Current | null = null;
+    // Events from a connection that was since replaced (sign-out, sign-in elsewhere) are ignored.
+    const live = (): boolean => current !== null && current === created;
+    const { events } = options;
+    const connection = createConnection(
+      {
+        serverUrl: account.serverUrl,
+        token,
+        highestSeq: options.highestSeq,
+        route: () => options.network.routeTo(new URL(account.serverUrl)),
+        clock,
+        log,
+      },
+      {
+        status(next) {
+          if (!live()) return;
+          status = next;
+          changed();
+        },
+        sync(payload, sentSince) {
+          if (live()) events.sync(payload, sentSince);
+        },
+        newItem(item) {
+          if (live()) events.newItem(item);
+        },
+        unreadCount(count, upToSeq) {
+          if (live()) events.unreadCount(count, upToSeq);
+        },
+        remoteRead(change) {
+          if (live()) events.remoteRead(change);
+        },
+        unauthorized(message) {
+          if (!live() || created === null) return;
+          const ending = created;
+          log(`tidings: the server refused the saved token (${message}); signing out`);
+          end(
+            'The server no longer accepts this sign-in (it was revoked or expired). Sign in again.',
+          );
+          rememberSignedIn(null);
+          changed();
+          void forgetToken(ending.account);
+        },
+      },
+    );
+    created = { account, token, connection };
+    current = created;
+    options.reset();
+    connection.open();
+  };
+
+  return {
+    account: () => {
+      if (current) return { ...current.account };
+      return waiting && status.state === 'waiting-for-keychain' ? { ...waiting.account } : null;
+    },
+    status: () => status,
+    connection: () => current?.connection ?? null,
+
+    async start() {
+      const [account] = preferences.current().accounts;
+      if (current !== null || waiting !== null || account === undefined) return;
+      waiting = { account: { ...account }, attempt: 0, timer: null };
+      await restore(waiting);
+    },
+
+    stop() {
+      stopWaiting();
+      current?.connection.close();
+      current = null;
+    },
+
+    wake() {
+      current?.connection.wake();
+      // Unlocking the screen often unlocks the keychain too: try now, not at the next step.
+      if (waiting?.timer) {
+        waiting.timer.cancel();
+        waiting.timer = null;
+        void restore(waiting).then(changed);
+      }
+    },
+
+    async checkServer(serverUrl) {
+      const normalized = parseServerAddress(String(serverUrl));
+      if (!normalized.ok) return normalized;
+      return checkHealth(options.network, normalized.origin);
+    },
+
+    async signIn(request) {
+      const granted = await acquireToken(request, {
+        credentials,
+        network: options.network,
+        deviceName: options.deviceName ?? DEFAULT_DEVICE_NAME,
+      });
+      if (!granted.ok) return granted;
+      const { account } = granted;
+      stopWaiting();
+
+      const previous = current;
+      if (previous !== null) {
+        // Signing in again replaces the old device token: revoke it, and forget it unless the
+        // new one was just stored under the same keychain account.
+        end();
+        await logout(options.network, previous.account.serverUrl, previous.token);
+        if (keychainAccount(previous.account) !== keychainAccount(account)) {
+          await forgetToken(previous.account);
+        }
+      }
+      rememberSignedIn(account);
+      options.clearNotice();
+      begin(account, granted.token);
+      changed();
+      return { ok: true };
+    },
+
+    async signOut() {
+      const ending = current;
+      if (ending === null) {
+        const waited = waiting;
+        if (waited === null) return { ok: true };
+        // The token cannot be read, so the server cannot be told; deleting it is still tried.
+        stopWaiting();
+        status = { state: 'signed-out' };
+        rememberSignedIn(null);
+        changed();
+        await forgetToken(waited.account);
+        options.notify(
+          'info',
+          "Signed out on this computer. The keychain was locked, so the server was not told: you can revoke this device from the blog's account page.",
+        );
+        return { ok: true };
+      }
+      end();
+      rememberSignedIn(null);
+      changed();
+      const revoked = await logout(options.network, ending.account.serverUrl, ending.token);
+      await forgetToken(ending.account);
+      if (!revoked.ok) {
+        options.notify(
+          'info',
+          `Signed out on this computer, but the server could not be told (${revoked.message}). You can revoke this device from the blog's account page.`,
+        );
+      }
+      return { ok: true };
+    },
+  };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
