@@ -8,9 +8,9 @@
  * when Redis is back the node closes its sockets' transports (not a server disconnect, which the
  * clients would take for a revocation): the clients reconnect on their own, through the proxy to
  * any node, are authenticated and put in their rooms afresh, and catch up from the database in
- * full (catchUpAfterOutage.ts). Publishes this node queued during the
- * outage go out first; the short wait lets those of the other nodes land too, so no late one
- * arrives after a client's fresh catch-up.
+ * full (catchUpAfterOutage.ts). Publishes this node queued during the outage go out first; the
+ * short wait lets those of the other nodes land too, so no late one arrives after a client's
+ * fresh catch-up.
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from '../log.js';
