@@ -107,6 +107,12 @@ describe('three nodes on one database and one Redis', () => {
     assert.equal(stderr.trim().split('\n').length, 1);
   });
 
+  it('keeps a node without --redis-url off the database the nodes share', async () => {
+    const { code, stderr } = await runCli(['--port', '0', '--database-url', databaseUrl]);
+    assert.equal(code, 1);
+    assert.match(stderr, /^tidings-server: .*another Tidings node already serves this database/);
+  });
+
   it('documents the nginx config the tests run', async () => {
     const scaling = await readFile(join(NGINX_CONFIG, '..', '..', 'SCALING.md'), 'utf8');
     assert.ok(
