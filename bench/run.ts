@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   if (wants('fanout')) {
     console.log('1+2. fan-out and connections, beside the bare socket.io floor');
     for (const n of SIZES.fanout) {
-      if (await quietEnough(`fan-out ${n}`)) await fanout(n, SIZES.fanoutPosts, CLIENT_PROCESSES);
+      if (await quietEnough(`fan-out ${n}`))
+        await fanout(n, SIZES.fanoutPosts, CLIENT_PROCESSES, true);
     }
   }
   if (wants('likes')) {

@@ -9,9 +9,8 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startPostgres, type RunningPostgres } from '../../test/fixtures/postgres.js';
-import { startRedis, type RunningRedis } from '../../test/fixtures/redis.js';
-import { runCli, startServer, type RunningServer } from '../../test/fixtures/server.js';
+import { startServer } from '../../test/fixtures/server.js';
+import { startCluster } from '../cluster.js';
 import { ClientPool } from '../clientPool.js';
 import { scrapeMetrics } from '../http.js';
 import { likeKey } from '../likeKey.js';
@@ -142,37 +141,6 @@ export async function likesUnderLoad(
     for (const node of nodes) await node.stop();
     await cluster?.stop();
     await rm(seeded.dataDir, { recursive: true, force: true });
-  }
-}
-
-interface Cluster {
-  nodes: RunningServer[];
-  stop(): Promise<void>;
-}
-
-/** Throwaway PostgreSQL and Redis, the seed copied in, and two nodes sharing them. */
-async function startCluster(dataDir: string): Promise<Cluster> {
-  let postgres: RunningPostgres | undefined;
-  let redis: RunningRedis | undefined;
-  const nodes: RunningServer[] = [];
-  const stop = async () => {
-    for (const node of nodes) await node.stop();
-    await Promise.all([postgres?.cleanup(), redis?.cleanup()]);
-  };
-  try {
-    [postgres, redis] = await Promise.all([startPostgres({ durable: true }), startRedis()]);
-    const databaseUrl = await postgres.createDatabase();
-    const copied = await runCli(
-      ['migrate-to-postgres', '--data-dir', dataDir, '--database-url', databaseUrl],
-      {},
-    );
-    if (copied.code !== 0) throw new Error(`migrate-to-postgres failed: ${copied.stderr}`);
-    const args = ['--database-url', databaseUrl, '--redis-url', redis.url];
-    for (let index = 0; index < 2; index += 1) nodes.push(await startServer({ args }));
-    return { nodes, stop };
-  } catch (error) {
-    await stop();
-    throw error;
   }
 }
 
