@@ -137,7 +137,8 @@ export interface NotificationItem {
 // ---------------------------------------------------------------------------------------------
 // Socket.io: handshake and events.
 // ---------------------------------------------------------------------------------------------
-export const HandshakeAuthSchema = z.object({
+/** Unknown fields are refused (`invalid_payload`), as in every other payload. */
+export const HandshakeAuthSchema = z.strictObject({
   token: z.string().min(1).max(200),
   /** The highest `seq` the client has seen; the server replies with what came after it. */
   since: z.number().int().min(0).optional(),
@@ -165,10 +166,11 @@ export type ListRequest = z.infer<typeof ListRequestSchema>;
 /**
  * An unread count and the seq it covers: it counts every unread item up to `upToSeq`. A client
  * holds it and adds one per unread `notification:new` with a higher seq (protocol 2: the server
- * no longer sends a count after each new item).
+ * no longer sends a count after each new item). `unreadCount`, as in acks and HTTP replies
+ * (protocol 1 called it `count`).
  */
 export interface UnreadCountPayload {
-  count: number;
+  unreadCount: number;
   upToSeq: number;
 }
 
@@ -187,6 +189,12 @@ export interface SyncPayload {
   /** True when more items came after `since` than fit: fetch older ones with `notification:list`. */
   truncated: boolean;
   protocolVersion: number;
+}
+
+/** A page of `notification:list`, newest first. `hasMore`: older items exist below the last. */
+export interface NotificationPage {
+  items: NotificationItem[];
+  hasMore: boolean;
 }
 
 /** The mark-read ack: the new count and the seq it covers, as in `UnreadCountPayload`. */
@@ -219,10 +227,7 @@ export interface ClientToServerEvents {
     payload: MarkReadRequest,
     ack: (result: Ack<MarkReadAck>) => void,
   ) => void;
-  'notification:list': (
-    payload: ListRequest,
-    ack: (result: Ack<{ items: NotificationItem[] }>) => void,
-  ) => void;
+  'notification:list': (payload: ListRequest, ack: (result: Ack<NotificationPage>) => void) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,8 +350,7 @@ export const NotificationListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).optional(),
 });
 
-export interface NotificationListResponse {
-  items: NotificationItem[];
+export interface NotificationListResponse extends NotificationPage {
   unreadCount: number;
 }
 

@@ -19,6 +19,8 @@ export function promptHidden(
   input: ReadStream,
   output: NodeJS.WritableStream,
 ): Promise<string> {
+  // Raw mode first, then the prompt: whatever is typed once the prompt shows is never echoed.
+  input.setRawMode(true);
   output.write(question);
   return new Promise((resolve, reject) => {
     let typed = '';
@@ -40,7 +42,6 @@ export function promptHidden(
         else if (char >= ' ') typed += char;
       }
     };
-    input.setRawMode(true);
     input.resume();
     input.on('data', onData);
   });

@@ -25,6 +25,7 @@ import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
+import type { Revocation } from './store/postgres/latestSeq.js';
 import { timeStoreWrites } from './timedStore.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
@@ -114,10 +115,13 @@ export async function serve(
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
   try {
+    // Revocations made elsewhere on a shared database reach this node's sockets once push exists.
+    let revokedElsewhere: (revocation: Revocation) => void = () => undefined;
     storage = await openStorage(config, {
       role: 'node',
       sharedThroughRedis: config.redisUrl !== undefined,
       onProblem: (message, error) => log.error(message, error),
+      onTokensRevoked: (revocation) => revokedElsewhere(revocation),
     });
     // The data dir holds the lowdb files; a PostgreSQL node keeps nothing there.
     const usesDataDir = storage.driver === 'lowdb';
@@ -171,6 +175,10 @@ export async function serve(
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
+    revokedElsewhere = (revocation) => {
+      if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
+      else push.tokensRevoked(revocation.tokenIds);
+    };
     const services = createServices({
       store: timedStore,
       push,

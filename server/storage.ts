@@ -11,6 +11,7 @@ import type { Durability } from './store/lowdb/durableFile.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import { toStorageError } from './store/postgres/errors.js';
 import { createPostgresStore } from './store/postgres/index.js';
+import type { Revocation } from './store/postgres/latestSeq.js';
 import { claimDatabase, type NodeLock } from './store/postgres/nodeLock.js';
 import type { Store } from './store/store.js';
 
@@ -36,6 +37,11 @@ export interface OpenStorageOptions {
   sharedThroughRedis?: boolean;
   /** Background problems (a dropped idle connection, a lost lock), for the log. */
   onProblem?: (message: string, error?: Error) => void;
+  /**
+   * PostgreSQL only: token revocations committed by any process on the database (another node,
+   * an admin command), so the node drops the sockets those tokens opened.
+   */
+  onTokensRevoked?: (revocation: Revocation) => void;
 }
 
 export async function openStorage(
@@ -69,6 +75,7 @@ export async function openStorage(
   const store = createPostgresStore({
     connectionString,
     onBackgroundError: (error) => options.onProblem?.('PostgreSQL connection problem', error),
+    ...(options.onTokensRevoked ? { onTokensRevoked: options.onTokensRevoked } : {}),
   });
   try {
     if (options.role === 'node') {

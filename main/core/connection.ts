@@ -16,6 +16,7 @@ import {
   type MarkReadAck,
   type MarkReadRequest,
   type NotificationItem,
+  type NotificationPage,
   type ReadChangePayload,
   type ServerToClientEvents,
   type SyncPayload,
@@ -175,7 +176,7 @@ export function createConnection(
   });
   socket.on(SERVER_EVENTS.notificationNew, (item) => listener.newItem(item));
   socket.on(SERVER_EVENTS.unreadCount, (payload) =>
-    listener.unreadCount(payload.count, payload.upToSeq),
+    listener.unreadCount(payload.unreadCount, payload.upToSeq),
   );
   socket.on(SERVER_EVENTS.notificationRead, (change) => listener.remoteRead(change));
 
@@ -225,7 +226,7 @@ export function createConnection(
           .emit(CLIENT_EVENTS.markRead, payload, (error, result) => done(error, result)),
       ),
     list: (payload) =>
-      request<{ items: NotificationItem[] }>((s, done) =>
+      request<NotificationPage>((s, done) =>
         s
           .timeout(ACK_TIMEOUT_MS)
           .emit(CLIENT_EVENTS.list, payload, (error, result) => done(error, result)),

@@ -14,7 +14,6 @@ import {
   ConflictError,
   type AccountStore,
   type SubscriptionStore,
-  type TokenRecord,
   type UserRecord,
 } from '../store/store.js';
 import { DomainError } from './errors.js';
@@ -22,6 +21,7 @@ import { hashPassword, verifyPassword, DEFAULT_LOG2_COST } from './passwords.js'
 import type { Push } from './push.js';
 import { matchesSetupCode } from './setupCode.js';
 import { hashToken, newToken } from './tokens.js';
+import { DEFAULT_TOKEN_IDLE_DAYS, isIdleTooLong, lastUseOf, shouldRecordUse } from './tokenUse.js';
 
 /** Who is calling: the user and the device token they used (so logout revokes just that one). */
 export interface Session {
@@ -51,21 +51,11 @@ export interface Device {
   tokenId: string;
   device: string;
   createdAt: string;
-  /** To within TOKEN_USE_RESOLUTION_MS; createdAt until its first recorded use. */
+  /** To within TOKEN_USE_RESOLUTION_MS (tokenUse.ts); createdAt until its first recorded use. */
   lastUsedAt: string;
   /** The device asking. */
   current: boolean;
 }
-
-export const DEFAULT_TOKEN_IDLE_DAYS = 90;
-/**
- * How stale a token's recorded last use may get before a request records it again: a request
- * then costs a write at most once per five minutes per device, not every time.
- */
-export const TOKEN_USE_RESOLUTION_MS = 5 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-const lastUseOf = (token: TokenRecord): string => token.lastUsedAt ?? token.createdAt;
 
 const DEFAULT_DEVICE = 'unnamed device';
 
@@ -77,9 +67,6 @@ export function createAccounts({
   tokenIdleDays = DEFAULT_TOKEN_IDLE_DAYS,
   now = () => new Date(),
 }: AccountOptions) {
-  const idleLimitMs = tokenIdleDays * DAY_MS;
-  const isIdleTooLong = (token: TokenRecord, at: Date): boolean =>
-    at.getTime() - Date.parse(lastUseOf(token)) > idleLimitMs;
   // Compared against when the username does not exist, so a wrong name costs as much as a wrong
   // password and response times do not reveal which usernames exist.
   const decoyHash = hashPassword('decoy password', passwordCost);
@@ -194,14 +181,14 @@ export function createAccounts({
       const record = await store.findTokenByHash(hashToken(token));
       if (!record) return undefined;
       const at = now();
-      if (isIdleTooLong(record, at)) {
+      if (isIdleTooLong(record, at, tokenIdleDays)) {
         // Best effort: it is refused either way, and the next use tries again.
         await store.revokeToken(record.id).catch(() => false);
         return undefined;
       }
       const user = await store.getUser(record.userId);
       if (!user) return undefined;
-      if (at.getTime() - Date.parse(lastUseOf(record)) > TOKEN_USE_RESOLUTION_MS) {
+      if (shouldRecordUse(record, at)) {
         // Bookkeeping: a read must not fail because its last-use time could not be saved.
         await store.touchToken(record.id, at.toISOString()).catch(() => false);
       }
@@ -212,7 +199,7 @@ export function createAccounts({
     async devicesOf(session: Session): Promise<Device[]> {
       const at = now();
       return (await store.listTokens(session.user.id))
-        .filter((token) => !isIdleTooLong(token, at))
+        .filter((token) => !isIdleTooLong(token, at, tokenIdleDays))
         .map((token) => ({
           tokenId: token.id,
           device: token.device,

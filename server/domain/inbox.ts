@@ -25,20 +25,33 @@ export interface InboxOptions {
 }
 
 export function createInbox({ store, push, publicUrl }: InboxOptions) {
+  /**
+   * Newest first, strictly below `before` when given; `hasMore` when older items exist (one more
+   * than asked for is read to know).
+   */
+  async function listPage(
+    userId: string,
+    before: number | undefined,
+    limit: number = LIMITS.pageDefault,
+  ): Promise<{ items: NotificationItem[]; hasMore: boolean }> {
+    await store.settled();
+    const entries = await store.listInbox(userId, {
+      beforeSeq: before ?? store.latestSeq() + 1,
+      limit: limit + 1,
+    });
+    const items = entries
+      .map((entry) => toNotificationItem(publicUrl, entry))
+      .sort((a, b) => b.seq - a.seq);
+    return { items: items.slice(0, limit), hasMore: items.length > limit };
+  }
+
   /** Newest first, strictly below `before` when given. */
   async function list(
     userId: string,
     before: number | undefined,
     limit: number = LIMITS.pageDefault,
   ): Promise<NotificationItem[]> {
-    await store.settled();
-    const entries = await store.listInbox(userId, {
-      beforeSeq: before ?? store.latestSeq() + 1,
-      limit,
-    });
-    return entries
-      .map((entry) => toNotificationItem(publicUrl, entry))
-      .sort((a, b) => b.seq - a.seq);
+    return (await listPage(userId, before, limit)).items;
   }
 
   async function unreadCount(userId: string): Promise<number> {
@@ -94,6 +107,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
 
   return {
     list,
+    listPage,
     unreadCount,
     catchUp,
 

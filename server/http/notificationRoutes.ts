@@ -32,7 +32,7 @@ export function notificationRoutes({ inbox, sessions }: RouteDependencies): Rout
     const { user } = await sessions.requireSession(req);
     const query = parseWith(NotificationListQuerySchema, { ...req.query }, 'before and limit');
     const body: NotificationListResponse = {
-      items: await inbox.list(user.id, query.before, query.limit),
+      ...(await inbox.listPage(user.id, query.before, query.limit)),
       unreadCount: await inbox.unreadCount(user.id),
     };
     res.json(body);

@@ -144,7 +144,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
       answer(reply, async () => {
         await rateLimits.socketEvent(userId);
         const { before, limit } = parsePayload(ListRequestSchema, request ?? {});
-        return { items: await inbox.list(userId, before, limit) };
+        return inbox.listPage(userId, before, limit);
       });
     });
 

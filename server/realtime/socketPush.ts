@@ -38,7 +38,7 @@ export function createSocketPush(
         ? io.to(userRoom(userId)).except(originSocketId)
         : io.to(userRoom(userId));
       others.emit('notification:read', change);
-      io.to(userRoom(userId)).emit('unread:count', { count: unreadCount, upToSeq });
+      io.to(userRoom(userId)).emit('unread:count', { unreadCount, upToSeq });
     },
 
     subscriptionChanged(userId, subscribed) {

@@ -72,8 +72,8 @@ export async function connectInboxClient(
       serverUnread += 1;
     }
   });
-  socket.on('unread:count', ({ count, upToSeq }) => {
-    serverUnread = count;
+  socket.on('unread:count', ({ unreadCount, upToSeq }) => {
+    serverUnread = unreadCount;
     countUpTo = upToSeq;
   });
   const applyRead = (isRead: (item: NotificationItem) => boolean): void => {

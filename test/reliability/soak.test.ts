@@ -136,7 +136,11 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_MS / 1000} s`, () => {
   const children: SoakChild[] = [];
 
   before(async () => {
-    server = await startServer({ env: { TIDINGS_PASSWORD_COST: '10' } });
+    // CLIENTS / USERS sockets per user sit right at the default cap of 10; a reconnect whose old
+    // connection is not closed yet must not be refused, so the cap is raised here.
+    server = await startServer({
+      env: { TIDINGS_PASSWORD_COST: '10', TIDINGS_MAX_SOCKETS_PER_USER: '100' },
+    });
   });
 
   after(async () => {

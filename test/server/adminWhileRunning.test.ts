@@ -14,6 +14,8 @@ import { errorOf, login, request, signUp, TEST_PASSWORD } from '../fixtures/api.
 import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, nextDisconnect } from '../fixtures/sockets.js';
 
+const CLI_RUN_LIMIT_MS = 60_000;
+
 describe('admin commands while the server runs', () => {
   const servers: RunningServer[] = [];
   const scratch: string[] = [];
@@ -32,7 +34,8 @@ describe('admin commands while the server runs', () => {
     await signUp(server.url, 'ben');
     const laptop = await login(server.url, 'ben', TEST_PASSWORD, 'stolen laptop');
     const { socket } = await connectSocket(server.url, laptop.token);
-    const dropped = nextDisconnect(socket);
+    // Armed before the CLI starts; starting a node process can take seconds on a busy machine.
+    const dropped = nextDisconnect(socket, CLI_RUN_LIMIT_MS);
 
     const revoked = await runCli(['tokens', 'revoke', 'ben', '--data-dir', server.dataDir]);
     assert.equal(revoked.code, 0, revoked.stderr);

@@ -107,6 +107,7 @@ describe('server configuration', () => {
       kind: 'admin',
       command: { kind: 'users-add', username: 'ana', isAuthor: true, isAdmin: false },
       dataDir: '/srv/t',
+      databaseUrl: undefined,
       passwordCost: 15,
     });
     const closed = parseCommandLine(['registration', 'closed'], { TIDINGS_DATA_DIR: '/d' });
@@ -114,6 +115,29 @@ describe('server configuration', () => {
       { kind: 'registration', open: false },
       '/d',
     ]);
+  });
+
+  it('takes a PostgreSQL URL for the server, the admin commands and migrate-to-postgres', () => {
+    assert.equal(serveConfig([]).databaseUrl, undefined, 'absent: lowdb in --data-dir');
+    const url = 'postgres://tidings:secret@db.example:5432/tidings';
+    assert.equal(serveConfig(['--database-url', url]).databaseUrl, url);
+    assert.equal(serveConfig([], { TIDINGS_DATABASE_URL: url }).databaseUrl, url);
+    assert.throws(
+      () => parseCommandLine(['--database-url', 'mysql://x/y'], {}),
+      /--database-url \(or TIDINGS_DATABASE_URL\) "mysql:\/\/x\/y": expected a postgres:\/\//,
+    );
+    const admin = parseCommandLine(['tokens', 'revoke', 'ben', '--database-url', url], {});
+    assert.equal(admin.kind === 'admin' && admin.databaseUrl, url);
+    assert.deepEqual(
+      parseCommandLine(['migrate-to-postgres', '--data-dir', '/srv/t'], {
+        TIDINGS_DATABASE_URL: url,
+      }),
+      { kind: 'migrate-to-postgres', dataDir: '/srv/t', databaseUrl: url },
+    );
+    assert.throws(
+      () => parseCommandLine(['migrate-to-postgres', '--database-url', url], {}),
+      /needs --data-dir/,
+    );
   });
 
   it('generates --help from the same definitions', () => {

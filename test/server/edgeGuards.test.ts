@@ -221,4 +221,19 @@ describe('limits keyed by address and user', () => {
     assert.equal(limited.status, 429, 'a fourth address of the same /64 is limited');
     assert.equal((await attempt('2001:db8:1:3::1', 'user9')).status, 401, 'the next /64 is not');
   });
+
+  it('--trust-proxy on a public address is warned about at start; behind loopback it is not', async () => {
+    const quiet = server; // the /64 server above: 127.0.0.1 with --trust-proxy on
+    assert.doesNotMatch(quiet.output(), /warn/);
+    const exposed = await startServer({ args: ['--host', '0.0.0.0', '--trust-proxy', 'on'] });
+    try {
+      assert.match(
+        exposed.output(),
+        /warn --trust-proxy is on and the server listens on 0\.0\.0\.0/,
+      );
+    } finally {
+      await exposed.stop();
+      await exposed.cleanup();
+    }
+  });
 });

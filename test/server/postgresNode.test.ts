@@ -2,7 +2,7 @@
  * Stories of an operator running Tidings on PostgreSQL (--database-url), with real `postgres` and
  * real server processes: a node without Redis is alone on its database, the database going away
  * turns writes into 503s and pushes nothing, the node recovers by itself, and the admin commands
- * work beside a running node.
+ * work beside a running node (a revoked token's live socket is dropped at once).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +18,13 @@ import {
 } from '../fixtures/api.js';
 import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
 import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
-import { connectSocket, nextEvent, recordEvents, roundTrip } from '../fixtures/sockets.js';
+import {
+  connectSocket,
+  nextDisconnect,
+  nextEvent,
+  recordEvents,
+  roundTrip,
+} from '../fixtures/sockets.js';
 
 /** One line on stderr, naming the program, and no stack trace. */
 function assertOneLine(stderr: string, pattern: RegExp): void {
@@ -146,10 +152,18 @@ describe('a node on PostgreSQL', () => {
     });
     assert.equal(errorOf(closed).code, 'registration_closed');
 
-    assert.equal(
-      (await admin(['tokens', 'revoke', 'rita'])).stdout.trim(),
-      'revoked 1 token of rita',
-    );
+    // A revocation from the command line also ends the live socket the token opened.
+    const { socket } = await connectSocket(server.url, session.token);
+    try {
+      const dropped = nextDisconnect(socket);
+      assert.equal(
+        (await admin(['tokens', 'revoke', 'rita'])).stdout.trim(),
+        'revoked 1 token of rita',
+      );
+      assert.equal(await dropped, 'io server disconnect');
+    } finally {
+      socket.close();
+    }
     const revoked = await request(server.url, 'GET', API.me, { token: session.token });
     assert.equal(revoked.status, 401);
   });

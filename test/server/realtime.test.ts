@@ -141,14 +141,17 @@ describe('realtime notifications', () => {
       ['unread:count'],
       'the device that marked read gets the count, not its own change back',
     );
-    assert.deepEqual(await countOnPhone, { count: sync.unreadCount - 1, upToSeq: sync.upToSeq });
+    assert.deepEqual(await countOnPhone, {
+      unreadCount: sync.unreadCount - 1,
+      upToSeq: sync.upToSeq,
+    });
 
     const allOnLaptop = nextEvent(laptop, 'notification:read');
     const zeroOnLaptop = nextEvent(laptop, 'unread:count');
     assert.equal(await markRead(server.url, ben.token, { all: true }), 0);
     const change = await allOnLaptop;
     assert.ok('all' in change && change.all);
-    assert.deepEqual(await zeroOnLaptop, { count: 0, upToSeq: sync.upToSeq });
+    assert.deepEqual(await zeroOnLaptop, { unreadCount: 0, upToSeq: sync.upToSeq });
   });
 
   it('subscribing and unsubscribing over HTTP moves the live sockets in and out of the room', async () => {

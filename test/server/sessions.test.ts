@@ -233,7 +233,7 @@ describe('signing devices out while the server runs', () => {
     const page = await (await browser.newContext()).newPage();
     await signIn(page, server.url, 'ana');
     await page.goto(`${server.url}/admin`);
-    await page.locator('#field-signout-username').fill('ben');
+    await page.getByLabel('User to sign out').fill('ben');
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     assert.match(
       (await page.locator('.notice').textContent()) ?? '',

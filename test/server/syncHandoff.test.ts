@@ -16,7 +16,14 @@ import type { NotificationItem, SyncPayload } from '../../contract/wire.js';
 import { parseCommandLine } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { serve, type RunningTidings } from '../../server/serve.js';
-import { publish, signUp, subscribe, unreadCount, type TestUser } from '../fixtures/api.js';
+import {
+  publish,
+  rememberSetupCode,
+  signUp,
+  subscribe,
+  unreadCount,
+  type TestUser,
+} from '../fixtures/api.js';
 import { createSocket, nextEvent, roundTrip, type TidingsSocket } from '../fixtures/sockets.js';
 
 /** A gate the seam waits at, for one user, once armed. */
@@ -42,6 +49,8 @@ function catchUpGate() {
   };
 }
 
+const SETUP_CODE = 'handoff-setup-code';
+
 describe('the handoff from sync to live pushes', () => {
   let dataDir: string;
   let server: RunningTidings;
@@ -54,7 +63,7 @@ describe('the handoff from sync to live pushes', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tidings-handoff-'));
     const command = parseCommandLine(
       ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
-      { TIDINGS_RATE_LIMITS: 'off' },
+      { TIDINGS_RATE_LIMITS: 'off', TIDINGS_SETUP_CODE: SETUP_CODE },
     );
     assert.equal(command.kind, 'serve');
     if (command.kind !== 'serve') return;
@@ -65,6 +74,7 @@ describe('the handoff from sync to live pushes', () => {
         beforeCatchUp: (userId) => gate.beforeCatchUp(userId),
       },
     );
+    rememberSetupCode(server.url, SETUP_CODE); // so ana, the first account, is the admin
     ana = await signUp(server.url, 'ana');
     ben = await signUp(server.url, 'ben');
     await subscribe(server.url, ben.token);

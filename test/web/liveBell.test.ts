@@ -108,7 +108,7 @@ test('clicking the notification in the bell opens the post, and the count return
   await bellShows(reader, 0);
   assert.equal(await after.count.textContent(), '0');
   // Read state belongs to the server: the tray app's badge dropped too.
-  assert.equal((await trayBadge).count, 0);
+  assert.equal((await trayBadge).unreadCount, 0);
 });
 
 test('the reader likes the post without a reload, and the author bell shows the like live', async () => {

@@ -33,7 +33,7 @@ import {
   visibleEventRows,
   visibleSeqsAfter,
 } from './inboxQueries.js';
-import { createLatestSeq, SEQ_CHANNEL } from './latestSeq.js';
+import { createLatestSeq, REVOKED_CHANNEL, SEQ_CHANNEL, type Revocation } from './latestSeq.js';
 import { USER_LOCK_SPACE } from './locks.js';
 import { migrate } from './migrate.js';
 import { isRead, withReadSeqs } from './readState.js';
@@ -51,6 +51,11 @@ export interface PostgresStoreOptions {
   onBackgroundError?: (error: Error) => void;
   /** As lowdb's (DEFAULT_RETENTION): 90 days, 100,000 events. */
   retention?: Partial<RetentionPolicy>;
+  /**
+   * Told of every token revocation committed on this database, by this process or another (a
+   * node, an admin command), so a node can drop the sockets those tokens opened.
+   */
+  onTokensRevoked?: (revocation: Revocation) => void;
 }
 
 const STATS_REFRESH_MS = 15_000;
@@ -119,6 +124,10 @@ const toPost = (row: PostRow): PostRecord => ({
 
 /** The same key lowdb uses: usernames are unique case-insensitively. */
 const usernameKey = (username: string): string => username.toLowerCase();
+
+/** Delivered to every node at COMMIT (latestSeq.ts listens). */
+const announceRevocation = (client: Queryable, revocation: Revocation) =>
+  client.query('SELECT pg_notify($1, $2)', [REVOKED_CHANNEL, JSON.stringify(revocation)]);
 
 /** One user's read state and subscription spans change one transaction at a time. */
 const lockUser = (client: Queryable, userId: string) =>
@@ -218,7 +227,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     onIdleError: report,
   });
-  const latest = createLatestSeq(db, options.connectionString);
+  const latest = createLatestSeq(db, options.connectionString, options.onTokensRevoked);
   let phase: 'new' | 'open' | 'closed' = 'new';
   let figures: StoreStats = { bytes: 0, users: 0, posts: 0, likes: 0, events: 0, lastWriteMs: 0 };
   let statsTimer: NodeJS.Timeout | undefined;
@@ -395,17 +404,19 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async revokeToken(tokenId) {
-      const { rowCount } = await write((client) =>
-        client.query('DELETE FROM tokens WHERE id = $1', [tokenId]),
-      );
-      return rowCount === 1;
+      return write(async (client) => {
+        const { rowCount } = await client.query('DELETE FROM tokens WHERE id = $1', [tokenId]);
+        if (rowCount === 1) await announceRevocation(client, { tokenIds: [tokenId] });
+        return rowCount === 1;
+      });
     },
 
     async revokeAllTokens(userId) {
-      const { rowCount } = await write((client) =>
-        client.query('DELETE FROM tokens WHERE user_id = $1', [userId]),
-      );
-      return rowCount ?? 0;
+      return write(async (client) => {
+        const { rowCount } = await client.query('DELETE FROM tokens WHERE user_id = $1', [userId]);
+        if (rowCount) await announceRevocation(client, { userId });
+        return rowCount ?? 0;
+      });
     },
 
     // settings -------------------------------------------------------------------------------

@@ -8,11 +8,22 @@
  *   every REFRESH_MS in case a notification was lost.
  * It never moves backwards. With several nodes it can therefore lag another node's commit by the
  * notification's delay (docs/STORAGE.md, "latestSeq with several nodes").
+ *
+ * The same connection hears token revocations (REVOKED_CHANNEL), so an admin command run against
+ * the database ends the revoked devices' live sockets on every node.
  */
 import pg from 'pg';
 import type { Database } from './database.js';
 
 export const SEQ_CHANNEL = 'tidings_seq';
+/**
+ * Token revocations, sent in the revoking transaction (so at its commit) from whichever process
+ * made them, a node or an admin command: every node drops the sockets those tokens opened.
+ */
+export const REVOKED_CHANNEL = 'tidings_revoked';
+
+/** What a revocation notice carries: the tokens revoked, or all of one user's. */
+export type Revocation = { tokenIds: string[] } | { userId: string };
 const REFRESH_MS = 5_000;
 const RELISTEN_MS = 1_000;
 
@@ -27,7 +38,11 @@ export interface LatestSeq {
   stop(): Promise<void>;
 }
 
-export function createLatestSeq(db: Database, connectionString: string): LatestSeq {
+export function createLatestSeq(
+  db: Database,
+  connectionString: string,
+  onRevoked?: (revocation: Revocation) => void,
+): LatestSeq {
   let latest = 0;
   let listener: pg.Client | undefined;
   let stopped = false;
@@ -46,13 +61,19 @@ export function createLatestSeq(db: Database, connectionString: string): LatestS
   const listen = async (): Promise<void> => {
     const client = new pg.Client({ connectionString });
     client.on('error', () => undefined);
-    client.on('notification', (message) => saw(Number(message.payload)));
+    client.on('notification', (message) => {
+      if (message.channel === SEQ_CHANNEL) saw(Number(message.payload));
+      else if (message.channel === REVOKED_CHANNEL && message.payload) {
+        onRevoked?.(JSON.parse(message.payload) as Revocation);
+      }
+    });
     client.once('end', () => {
       if (listener === client) listener = undefined;
       if (!stopped && !relisten) relisten = setTimeout(retryListen, RELISTEN_MS);
     });
     await client.connect();
     await client.query(`LISTEN ${SEQ_CHANNEL}`);
+    if (onRevoked) await client.query(`LISTEN ${REVOKED_CHANNEL}`);
     listener = client;
     // Anything committed while nobody was listening.
     await refresh();

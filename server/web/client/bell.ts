@@ -150,7 +150,9 @@ export function startBell(root: HTMLElement): void {
 
   socket.on('sync', (payload) => update(applySync(state, payload)));
   socket.on('notification:new', (item) => update(applyNew(state, item)));
-  socket.on('unread:count', ({ count, upToSeq }) => update(applyCount(state, count, upToSeq)));
+  socket.on('unread:count', ({ unreadCount, upToSeq }) =>
+    update(applyCount(state, unreadCount, upToSeq)),
+  );
   socket.on('notification:read', (change) => update(applyRead(state, change)));
   socket.on('connect', () => (root.dataset.state = 'live'));
   socket.on('disconnect', () => (root.dataset.state = 'offline'));

@@ -52,7 +52,7 @@ export function renderAdmin(context: PageContext, state: AdminState = {}): strin
         {
           name: 'username',
           id: 'signout-username',
-          label: 'Username',
+          label: 'User to sign out',
           value: state.signOutUsername,
           required: true,
           maxLength: LIMITS.usernameMax,
