@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'invalid_text', // a title, username or device name with control characters or bidi overrides
   'registration_closed',
   'rate_limited',
+  'server_busy', // too many clients catching up at once: retry after `retryAfterMs`
   'storage_unavailable', // the write did not reach the disk (disk full, read-only): nothing changed
   'internal',
 ] as const;
@@ -145,8 +146,11 @@ export const HandshakeAuthSchema = z.strictObject({
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 
-/** `connect_error` carries `err.data` of this shape; `err.message` is the human message. */
-export type ConnectErrorData = WireError;
+/**
+ * `connect_error` carries `err.data` of this shape; `err.message` is the human message.
+ * `server_busy` carries `retryAfterMs`: when to try again (jittered by the server).
+ */
+export type ConnectErrorData = WireError & { retryAfterMs?: number };
 
 export const MarkReadRequestSchema = z.union([
   z.strictObject({

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DURABILITY_MODES, type Durability } from './store/lowdb/durableFile.js';
+import { DEFAULT_MAX_CATCHING_UP } from './realtime/admission.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -222,6 +223,14 @@ export const SETTINGS = {
     default: '120',
     schema: wholeNumber(1, 1_000_000),
   }),
+  maxCatchingUp: setting({
+    flag: 'max-catching-up',
+    env: 'TIDINGS_MAX_CATCHING_UP',
+    placeholder: 'N',
+    help: 'sockets that may be between handshake and sync at once; more are told to retry later (reconnect storms)',
+    default: String(DEFAULT_MAX_CATCHING_UP),
+    schema: wholeNumber(1, 1_000_000),
+  }),
   rateHandshake: setting({
     flag: 'rate-handshake',
     env: 'TIDINGS_RATE_HANDSHAKE',
@@ -290,6 +299,7 @@ export interface ServerConfig {
   tokenIdleDays: number;
   trustProxy: boolean;
   passwordCost: number;
+  maxCatchingUp: number;
   maxSocketsPerUser: number;
   metricsToken: string | undefined;
   rateLimits: Readonly<RateLimitConfig>;
@@ -434,6 +444,7 @@ function parseServe(args: string[], env: Env): Command {
     tokenIdleDays: values.tokenIdleDays,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
+    maxCatchingUp: values.maxCatchingUp,
     maxSocketsPerUser: values.maxSocketsPerUser,
     metricsToken: values.metricsToken,
     rateLimits: Object.freeze({

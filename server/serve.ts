@@ -20,6 +20,7 @@ import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandler
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
+import { createAdmission } from './realtime/admission.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
 import type { Revocation } from './store/postgres/latestSeq.js';
@@ -189,6 +190,7 @@ export async function serve(
       maxSocketsPerUser: config.maxSocketsPerUser,
       trustProxy: config.trustProxy,
       handoff,
+      admission: createAdmission(config.maxCatchingUp),
       seams,
     });
     handOver.app = createHttpApp({
@@ -224,8 +226,10 @@ export async function serve(
           // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
           // (io.close() would wait for every client to go, however long a stuck one takes.)
           httpServer.close();
-          io.disconnectSockets(true);
-          io.engine.close(); // also the Engine.IO sessions that never joined a namespace
+          // Closes every Engine.IO session (those that never joined a namespace too). Clients
+          // see the transport close and reconnect by themselves; `io.disconnectSockets()` would
+          // send them a DISCONNECT, which a socket.io client takes as "do not reconnect".
+          io.engine.close();
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();

@@ -31,6 +31,7 @@ import {
   type TidingsServer,
   type TidingsSocket,
 } from './socketServer.js';
+import type { AdmissionControl } from './admission.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 /** Test seams: points in a socket's life where a test can hold the server to force a timing. */
@@ -51,6 +52,7 @@ export interface SocketHandlerDependencies {
   maxSocketsPerUser: number;
   trustProxy: boolean;
   handoff: SyncHandoff;
+  admission: AdmissionControl;
   seams?: SocketSeams;
 }
 
@@ -66,8 +68,14 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 }
 
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
-  const { accounts, inbox, store, rateLimits, metrics, log, handoff, seams = {} } = deps;
+  const { accounts, inbox, store, rateLimits, metrics, log, handoff, admission, seams = {} } = deps;
   const cap = createSocketCap(deps.maxSocketsPerUser);
+  /** Admitted sockets still catching up, by socket id: their slot is given back after `sync`. */
+  const catchingUp = new Map<string, () => void>();
+  const finishCatchUp = (socketId: string): void => {
+    catchingUp.get(socketId)?.();
+    catchingUp.delete(socketId);
+  };
 
   const toWireError = (error: unknown, where: string): WireError =>
     wireErrorOf(classifyAndLog(error, log, where));
@@ -112,12 +120,34 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
   }
 
   io.use((socket, next) => {
+    // Reconnect storms: beyond the sockets the server is already catching up, come back later.
+    const admitted = admission.tryAdmit();
+    if (!admitted.admitted) {
+      next(
+        refusal({
+          code: 'server_busy',
+          message: 'The server is catching up many clients; try again shortly.',
+          retryAfterMs: admitted.retryAfterMs,
+        }),
+      );
+      return;
+    }
+    // A client that goes away before its `sync` gives its slot back too, whenever that is.
+    const gone = (): void => finishCatchUp(socket.id);
+    socket.conn.once('close', gone);
+    catchingUp.set(socket.id, () => {
+      socket.conn.off('close', gone);
+      admitted.done();
+    });
     admit(socket).then(
       (data) => {
         socket.data = data;
         next();
       },
-      (error: unknown) => next(refusal(toWireError(error, 'a socket handshake'))),
+      (error: unknown) => {
+        finishCatchUp(socket.id);
+        next(refusal(toWireError(error, 'a socket handshake')));
+      },
     );
   });
 
@@ -155,6 +185,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
         await seams.beforeCatchUp?.(userId);
         const { payload, watermark } = await inbox.catchUp(userId, since);
         handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
+        finishCatchUp(socket.id);
       })
       .catch((error: unknown) => {
         log.error('could not send sync', error);

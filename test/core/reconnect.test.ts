@@ -231,7 +231,12 @@ test('a server that speaks another protocol version is reported as incompatible,
   app.tokens.set(credentialAccount(url, 'ben'), 'a-saved-token');
   await writeFile(
     app.settingsFile,
-    JSON.stringify({ ...defaultSettings(), serverUrl: url, username: 'ben' }),
+    JSON.stringify({
+      ...defaultSettings(),
+      serverUrl: url,
+      username: 'ben',
+      accounts: [{ serverUrl: url, username: 'ben' }],
+    }),
   );
   await app.core.start();
   const snapshot = await waitForSnapshot(
@@ -245,6 +250,57 @@ test('a server that speaks another protocol version is reported as incompatible,
   );
   await settle(1_500);
   assert.equal(app.core.snapshot().status.state, 'server-incompatible', 'no retry loop');
+});
+
+test('a busy server that says when to come back is honoured instead of the backoff', async () => {
+  const http = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          ok: true,
+          service: 'tidings',
+          version: '0',
+          protocolVersion: PROTOCOL_VERSION,
+        }),
+      );
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  const io = new SocketServer<Record<string, never>, ServerToClientEvents>(http);
+  let handshakes = 0;
+  io.use((_socket, next) => {
+    handshakes += 1;
+    const data = { code: 'server_busy', message: 'busy', retryAfterMs: 7_321 };
+    next(Object.assign(new Error('The server is catching up many clients.'), { data }));
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  cleanups.push(() => new Promise((resolve) => io.close(() => resolve(undefined))));
+  const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+
+  const clock = createFakeClock(Date.now());
+  const app = await createCoreUnderTest({ clock });
+  cleanups.push(() => app.dispose());
+  app.tokens.set(credentialAccount(url, 'ben'), 'a-saved-token');
+  await writeFile(
+    app.settingsFile,
+    JSON.stringify({
+      ...defaultSettings(),
+      serverUrl: url,
+      username: 'ben',
+      accounts: [{ serverUrl: url, username: 'ben' }],
+    }),
+  );
+  await app.core.start();
+  const offline = await waitForSnapshot(app.core, (s) => s.status.state === 'offline', 'offline');
+  assert.equal(
+    offline.status.state === 'offline' ? offline.status.retryAt - clock.now() : -1,
+    7_321,
+    "the server's retry-after, not the core's own backoff",
+  );
+  assert.equal(handshakes, 1);
 });
 
 test('retries back off exponentially while the server is down, and start over once it is back', async () => {
