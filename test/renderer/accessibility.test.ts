@@ -138,12 +138,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.locator('#sign-in-password-error').filter({ hasText: /./ }).waitFor();
       await assertNoViolations(page, 'the sign-in form with an error');
 
+      await page.getByText('Private certificate authority').click();
+      await page.getByLabel('Certificate file').waitFor();
+      await assertNoViolations(page, 'the sign-in form with the certificate field open');
+
       held.holdNextCheck();
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('form[aria-busy="true"]').waitFor();
       await assertNoViolations(page, 'the sign-in form checking the server');
       held.release();
       await page.locator('form[aria-busy="false"]').waitFor();
+      await page.getByText('Private certificate authority').click();
     });
 
     it('sign-in, as the session was revoked', async () => {

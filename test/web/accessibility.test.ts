@@ -1,6 +1,6 @@
 /**
  * axe-core (test/fixtures/axe.ts) in real Chromium over every blog page, in light and dark: home
- * (empty, with posts, page 2), a post as each kind of visitor, sign-in, sign-up (normal and the
+ * (empty, with posts, page 2, signed in with the bell's menu open), a post as each kind of visitor, sign-in, sign-up (normal and the
  * first admin's, with the setup code), compose (new, edit, with an error), notifications (empty,
  * read and unread), the account page, the admin page with its errors, and the problem pages.
  * No violations. One browser for the file; each visitor keeps one page per color scheme.
@@ -21,7 +21,7 @@ import {
 import { assertNoViolations } from '../fixtures/axe.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { launchChromium } from './browser.js';
-import { signIn } from './blogUi.js';
+import { liveBell, signIn } from './blogUi.js';
 
 let browser: Browser;
 /** The blog under test: admin Ana, author Bob, reader Rui with notifications, Eve with none. */
@@ -91,6 +91,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await assertNoViolations(page, 'the home page with posts');
       await page.goto(`${blog.url}/?page=2`);
       await assertNoViolations(page, 'page 2 of the home page');
+    });
+
+    it("the home page signed in, with the bell's menu open", async () => {
+      const page = await as('rui');
+      await page.goto(`${blog.url}/`);
+      const bell = await liveBell(page);
+      await assertNoViolations(page, 'the home page, signed in');
+      await bell.button.click();
+      await bell.menu.locator('a').first().waitFor();
+      await assertNoViolations(page, "the home page with the bell's menu open");
     });
 
     it('sign-in, empty and refused', async () => {
