@@ -54,7 +54,7 @@ function receive(entry: Tracked, item: NotificationItem, live: boolean): void {
   entry.lastSeq = Math.max(entry.lastSeq ?? 0, item.seq);
   if (item.type === 'post_liked') {
     likeReceipts.push([likeKey(item.post.id, item.actor.id), at]);
-  } else if (item.post.title.startsWith(BENCH_TITLE_PREFIX)) {
+  } else if (item.type === 'new_post' && item.post.title.startsWith(BENCH_TITLE_PREFIX)) {
     entry.benchPosts += 1;
     if (live) fanoutMs.push(at - Number(item.post.title.slice(BENCH_TITLE_PREFIX.length)));
   }

@@ -78,7 +78,10 @@ async function runServer(
   server: RunningTidings,
   log: ReturnType<typeof createLogger>,
 ): Promise<void> {
+  let stopping = false;
   const shutdown = (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
     log.info(`${reason}: finishing pending writes`);
     setTimeout(() => fail('pending writes did not finish in time'), SHUTDOWN_LIMIT_MS).unref();
     server.close().then(
@@ -94,11 +97,30 @@ async function runServer(
   };
   process.once('SIGINT', () => shutdown('SIGINT', 0));
   process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  // The tray app runs its trial server with an IPC channel and asks it to stop over that channel,
+  // which works on Windows too, where there is no SIGTERM to catch.
+  if (process.send) {
+    process.on('message', (message: unknown) => {
+      if (isShutdownRequest(message)) shutdown('the app asked to stop', 0);
+    });
+    // The channel must not keep the server alive; if the app dies, the server stops cleanly.
+    process.channel?.unref();
+    process.once('disconnect', () => shutdown('the app went away', 0));
+  }
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', error));
   process.once('uncaughtException', (error) => {
     log.error('uncaught exception', error);
     shutdown('crash', EXIT_FAILURE);
   });
+}
+
+/** main/electron/localServer.ts's SHUTDOWN_MESSAGE. */
+function isShutdownRequest(message: unknown): boolean {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === 'tidings:shutdown'
+  );
 }
 
 async function main(): Promise<void> {
@@ -115,6 +137,7 @@ async function main(): Promise<void> {
       dataDir: command.dataDir,
       databaseUrl: command.databaseUrl,
       passwordCost: command.passwordCost,
+      feeds: command.feeds,
       readPassword,
     });
     process.stdout.write(`${line}\n`);

@@ -231,6 +231,30 @@ export const SETTINGS = {
     default: String(DEFAULT_MAX_CATCHING_UP),
     schema: wholeNumber(1, 1_000_000),
   }),
+  feedInterval: setting({
+    flag: 'feed-interval',
+    env: 'TIDINGS_FEED_INTERVAL',
+    placeholder: 'SECONDS',
+    help: 'how often each followed feed is polled, at least (minimum 60)',
+    default: '900',
+    schema: wholeNumber(60, 7 * 24 * 60 * 60),
+  }),
+  allowPrivateFeeds: setting({
+    flag: 'allow-private-feeds',
+    env: 'TIDINGS_ALLOW_PRIVATE_FEEDS',
+    placeholder: 'on|off',
+    help: 'let followed feeds live on loopback, private or link-local addresses',
+    default: 'off',
+    schema: onOff,
+  }),
+  feedTimeout: setting({
+    flag: 'feed-timeout',
+    env: 'TIDINGS_FEED_TIMEOUT',
+    placeholder: 'SECONDS',
+    help: 'how long one feed fetch may take, redirects included',
+    default: '20',
+    schema: wholeNumber(1, 300),
+  }),
   rateHandshake: setting({
     flag: 'rate-handshake',
     env: 'TIDINGS_RATE_HANDSHAKE',
@@ -303,13 +327,23 @@ export interface ServerConfig {
   maxSocketsPerUser: number;
   metricsToken: string | undefined;
   rateLimits: Readonly<RateLimitConfig>;
+  feeds: Readonly<FeedConfig>;
+}
+
+export interface FeedConfig {
+  intervalSeconds: number;
+  allowPrivate: boolean;
+  timeoutSeconds: number;
 }
 
 export type AdminCommand =
   | { kind: 'users-add'; username: string; isAuthor: boolean; isAdmin: boolean }
   | { kind: 'users-make-author'; username: string }
   | { kind: 'tokens-revoke'; username: string }
-  | { kind: 'registration'; open: boolean };
+  | { kind: 'registration'; open: boolean }
+  | { kind: 'feeds-add'; url: string }
+  | { kind: 'feeds-list' }
+  | { kind: 'feeds-remove'; id: string };
 
 /** Where an admin command finds the data: a lowdb data dir, or PostgreSQL when a URL is given. */
 export interface StorageLocation {
@@ -324,6 +358,8 @@ export type Command =
       kind: 'admin';
       command: AdminCommand;
       passwordCost: number;
+      /** `feeds add` fetches the feed once, under the same rules as the server. */
+      feeds: Readonly<FeedConfig>;
     } & StorageLocation)
   | { kind: 'migrate-to-postgres'; dataDir: string; databaseUrl: string };
 
@@ -339,6 +375,9 @@ const ADMIN_USAGE: [string, string][] = [
   ['users make-author NAME', 'let a user publish'],
   ['tokens revoke NAME', 'sign a user out of every device'],
   ['registration open|closed', 'open or close self-service sign-up'],
+  ['feeds add URL', "follow another blog's feed (RSS, Atom or JSON Feed)"],
+  ['feeds list', 'the followed feeds, their status and last error'],
+  ['feeds remove ID', 'stop following a feed (its posts stay)'],
 ];
 
 const MIGRATE_USAGE = 'migrate-to-postgres --data-dir DIR --database-url URL';
@@ -411,9 +450,16 @@ function stringOptions(keys: (keyof Settings)[]) {
 }
 
 const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
-const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl', 'passwordCost'];
+const ADMIN_KEYS: (keyof Settings)[] = [
+  'dataDir',
+  'databaseUrl',
+  'passwordCost',
+  'feedInterval',
+  'allowPrivateFeeds',
+  'feedTimeout',
+];
 const MIGRATE_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl'];
-const ADMIN_WORDS = new Set(['users', 'tokens', 'registration']);
+const ADMIN_WORDS = new Set(['users', 'tokens', 'registration', 'feeds']);
 const MIGRATE_WORD = 'migrate-to-postgres';
 
 function parseServe(args: string[], env: Env): Command {
@@ -456,6 +502,11 @@ function parseServe(args: string[], env: Env): Command {
       socketEventsPerMinute: values.rateSocket,
       handshakesPerIpPerMinute: values.rateHandshake,
     }),
+    feeds: Object.freeze({
+      intervalSeconds: values.feedInterval,
+      allowPrivate: values.allowPrivateFeeds,
+      timeoutSeconds: values.feedTimeout,
+    }),
   };
   return { kind: 'serve', config: Object.freeze(config) };
 }
@@ -481,7 +532,12 @@ function parseAdmin(args: string[], env: Env): Command {
   const command = parseAdminWords(parsed.positionals, parsed.values);
   const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
     SettingValues,
-    'dataDir' | 'databaseUrl' | 'passwordCost'
+    | 'dataDir'
+    | 'databaseUrl'
+    | 'passwordCost'
+    | 'feedInterval'
+    | 'allowPrivateFeeds'
+    | 'feedTimeout'
   >;
   return Object.freeze({
     kind: 'admin',
@@ -489,6 +545,11 @@ function parseAdmin(args: string[], env: Env): Command {
     dataDir: values.dataDir,
     databaseUrl: values.databaseUrl,
     passwordCost: values.passwordCost,
+    feeds: Object.freeze({
+      intervalSeconds: values.feedInterval,
+      allowPrivate: values.allowPrivateFeeds,
+      timeoutSeconds: values.feedTimeout,
+    }),
   });
 }
 
@@ -547,6 +608,18 @@ function parseAdminWords(
     if (action !== 'open' && action !== 'closed') fail('expected "open" or "closed"');
     if (name !== undefined) fail(`unexpected "${name}"`);
     return { kind: 'registration', open: action === 'open' };
+  }
+  if (group === 'feeds') {
+    if (action === 'list') {
+      if (name !== undefined) fail(`unexpected "${name}"`);
+      return { kind: 'feeds-list' };
+    }
+    if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
+    if (action === 'add') return name ? { kind: 'feeds-add', url: name } : fail('expected a URL');
+    if (action === 'remove') {
+      return name ? { kind: 'feeds-remove', id: name } : fail('expected a feed id');
+    }
+    return fail(`unknown command "${words.join(' ')}"`);
   }
   if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
   if (!name) return fail('expected a user name');

@@ -14,6 +14,7 @@ import { createHttpApp } from './http/app.js';
 import { createOriginPolicy } from './edge/origins.js';
 import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
+import { startFeedPoller } from './feeds/feedPoller.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
@@ -176,6 +177,8 @@ export async function serve(
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      feeds: config.feeds,
+      log,
       ...(setupCode ? { setupCode } : {}),
       tokenIdleDays: config.tokenIdleDays,
     });
@@ -204,12 +207,18 @@ export async function serve(
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
+    const poller = startFeedPoller(services.feeds, log);
     // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
     // run on the database beside the nodes (server/admin.ts).
     const adminSocket = usesDataDir
       ? await listenAdminSocket(
           config.dataDir,
-          (command, password) => executeAdminCommand(command, password, services.accounts),
+          (command, password) =>
+            executeAdminCommand(command, password, {
+              accounts: services.accounts,
+              feeds: services.feeds,
+              store: timedStore,
+            }),
           log,
         )
       : undefined;
@@ -223,6 +232,7 @@ export async function serve(
         closing ??= (async () => {
           await adminSocket?.close();
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
+          await poller.stop();
           // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
           // (io.close() would wait for every client to go, however long a stuck one takes.)
           httpServer.close();

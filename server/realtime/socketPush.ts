@@ -22,7 +22,7 @@ export function createSocketPush(
   log: Logger,
   handoff: SyncHandoff,
 ): Push {
-  return {
+  const push: Push = {
     newPost(item, authorId) {
       handoff.pushItem({ to: SUBSCRIBERS_ROOM, except: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
@@ -31,6 +31,12 @@ export function createSocketPush(
     liked(item, authorId) {
       handoff.pushItem({ to: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
+    },
+
+    announced(item, to) {
+      // The same paths as a post (one room broadcast) and a like (one user's room).
+      if (to.kind === 'subscribers') push.newPost(item, to.senderId);
+      else push.liked(item, to.userId);
     },
 
     readChanged(userId, change, { unreadCount, upToSeq }, originSocketId) {
@@ -56,4 +62,5 @@ export function createSocketPush(
       io.in(userRoom(userId)).disconnectSockets(true);
     },
   };
+  return push;
 }

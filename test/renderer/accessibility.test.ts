@@ -1,8 +1,8 @@
 /**
  * axe-core (test/fixtures/axe.ts) over every view and state of the inbox window, in light and dark:
  * sign-in (empty, refused, checking the server, waiting for the keychain), the inbox (empty, read
- * and unread items, each filter, loading older, a notice, offline, server incompatible) and
- * Settings. No violations.
+ * and unread items, an announcement, each filter, loading older, a notice, offline, server
+ * incompatible) and Settings (with the global shortcut). No violations.
  *
  * The window is the real renderer in Chromium through the harness, with its strict CSP. States the
  * real core passes through in a blink (checking, loading older, the keychain wait) are held still
@@ -28,7 +28,7 @@ const SIGNED_OUT: AppSnapshot = {
   notice: null,
 };
 
-function item(seq: number, type: NotificationItem['type'], read: boolean): NotificationItem {
+function item(seq: number, type: 'new_post' | 'post_liked', read: boolean): NotificationItem {
   const title = `Post number ${seq}`;
   return {
     id: `n${seq}`,
@@ -41,7 +41,22 @@ function item(seq: number, type: NotificationItem['type'], read: boolean): Notif
     read,
   };
 }
-const ITEMS = [item(1, 'new_post', false), item(2, 'post_liked', false), item(3, 'new_post', true)];
+const ANNOUNCEMENT: NotificationItem = {
+  id: 'n4',
+  seq: 4,
+  type: 'announcement',
+  message: 'Announcement from admin: Maintenance tonight',
+  announcement: { title: 'Maintenance tonight', text: 'Down from 22:00.' },
+  actor: { id: 'u0', name: 'admin' },
+  createdAt: new Date(Date.now() - 4 * 60_000).toISOString(),
+  read: false,
+};
+const ITEMS = [
+  item(1, 'new_post', false),
+  item(2, 'post_liked', false),
+  item(3, 'new_post', true),
+  ANNOUNCEMENT,
+];
 
 /** A backend that shows the snapshot it is given; checkServer waits while `holdCheck` is set. */
 function heldBackend() {
@@ -174,10 +189,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     it('the inbox: unread and read items, and each filter', async () => {
-      signedIn({ state: 'online' }, { items: ITEMS, unreadCount: 2, hasMore: true });
+      signedIn({ state: 'online' }, { items: ITEMS, unreadCount: 3, hasMore: true });
       await page.getByRole('article').first().waitFor();
       await assertNoViolations(page, 'the inbox with read and unread items');
-      for (const filter of ['Unread', 'Posts', 'Likes', 'All']) {
+      for (const filter of ['Unread', 'Posts', 'Likes', 'Announcements', 'All']) {
         await page.getByRole('button', { name: filter, exact: true }).click();
         await page.getByRole('button', { name: filter, exact: true, pressed: true }).waitFor();
         await assertNoViolations(page, `the inbox filtered to ${filter}`);
@@ -187,14 +202,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     it('the inbox: loading older items', async () => {
       signedIn(
         { state: 'online' },
-        { items: ITEMS, unreadCount: 2, hasMore: true, loadingOlder: true },
+        { items: ITEMS, unreadCount: 3, hasMore: true, loadingOlder: true },
       );
       await page.locator('[aria-busy="true"]').first().waitFor();
       await assertNoViolations(page, 'the inbox loading older items');
     });
 
     it('the inbox: a notice from the app', async () => {
-      signedIn({ state: 'online' }, { items: ITEMS, unreadCount: 2 });
+      signedIn({ state: 'online' }, { items: ITEMS, unreadCount: 3 });
       held.show({ notice: { id: 7, kind: 'error', message: 'Could not mark that read.' } });
       await page.getByText('Could not mark that read.').waitFor();
       await assertNoViolations(page, 'the inbox with a notice');
@@ -203,22 +218,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
     it('the inbox: offline and retrying, connecting, server incompatible', async () => {
       signedIn(
         { state: 'offline', retryAt: Date.now() + 60_000, reason: 'The server is unreachable.' },
-        { items: ITEMS, unreadCount: 2 },
+        { items: ITEMS, unreadCount: 3 },
       );
       await page.locator('.banner:not([hidden])').waitFor();
       await assertNoViolations(page, 'the inbox offline');
-      signedIn({ state: 'connecting' }, { items: ITEMS, unreadCount: 2 });
+      signedIn({ state: 'connecting' }, { items: ITEMS, unreadCount: 3 });
       await assertNoViolations(page, 'the inbox connecting');
       signedIn(
         { state: 'server-incompatible', message: 'This server speaks a newer protocol.' },
-        { items: ITEMS, unreadCount: 2 },
+        { items: ITEMS, unreadCount: 3 },
       );
       await page.getByText(/newer protocol/).waitFor();
       await assertNoViolations(page, 'the inbox with an incompatible server');
     });
 
     it('settings, every section', async () => {
-      signedIn({ state: 'online' }, { items: ITEMS, unreadCount: 2 });
+      signedIn({ state: 'online' }, { items: ITEMS, unreadCount: 3 });
       await page.getByRole('button', { name: 'Settings' }).click();
       await page.getByRole('heading', { name: 'Settings' }).waitFor();
       await assertNoViolations(page, 'Settings');
@@ -229,9 +244,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
           pausedUntil: Date.now() + 3_600_000,
           quietHours: { enabled: true, start: '22:00', end: '07:00' },
           mutedTypes: ['post_liked'],
+          inboxShortcut: 'CommandOrControl+Alt+Shift+T',
         },
       });
-      await assertNoViolations(page, 'Settings with notifications paused and quiet hours on');
+      await assertNoViolations(
+        page,
+        'Settings with a pause, quiet hours, a muted type and a shortcut',
+      );
       await page.getByRole('button', { name: 'Back to inbox' }).click();
       await page.getByRole('heading', { name: 'Inbox' }).waitFor();
     });

@@ -1,13 +1,16 @@
 /**
  * axe-core (test/fixtures/axe.ts) in real Chromium over every blog page, in light and dark: home
- * (empty, with posts, page 2, signed in with the bell's menu open), a post as each kind of visitor, sign-in, sign-up (normal and the
- * first admin's, with the setup code), compose (new, edit, with an error), notifications (empty,
- * read and unread), the account page, the admin page with its errors, and the problem pages.
- * No violations. One browser for the file; each visitor keeps one page per color scheme.
+ * (empty, with posts, page 2, signed in with the bell's menu open), a post as each kind of visitor,
+ * an imported post, sign-in, sign-up (normal and the first admin's, with the setup code), compose
+ * (new, edit, with an error), notifications (empty, read and unread, an announcement), the account
+ * page, the admin page (roles, sign-out, feeds, announcements) with its errors, and the problem
+ * pages. No violations. One browser for the file; each visitor keeps one page per color scheme.
  */
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
+import { API, type PostListResponse } from '../../contract/wire.js';
 import {
+  request,
   like,
   markRead,
   listNotifications,
@@ -20,6 +23,8 @@ import {
 } from '../fixtures/api.js';
 import { assertNoViolations } from '../fixtures/axe.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
+import { startFeedServer, type FeedServer } from '../fixtures/feedServer.js';
+import { rss } from '../fixtures/feedDocuments.js';
 import { launchChromium } from './browser.js';
 import { liveBell, signIn } from './blogUi.js';
 
@@ -31,12 +36,32 @@ let fresh: RunningServer;
 let ana: TestUser;
 let bob: TestUser;
 let rui: TestUser;
+/** Another blog whose feed Ana follows, so the blog has an imported post. */
+let elsewhere: FeedServer;
+let importedPost: string;
 let anaPost: string;
 let bobPost: string;
 
 before(async () => {
   browser = await launchChromium();
-  [blog, fresh] = await Promise.all([startServer(), startServer()]);
+  elsewhere = await startFeedServer();
+  const feedWith = (titles: string[]) => ({
+    kind: 'feed' as const,
+    body: rss(
+      'Other blog',
+      titles.map((title, n) => ({
+        id: `e${n}`,
+        title,
+        link: `https://blog.example/${n}`,
+        html: '<p>Hi</p>',
+      })),
+    ),
+  });
+  elsewhere.set('/feed', feedWith(['Elsewhere 1']));
+  [blog, fresh] = await Promise.all([
+    startServer({ args: ['--allow-private-feeds', 'on'] }),
+    startServer(),
+  ]);
   ana = await signUpApi(blog.url, 'ana');
   bob = await signUpApi(blog.url, 'bob');
   rui = await signUpApi(blog.url, 'rui');
@@ -51,6 +76,21 @@ before(async () => {
     .id;
   bobPost = (await publishApi(blog.url, bob.token, 'Notes from the tray', 'A [link](/) here.')).id;
   await like(blog.url, rui.token, anaPost);
+  await request(blog.url, 'POST', API.announcements, {
+    token: ana.token,
+    json: { title: 'Maintenance tonight', text: 'Down from 22:00.', to: 'rui' },
+  });
+  const feed = await request<{ id: string }>(blog.url, 'POST', API.feeds, {
+    token: ana.token,
+    json: { url: `${elsewhere.url}/feed` },
+  });
+  // Following takes in what the feed has as already seen; what appears next is imported.
+  elsewhere.set('/feed', feedWith(['Elsewhere 1', 'Elsewhere 2']));
+  await request(blog.url, 'POST', API.feedRefresh(feed.body.id), { token: ana.token });
+  const listed = await request<PostListResponse>(blog.url, 'GET', `${API.posts}?limit=50`);
+  const imported = listed.body.items.find((post) => post.title === 'Elsewhere 2');
+  if (!imported) throw new Error('the feed was not imported');
+  importedPost = imported.id;
   // Rui has read some of his notifications and not others.
   const { items } = await listNotifications(blog.url, rui.token);
   await markRead(blog.url, rui.token, { ids: items.slice(5).map((item) => item.id) });
@@ -62,6 +102,7 @@ after(async () => {
     await server?.stop();
     await server?.cleanup();
   }
+  await elsewhere?.stop();
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
@@ -163,6 +204,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await assertNoViolations(page, 'a post page, as an admin');
     });
 
+    it('an imported post, naming its source', async () => {
+      const page = await as('rui');
+      await page.goto(postUrl(importedPost));
+      await page.getByRole('link', { name: 'Read the original' }).waitFor();
+      await assertNoViolations(page, 'an imported post');
+    });
+
     it('compose: new, with an error, and editing', async () => {
       const page = await as('bob');
       await page.goto(`${blog.url}/compose`);
@@ -182,7 +230,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await assertNoViolations(eve, 'the empty notifications page');
       const page = await as('rui');
       await page.goto(`${blog.url}/notifications`);
-      await assertNoViolations(page, 'the notifications page with read and unread items');
+      await page.locator('#main').getByText('Maintenance tonight').waitFor();
+      await assertNoViolations(page, 'notifications: read, unread and an announcement');
       const author = await as('ana');
       await author.goto(`${blog.url}/notifications`);
       await assertNoViolations(author, 'the notifications page with a like');
@@ -212,6 +261,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Make author' }).click();
       await page.locator('[data-error-for="username"]').waitFor();
       await assertNoViolations(page, 'the admin page with a role error');
+      await page.getByLabel('Feed address').fill('ftp://nope.example/feed');
+      await page.getByRole('button', { name: 'Follow feed' }).click();
+      await page.locator('[data-error-for="url"]').waitFor();
+      await assertNoViolations(page, 'the admin page with a feed error');
+      await page.getByLabel('Title').fill('Hello');
+      await page.getByLabel('Only to (optional)').fill('nobody');
+      await page.getByRole('button', { name: 'Send announcement' }).click();
+      await page.locator('[data-error-for="to"]').waitFor();
+      await assertNoViolations(page, 'the admin page with an announcement error');
     });
 
     it('the problem pages: 404, 403 and 400', async () => {
