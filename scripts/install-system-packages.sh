@@ -12,12 +12,12 @@
 #                     postgres from /usr/lib/postgresql/*/bin in temp dirs. The cluster service the
 #                     package may start is never used.
 #   redis-server      the multi-node tests: test/fixtures/redis.ts starts throwaway instances
+#   nginx-light       the documented reverse-proxy configs, run as child processes by
+#                     test/server/nginxProxy.test.ts and test/cluster/multiNode.test.ts (three nodes)
 #   python3-socketio  a third-party socket.io client (test/server/pythonClient.test.ts), with
 #                     python3-requests (its long-polling) and python3-websocket (its WebSocket)
 #   prometheus        for promtool only: test/server/promtool.test.ts lints a live /metrics (the
 #                     package also installs a prometheus service; the tests never start it)
-#   nginx-light       the documented reverse-proxy config, run as a child process by
-#                     test/server/nginxProxy.test.ts
 set -euo pipefail
 # apt-get needs root. A root shell (CI, a minimal Debian container) has no sudo and needs none;
 # anyone else goes through sudo, if it exists.

@@ -5,6 +5,7 @@
  * their way (set TIDINGS_DEBUG=1 to see them).
  */
 import { text } from 'node:stream/consumers';
+import { RedisUnavailableError } from './cluster/redisLink.js';
 import { ConfigError, parseCommandLine, PROGRAM } from './config.js';
 import { runAdminCommand } from './admin.js';
 import { DataDirError } from './dataDirLock.js';
@@ -32,6 +33,7 @@ function fail(message: string, code = EXIT_FAILURE, error?: unknown): never {
 function explain(error: unknown): never {
   if (error instanceof ConfigError) fail(`${error.message} (see --help)`, EXIT_USAGE);
   if (error instanceof DataDirError || error instanceof ListenError) fail(error.message);
+  if (error instanceof RedisUnavailableError) fail(error.message);
   if (error instanceof DomainError) fail(error.message);
   if (
     error instanceof DatabaseInUseError ||

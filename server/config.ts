@@ -291,6 +291,19 @@ export const SETTINGS = {
     default: '15',
     schema: wholeNumber(10, 20),
   }),
+  redisUrl: setting({
+    flag: 'redis-url',
+    env: 'TIDINGS_REDIS_URL',
+    placeholder: 'URL',
+    help: 'share one blog between several nodes through Redis (redis://…); needs --database-url',
+    schema: z
+      .string()
+      .refine(
+        (value) => /^rediss?:\/\/./.test(value) && URL.canParse(value),
+        'expected a redis:// or rediss:// URL',
+      )
+      .optional(),
+  }),
 };
 
 type Settings = typeof SETTINGS;
@@ -327,6 +340,8 @@ export interface ServerConfig {
   maxSocketsPerUser: number;
   metricsToken: string | undefined;
   rateLimits: Readonly<RateLimitConfig>;
+  /** Several nodes share the blog through this Redis (docs/SCALING.md). */
+  redisUrl: string | undefined;
   feeds: Readonly<FeedConfig>;
 }
 
@@ -476,6 +491,13 @@ function parseServe(args: string[], env: Env): Command {
   }
   if (parsed.values.help) return { kind: 'help', text: helpText() };
   const values = readSettings(parsed.values, env, SERVE_KEYS) as SettingValues;
+  if (values.redisUrl !== undefined && values.databaseUrl === undefined) {
+    // The lowdb file belongs to one process: nodes can only share a blog kept in PostgreSQL.
+    throw new ConfigError(
+      '--redis-url (or TIDINGS_REDIS_URL) needs --database-url: several nodes share one blog ' +
+        'only through PostgreSQL, the data file in --data-dir belongs to one node',
+    );
+  }
   const config: ServerConfig = {
     host: values.host,
     port: values.port,
@@ -507,6 +529,7 @@ function parseServe(args: string[], env: Env): Command {
       allowPrivate: values.allowPrivateFeeds,
       timeoutSeconds: values.feedTimeout,
     }),
+    redisUrl: values.redisUrl,
   };
   return { kind: 'serve', config: Object.freeze(config) };
 }

@@ -5,6 +5,9 @@
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { connectRedis, type RedisLink } from './cluster/redisLink.js';
+import { redisLimiters } from './cluster/sharedRateLimits.js';
+import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { listenAdminSocket } from './adminSocket.js';
@@ -110,6 +113,7 @@ export async function serve(
   seams: SocketSeams = {},
 ): Promise<RunningTidings> {
   let storage: OpenedStorage | undefined;
+  let redis: RedisLink | undefined;
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
   try {
@@ -117,6 +121,7 @@ export async function serve(
     let revokedElsewhere: (revocation: Revocation) => void = () => undefined;
     storage = await openStorage(config, {
       role: 'node',
+      sharedThroughRedis: config.redisUrl !== undefined,
       onProblem: (message, error) => log.error(message, error),
       onTokensRevoked: (revocation) => revokedElsewhere(revocation),
     });
@@ -128,6 +133,8 @@ export async function serve(
     }
     const rawStore = storage.store;
     if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
+    // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
     // Only while there is no account: the first sign-up that brings it becomes admin.
     const setupCode =
       (await rawStore.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
@@ -166,7 +173,9 @@ export async function serve(
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, origins);
-    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const shared = redis && shareSocketsThroughRedis(io, redis, log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
+    shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
     revokedElsewhere = (revocation) => {
       if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
@@ -182,7 +191,7 @@ export async function serve(
       ...(setupCode ? { setupCode } : {}),
       tokenIdleDays: config.tokenIdleDays,
     });
-    const rateLimits = createRateLimits(config.rateLimits);
+    const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
     attachSocketHandlers(io, {
       ...services,
       store: timedStore,
@@ -195,6 +204,7 @@ export async function serve(
       handoff,
       admission: createAdmission(config.maxCatchingUp),
       seams,
+      catchUpSince: shared?.catchUpSince,
     });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
@@ -224,6 +234,7 @@ export async function serve(
       : undefined;
 
     const opened = storage;
+    const openRedis = redis;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -243,6 +254,7 @@ export async function serve(
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();
+          await openRedis?.close();
           await opened.close();
         })();
         return closing;
@@ -250,6 +262,7 @@ export async function serve(
     };
   } catch (error) {
     httpServer.close();
+    await redis?.close();
     await storage?.close().catch(() => undefined);
     throw error;
   }

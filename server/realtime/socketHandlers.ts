@@ -26,6 +26,7 @@ import { authWithWebSession } from '../web/socketSession.js';
 import { createSocketCap, handshakeAddress } from './socketAdmission.js';
 import {
   SUBSCRIBERS_ROOM,
+  tokenRoom,
   userRoom,
   type SocketData,
   type TidingsServer,
@@ -54,6 +55,8 @@ export interface SocketHandlerDependencies {
   handoff: SyncHandoff;
   admission: AdmissionControl;
   seams?: SocketSeams;
+  /** With several nodes, the catch-ups after a Redis outage are answered in full. */
+  catchUpSince?: (since: number | undefined) => number | undefined;
 }
 
 /** A refused handshake: the client sees `err.message` and `err.data` in `connect_error`. */
@@ -69,6 +72,7 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
   const { accounts, inbox, store, rateLimits, metrics, log, handoff, admission, seams = {} } = deps;
+  const catchUpSince = deps.catchUpSince ?? ((since: number | undefined) => since);
   const cap = createSocketCap(deps.maxSocketsPerUser);
   /** Admitted sockets still catching up, by socket id: their slot is given back after `sync`. */
   const catchingUp = new Map<string, () => void>();
@@ -152,7 +156,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
   });
 
   io.on('connection', (socket) => {
-    const { userId, since } = socket.data;
+    const { userId, tokenId, since } = socket.data;
     metrics.socketConnected();
     socket.on('disconnect', () => metrics.socketDisconnected());
 
@@ -177,13 +181,13 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
     // Rooms first, then the catch-up, so nothing published meanwhile can miss the socket; the
     // handoff makes sure nothing reaches it twice either (server/realtime/syncHandoff.ts).
     handoff.begin(socket);
-    void socket.join(userRoom(userId));
+    void socket.join([userRoom(userId), tokenRoom(tokenId)]);
     store
       .isSubscribed(userId)
       .then(async (subscribed) => {
         if (subscribed) await socket.join(SUBSCRIBERS_ROOM);
         await seams.beforeCatchUp?.(userId);
-        const { payload, watermark } = await inbox.catchUp(userId, since);
+        const { payload, watermark } = await inbox.catchUp(userId, catchUpSince(since));
         handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
         finishCatchUp(socket.id);
       })

@@ -12,7 +12,7 @@ import type { Push } from '../domain/push.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { InboxStore, StoreLifecycle } from '../store/store.js';
-import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
+import { SUBSCRIBERS_ROOM, tokenRoom, userRoom, type TidingsServer } from './socketServer.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 export function createSocketPush(
@@ -53,9 +53,8 @@ export function createSocketPush(
     },
 
     tokensRevoked(tokenIds) {
-      for (const socket of io.sockets.sockets.values()) {
-        if (tokenIds.includes(socket.data.tokenId)) socket.disconnect(true);
-      }
+      // Through the adapter: with several nodes, the token's sockets on every node.
+      if (tokenIds.length > 0) io.in(tokenIds.map(tokenRoom)).disconnectSockets(true);
     },
 
     userTokensRevoked(userId) {

@@ -64,6 +64,29 @@ describe('server configuration', () => {
     assert.deepEqual(config.allowedOrigins, ['https://a.example', 'http://localhost:3000']);
   });
 
+  it('shares a blog through Redis only with PostgreSQL', () => {
+    const database = 'postgres://tidings@db.internal/tidings';
+    const config = serveConfig([], {
+      TIDINGS_DATABASE_URL: database,
+      TIDINGS_REDIS_URL: 'redis://cache.internal:6379',
+    });
+    assert.equal(config.redisUrl, 'redis://cache.internal:6379');
+    assert.equal(serveConfig([]).redisUrl, undefined);
+    assert.throws(
+      () => parseCommandLine(['--redis-url', 'redis://cache.internal'], {}),
+      (error: unknown) =>
+        error instanceof ConfigError && /--redis-url .*needs --database-url/.test(error.message),
+    );
+    assert.throws(
+      () => parseCommandLine(['--database-url', database, '--redis-url', 'http://cache'], {}),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /^--redis-url \(or TIDINGS_REDIS_URL\) "http:\/\/cache": expected a redis:\/\//.test(
+          error.message,
+        ),
+    );
+  });
+
   it('names the flag and its variable in every error', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--port', '1.5'], {}, /^--port \(or TIDINGS_PORT\) "1.5": expected a whole number$/],
