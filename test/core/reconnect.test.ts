@@ -231,7 +231,12 @@ test('a server that speaks another protocol version is reported as incompatible,
   app.tokens.set(credentialAccount(url, 'ben'), 'a-saved-token');
   await writeFile(
     app.settingsFile,
-    JSON.stringify({ ...defaultSettings(), serverUrl: url, username: 'ben' }),
+    JSON.stringify({
+      ...defaultSettings(),
+      serverUrl: url,
+      username: 'ben',
+      accounts: [{ serverUrl: url, username: 'ben' }],
+    }),
   );
   await app.core.start();
   const snapshot = await waitForSnapshot(
