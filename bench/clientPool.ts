@@ -103,6 +103,7 @@ export class ClientPool {
       connected: all.reduce((sum, s) => sum + s.connected, 0),
       fewestPosts: Math.min(...all.map((s) => s.fewestPosts)),
       duplicates: all.reduce((sum, s) => sum + s.duplicates, 0),
+      busyRefusals: all.reduce((sum, s) => sum + s.busyRefusals, 0),
     };
   }
 

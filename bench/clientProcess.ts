@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   API,
   type ClientToServerEvents,
+  type ConnectErrorData,
   type NotificationItem,
   type ServerToClientEvents,
 } from '../contract/wire.js';
@@ -37,6 +38,7 @@ const tracked: Tracked[] = [];
 let fanoutMs: number[] = [];
 let likeReceipts: [string, number][] = [];
 let duplicates = 0;
+let busyRefusals = 0;
 
 function send(message: FromClient): void {
   process.send?.(message);
@@ -52,7 +54,7 @@ function receive(entry: Tracked, item: NotificationItem, live: boolean): void {
   entry.lastSeq = Math.max(entry.lastSeq ?? 0, item.seq);
   if (item.type === 'post_liked') {
     likeReceipts.push([likeKey(item.post.id, item.actor.id), at]);
-  } else if (item.post.title.startsWith(BENCH_TITLE_PREFIX)) {
+  } else if (item.type === 'new_post' && item.post.title.startsWith(BENCH_TITLE_PREFIX)) {
     entry.benchPosts += 1;
     if (live) fanoutMs.push(at - Number(item.post.title.slice(BENCH_TITLE_PREFIX.length)));
   }
@@ -84,14 +86,23 @@ function openSocket(url: string, user: ClientUser, reconnect: boolean): Promise<
   socket.on('sync', (payload) => {
     for (const item of payload.items) receive(entry, item, false);
   });
+  // A busy server refuses the handshake and says when to come back, as the tray core honours;
+  // socket.io does not retry a refused handshake by itself.
+  socket.on('connect_error', (error: Error & { data?: Partial<ConnectErrorData> }) => {
+    const retryAfterMs = error.data?.retryAfterMs;
+    if (error.data?.code === 'server_busy' && typeof retryAfterMs === 'number') {
+      busyRefusals += 1;
+      setTimeout(() => socket.connect(), retryAfterMs);
+    }
+  });
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS);
     socket.once('sync', () => {
       clearTimeout(timer);
       resolve(true);
     });
-    socket.once('connect_error', (error) => {
-      if (reconnect) return; // it tries again by itself
+    socket.once('connect_error', (error: Error & { data?: Partial<ConnectErrorData> }) => {
+      if (reconnect || error.data?.code === 'server_busy') return; // it tries again
       clearTimeout(timer);
       console.error(`socket refused: ${error.message}`);
       resolve(false);
@@ -152,6 +163,7 @@ process.on('message', (message: ToClient) => {
         fewestPosts:
           tracked.length === 0 ? 0 : Math.min(...tracked.map((entry) => entry.benchPosts)),
         duplicates,
+        busyRefusals,
       });
       break;
     case 'collect':
@@ -167,6 +179,7 @@ process.on('message', (message: ToClient) => {
       fanoutMs = [];
       likeReceipts = [];
       duplicates = 0;
+      busyRefusals = 0;
       send({ type: 'reset' });
       break;
     case 'close':

@@ -27,6 +27,8 @@ export interface ClientStatus {
   fewestPosts: number;
   /** Items a socket was handed twice (by id), over all sockets. */
   duplicates: number;
+  /** Handshakes a busy server refused with a retry-after (admission control), over all sockets. */
+  busyRefusals: number;
 }
 
 export type FromClient =

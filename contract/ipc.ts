@@ -44,6 +44,8 @@ export interface Settings {
   mutedTypes: NotificationType[];
   sound: boolean;
   startAtLogin: boolean;
+  /** A global shortcut that opens the inbox (Electron accelerator syntax); '' turns it off. */
+  inboxShortcut: string;
   /**
    * A PEM file of extra certificate authorities to trust (a self-hosted blog with a private CA),
    * on top of the OS's store; '' for none.

@@ -22,6 +22,8 @@ export const LIMITS = {
   passwordMax: 200,
   deviceNameMax: 64,
   titleMax: 200,
+  /** An announcement's optional text. */
+  announcementTextMax: 1_000,
   bodyMax: 50_000,
   /** Characters of a post's plain-text excerpt (lists carry it instead of the body). */
   excerptMax: 220,
@@ -56,6 +58,7 @@ export const ERROR_CODES = [
   'invalid_text', // a title, username or device name with control characters or bidi overrides
   'registration_closed',
   'rate_limited',
+  'server_busy', // too many clients catching up at once: retry after `retryAfterMs`
   'storage_unavailable', // the write did not reach the disk (disk full, read-only): nothing changed
   'internal',
 ] as const;
@@ -78,7 +81,7 @@ export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: Wir
 // ---------------------------------------------------------------------------------------------
 // Domain objects as they travel on the wire.
 // ---------------------------------------------------------------------------------------------
-export const NOTIFICATION_TYPES = ['new_post', 'post_liked'] as const;
+export const NOTIFICATION_TYPES = ['new_post', 'post_liked', 'announcement'] as const;
 export const NotificationTypeSchema = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
@@ -103,10 +106,19 @@ export interface Actor {
   name: string;
 }
 
+/** Where a post imported from another blog's feed came from. */
+export interface PostSource {
+  feedTitle: string;
+  /** The original article. */
+  url: string;
+}
+
 /** A post as lists carry it: the excerpt, not the body (`GET /api/posts/:id` has the body). */
 export interface PostListItem extends PostSummary {
   /** Plain text, never HTML: the first words of the body without Markdown syntax. */
   excerpt: string;
+  /** Only on a post imported from another blog's feed. */
+  source?: PostSource;
   author: Actor;
   likeCount: number;
   /** Whether the caller likes it; false for anonymous callers. */
@@ -116,22 +128,56 @@ export interface PostListItem extends PostSummary {
 }
 
 export interface Post extends PostListItem {
-  /** Markdown source. */
+  /** Markdown source; for an imported post (`source` set), sanitised HTML. */
   body: string;
 }
 
-export interface NotificationItem {
+/** What every notification carries, whatever its type. */
+interface NotificationBase {
   /** Unique per notification; stable across devices and reconnects. De-duplicate on it. */
   id: string;
   /** Increases with every notification a user can see; `since` and `before` take it. */
   seq: number;
-  type: NotificationType;
   /** Plain text, never HTML. */
   message: string;
-  post: PostSummary;
+  /** Who caused it: the author, the liker, or the admin who sent an announcement. */
   actor: Actor;
   createdAt: string;
   read: boolean;
+}
+
+/**
+ * A new post or a like. `post.url` is the post's page, except for a post imported from another
+ * blog's feed, where it is the original article's link.
+ */
+export interface PostNotificationItem extends NotificationBase {
+  type: 'new_post' | 'post_liked';
+  post: PostSummary;
+}
+
+/** A notice an admin sent (protocol 2). Plain text; `url`, when present, is an http(s) link. */
+export interface Announcement {
+  title: string;
+  text?: string;
+  url?: string;
+}
+
+export interface AnnouncementItem extends NotificationBase {
+  type: 'announcement';
+  announcement: Announcement;
+}
+
+/** Switch on `type`: clients that know protocol 1 only ever saw the post types. */
+export type NotificationItem = PostNotificationItem | AnnouncementItem;
+
+/** The item's headline: the post's title or the announcement's. */
+export function titleOf(item: NotificationItem): string {
+  return item.type === 'announcement' ? item.announcement.title : item.post.title;
+}
+
+/** Where a click on the item leads; undefined means "open the inbox" (an announcement without a link). */
+export function linkOf(item: NotificationItem): string | undefined {
+  return item.type === 'announcement' ? item.announcement.url : item.post.url;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,8 +191,11 @@ export const HandshakeAuthSchema = z.strictObject({
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 
-/** `connect_error` carries `err.data` of this shape; `err.message` is the human message. */
-export type ConnectErrorData = WireError;
+/**
+ * `connect_error` carries `err.data` of this shape; `err.message` is the human message.
+ * `server_busy` carries `retryAfterMs`: when to try again (jittered by the server).
+ */
+export type ConnectErrorData = WireError & { retryAfterMs?: number };
 
 export const MarkReadRequestSchema = z.union([
   z.strictObject({
@@ -251,6 +300,10 @@ export const API = {
   userRoles: (username: string) => `/api/users/${encodeURIComponent(username)}/roles`,
   /** Admins: `DELETE` signs the user out of every device at once. */
   userTokens: (username: string) => `/api/admin/users/${encodeURIComponent(username)}/tokens`,
+  announcements: '/api/admin/announcements',
+  feeds: '/api/admin/feeds',
+  feed: (id: string) => `/api/admin/feeds/${encodeURIComponent(id)}`,
+  feedRefresh: (id: string) => `/api/admin/feeds/${encodeURIComponent(id)}/refresh`,
 } as const;
 
 /** The public page of a post. Fixed now so URLs handed out stay valid. */
@@ -365,6 +418,54 @@ export interface RevokeTokensResponse {
 
 export const RolesRequestSchema = z.strictObject({ author: z.boolean() });
 export type RolesRequest = z.infer<typeof RolesRequestSchema>;
+
+const HttpLinkSchema = z
+  .string()
+  .max(2_000)
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'expected an http(s) URL');
+
+/** `POST /api/admin/announcements`: `to` is a username; without it, every subscriber. */
+export const AnnouncementRequestSchema = z.strictObject({
+  title: z.string().trim().min(1).max(LIMITS.titleMax),
+  text: z.string().trim().min(1).max(LIMITS.announcementTextMax).optional(),
+  url: HttpLinkSchema.optional(),
+  to: UsernameSchema.optional(),
+});
+export type AnnouncementRequest = z.infer<typeof AnnouncementRequestSchema>;
+
+/** `201` from `POST /api/admin/announcements`. */
+export interface AnnouncementResponse {
+  id: string;
+  announcement: Announcement;
+  /** The username it went to, or null for every subscriber. */
+  to: string | null;
+}
+
+/** `POST /api/admin/feeds`. */
+export const FeedRequestSchema = z.strictObject({ url: HttpLinkSchema });
+export type FeedRequest = z.infer<typeof FeedRequestSchema>;
+
+/** A followed feed as the admin API shows it. */
+export interface FeedInfo {
+  id: string;
+  url: string;
+  title: string;
+  /** `failing` after a poll that failed; `lastError` says why. */
+  status: 'ok' | 'failing';
+  lastPolledAt: string | null;
+  lastError: string | null;
+  nextPollAt: string;
+}
+
+export interface FeedListResponse {
+  items: FeedInfo[];
+}
+
+/** From `POST /api/admin/feeds/:id/refresh`: how many entries became posts. */
+export interface FeedRefreshResponse {
+  newEntries: number;
+  feed: FeedInfo;
+}
 
 export interface HealthResponse {
   ok: true;

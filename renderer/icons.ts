@@ -19,6 +19,7 @@ const PATHS = {
   close: ['M6 6l12 12', 'M18 6L6 18'],
   bell: ['M6 16V11a6 6 0 1 1 12 0v5l2 2H4z', 'M10 20a2 2 0 0 0 4 0'],
   inbox: ['M3 13l3-8h12l3 8v6H3z', 'M3 13h5l1 3h6l1-3h5'],
+  megaphone: ['M3 10v4h4l9 5V5L7 10z', 'M19 9a4 4 0 0 1 0 6', 'M7 14l1.5 6h3L10 15'],
 } as const;
 
 export type IconName = keyof typeof PATHS;
@@ -38,5 +39,12 @@ export function icon(name: IconName, className = ''): SVGSVGElement {
 }
 
 export function typeIcon(type: NotificationType): SVGSVGElement {
-  return type === 'new_post' ? icon('post', 'type-post') : icon('heart', 'type-like');
+  switch (type) {
+    case 'new_post':
+      return icon('post', 'type-post');
+    case 'post_liked':
+      return icon('heart', 'type-like');
+    case 'announcement':
+      return icon('megaphone', 'type-announcement');
+  }
 }

@@ -6,7 +6,7 @@
 import type { ConnectionStatus } from '../contract/ipc.js';
 import type { NotificationItem, NotificationType } from '../contract/wire.js';
 
-export const FILTERS = ['all', 'unread', 'posts', 'likes'] as const;
+export const FILTERS = ['all', 'unread', 'posts', 'likes', 'announcements'] as const;
 export type InboxFilter = (typeof FILTERS)[number];
 
 export const FILTER_LABELS: Record<InboxFilter, string> = {
@@ -14,12 +14,24 @@ export const FILTER_LABELS: Record<InboxFilter, string> = {
   unread: 'Unread',
   posts: 'Posts',
   likes: 'Likes',
+  announcements: 'Announcements',
 };
 
 export const TYPE_LABELS: Record<NotificationType, string> = {
   new_post: 'New post',
   post_liked: 'Like',
+  announcement: 'Announcement',
 };
+
+/** The item's headline (the post's or the announcement's title). Local: the window bundles no zod. */
+export function itemTitle(item: NotificationItem): string {
+  return item.type === 'announcement' ? item.announcement.title : item.post.title;
+}
+
+/** Where a click leads; undefined for an announcement without a link (it is read in place). */
+export function itemLink(item: NotificationItem): string | undefined {
+  return item.type === 'announcement' ? item.announcement.url : item.post.url;
+}
 
 export function filterItems(
   items: readonly NotificationItem[],
@@ -34,6 +46,8 @@ export function filterItems(
       return items.filter((item) => item.type === 'new_post');
     case 'likes':
       return items.filter((item) => item.type === 'post_liked');
+    case 'announcements':
+      return items.filter((item) => item.type === 'announcement');
   }
 }
 
@@ -173,6 +187,11 @@ export function emptyStateFor(filter: InboxFilter): EmptyState {
       return {
         title: 'No likes yet',
         hint: 'When someone likes one of your posts, it appears here.',
+      };
+    case 'announcements':
+      return {
+        title: 'No announcements',
+        hint: 'When the blog’s admin sends a notice, it appears here.',
       };
   }
 }

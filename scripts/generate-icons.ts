@@ -31,8 +31,10 @@ const { values: flags } = parseArgs({ options: { out: { type: 'string' } } });
 const ASSETS = resolve(flags.out ?? join(ROOT, 'assets'));
 
 const BADGE_RED = '#d93025';
-const GLYPH = { light: '#202124', dark: '#f1f3f4' } as const;
-const GREYED = { light: '#80868b', dark: '#9aa0a6' } as const;
+const GLYPH = { light: '#202124', dark: '#f1f3f4', any: '#f1f3f4' } as const;
+const GREYED = { light: '#80868b', dark: '#9aa0a6', any: '#bdc1c6' } as const;
+/** The 'any' set's outline: a light glyph ringed in near-black reads on light and dark panels. */
+const OUTLINE = '#202124';
 const WARNING = '#f9ab00';
 const FONT = "'DejaVu Sans', 'Liberation Sans', sans-serif";
 
@@ -56,9 +58,9 @@ function badge(label: string): { shape: string; cutout: string } {
 }
 
 /** A warning triangle with "!", bottom-right: the signed-out mark. */
-function warning(fill: string, mark: string): { shape: string; cutout: string } {
+function warning(fill: string, mark: string, edge = fill): { shape: string; cutout: string } {
   return {
-    shape: `<path d="M11.5 6.9 15.6 15.1H7.4z" fill="${fill}" stroke="${fill}" stroke-width=".6" stroke-linejoin="round"/>
+    shape: `<path d="M11.5 6.9 15.6 15.1H7.4z" fill="${fill}" stroke="${edge}" stroke-width="${edge === fill ? 0.6 : 1}" stroke-linejoin="round"/>
       <rect x="11" y="9.3" width="1" height="3.2" fill="${mark}"/><rect x="11" y="13.2" width="1" height="1" fill="${mark}"/>`,
     cutout: `<path d="M11.5 5 17.4 16.4H5.6z" fill="#000"/>`,
   };
@@ -72,18 +74,28 @@ function slash(colour: string): { shape: string; cutout: string } {
   };
 }
 
-function bellWith(colour: string, mark?: { shape: string; cutout: string }): string {
+function bellWith(
+  colour: string,
+  mark?: { shape: string; cutout: string },
+  outline?: string,
+): string {
   const mask = mark
     ? `<mask id="m"><rect width="16" height="16" fill="#fff"/>${mark.cutout}</mask>`
     : '';
-  return `${mask}<g ${mark ? 'mask="url(#m)"' : ''} fill="${colour}"><path d="${BELL}"/><path d="${CLAPPER}"/></g>${mark?.shape ?? ''}`;
+  // The outline is painted under the fill, so it only adds a ring round the glyph.
+  const stroke = outline
+    ? `stroke="${outline}" stroke-width="1.3" stroke-linejoin="round" paint-order="stroke"`
+    : '';
+  return `${mask}<g ${mark ? 'mask="url(#m)"' : ''} fill="${colour}" ${stroke}><path d="${BELL}"/><path d="${CLAPPER}"/></g>${mark?.shape ?? ''}`;
 }
 
 function traySvg(panel: Panel, state: TrayState): string {
-  if (state === 'offline') return bellWith(GREYED[panel], slash(GREYED[panel]));
-  if (state === 'signed-out') return bellWith(GLYPH[panel], warning(WARNING, '#202124'));
-  if (state === '0') return bellWith(GLYPH[panel]);
-  return bellWith(GLYPH[panel], badge(state === '9plus' ? '9+' : state));
+  const outline = panel === 'any' ? OUTLINE : undefined;
+  if (state === 'offline') return bellWith(GREYED[panel], slash(GREYED[panel]), outline);
+  if (state === 'signed-out')
+    return bellWith(GLYPH[panel], warning(WARNING, '#202124', outline ?? WARNING), outline);
+  if (state === '0') return bellWith(GLYPH[panel], undefined, outline);
+  return bellWith(GLYPH[panel], badge(state === '9plus' ? '9+' : state), outline);
 }
 
 /** macOS template images: black plus alpha only; the OS tints them for the menu bar. */

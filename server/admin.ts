@@ -6,11 +6,12 @@
  * nodes serve the same database: each is a transaction like any request's. Each returns the line
  * to print.
  */
-import type { AdminCommand } from './config.js';
+import type { AdminCommand, FeedConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { AdminSocketUnavailable, sendAdminCommand } from './adminSocket.js';
 import { DataDirInUseError } from './dataDirLock.js';
 import { noPush } from './domain/push.js';
+import { createLogger } from './log.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
 
@@ -19,6 +20,8 @@ export interface AdminContext {
   /** PostgreSQL instead of the data dir. */
   databaseUrl: string | undefined;
   passwordCost: number;
+  /** `feeds add` fetches the feed once, under the same rules as the server. */
+  feeds: FeedConfig;
   /** The new user's password (TIDINGS_PASSWORD or stdin); read only by `users add`. */
   readPassword: () => Promise<string>;
 }
@@ -44,13 +47,15 @@ export async function runAdminCommand(
   }
   try {
     // Post links are never produced by admin commands, so the public URL does not matter here.
-    const { accounts } = createServices({
+    const { accounts, feeds } = createServices({
       store: storage.store,
       push: noPush,
       publicUrl: 'http://localhost',
       passwordCost: context.passwordCost,
+      feeds: context.feeds,
+      log: createLogger(),
     });
-    return await executeAdminCommand(command, password, accounts);
+    return await executeAdminCommand(command, password, { accounts, feeds, store: storage.store });
   } finally {
     await storage.close();
   }

@@ -32,6 +32,9 @@ const AdminCommandSchema: z.ZodType<AdminCommand> = z.discriminatedUnion('kind',
   z.strictObject({ kind: z.literal('users-make-author'), username: UsernameSchema }),
   z.strictObject({ kind: z.literal('tokens-revoke'), username: UsernameSchema }),
   z.strictObject({ kind: z.literal('registration'), open: z.boolean() }),
+  z.strictObject({ kind: z.literal('feeds-add'), url: z.string().min(1).max(2_000) }),
+  z.strictObject({ kind: z.literal('feeds-list') }),
+  z.strictObject({ kind: z.literal('feeds-remove'), id: z.string().min(1).max(100) }),
 ]);
 
 const RequestSchema = z.strictObject({

@@ -5,6 +5,7 @@
  * their way (set TIDINGS_DEBUG=1 to see them).
  */
 import { text } from 'node:stream/consumers';
+import { RedisUnavailableError } from './cluster/redisLink.js';
 import { ConfigError, parseCommandLine, PROGRAM } from './config.js';
 import { runAdminCommand } from './admin.js';
 import { DataDirError } from './dataDirLock.js';
@@ -32,6 +33,7 @@ function fail(message: string, code = EXIT_FAILURE, error?: unknown): never {
 function explain(error: unknown): never {
   if (error instanceof ConfigError) fail(`${error.message} (see --help)`, EXIT_USAGE);
   if (error instanceof DataDirError || error instanceof ListenError) fail(error.message);
+  if (error instanceof RedisUnavailableError) fail(error.message);
   if (error instanceof DomainError) fail(error.message);
   if (
     error instanceof DatabaseInUseError ||
@@ -78,7 +80,10 @@ async function runServer(
   server: RunningTidings,
   log: ReturnType<typeof createLogger>,
 ): Promise<void> {
+  let stopping = false;
   const shutdown = (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
     log.info(`${reason}: finishing pending writes`);
     setTimeout(() => fail('pending writes did not finish in time'), SHUTDOWN_LIMIT_MS).unref();
     server.close().then(
@@ -94,11 +99,30 @@ async function runServer(
   };
   process.once('SIGINT', () => shutdown('SIGINT', 0));
   process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  // The tray app runs its trial server with an IPC channel and asks it to stop over that channel,
+  // which works on Windows too, where there is no SIGTERM to catch.
+  if (process.send) {
+    process.on('message', (message: unknown) => {
+      if (isShutdownRequest(message)) shutdown('the app asked to stop', 0);
+    });
+    // The channel must not keep the server alive; if the app dies, the server stops cleanly.
+    process.channel?.unref();
+    process.once('disconnect', () => shutdown('the app went away', 0));
+  }
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', error));
   process.once('uncaughtException', (error) => {
     log.error('uncaught exception', error);
     shutdown('crash', EXIT_FAILURE);
   });
+}
+
+/** main/electron/localServer.ts's SHUTDOWN_MESSAGE. */
+function isShutdownRequest(message: unknown): boolean {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === 'tidings:shutdown'
+  );
 }
 
 async function main(): Promise<void> {
@@ -115,6 +139,7 @@ async function main(): Promise<void> {
       dataDir: command.dataDir,
       databaseUrl: command.databaseUrl,
       passwordCost: command.passwordCost,
+      feeds: command.feeds,
       readPassword,
     });
     process.stdout.write(`${line}\n`);

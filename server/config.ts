@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DURABILITY_MODES, type Durability } from './store/lowdb/durableFile.js';
+import { DEFAULT_MAX_CATCHING_UP } from './realtime/admission.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -222,6 +223,38 @@ export const SETTINGS = {
     default: '120',
     schema: wholeNumber(1, 1_000_000),
   }),
+  maxCatchingUp: setting({
+    flag: 'max-catching-up',
+    env: 'TIDINGS_MAX_CATCHING_UP',
+    placeholder: 'N',
+    help: 'sockets that may be between handshake and sync at once; more are told to retry later (reconnect storms)',
+    default: String(DEFAULT_MAX_CATCHING_UP),
+    schema: wholeNumber(1, 1_000_000),
+  }),
+  feedInterval: setting({
+    flag: 'feed-interval',
+    env: 'TIDINGS_FEED_INTERVAL',
+    placeholder: 'SECONDS',
+    help: 'how often each followed feed is polled, at least (minimum 60)',
+    default: '900',
+    schema: wholeNumber(60, 7 * 24 * 60 * 60),
+  }),
+  allowPrivateFeeds: setting({
+    flag: 'allow-private-feeds',
+    env: 'TIDINGS_ALLOW_PRIVATE_FEEDS',
+    placeholder: 'on|off',
+    help: 'let followed feeds live on loopback, private or link-local addresses',
+    default: 'off',
+    schema: onOff,
+  }),
+  feedTimeout: setting({
+    flag: 'feed-timeout',
+    env: 'TIDINGS_FEED_TIMEOUT',
+    placeholder: 'SECONDS',
+    help: 'how long one feed fetch may take, redirects included',
+    default: '20',
+    schema: wholeNumber(1, 300),
+  }),
   rateHandshake: setting({
     flag: 'rate-handshake',
     env: 'TIDINGS_RATE_HANDSHAKE',
@@ -258,6 +291,19 @@ export const SETTINGS = {
     default: '15',
     schema: wholeNumber(10, 20),
   }),
+  redisUrl: setting({
+    flag: 'redis-url',
+    env: 'TIDINGS_REDIS_URL',
+    placeholder: 'URL',
+    help: 'share one blog between several nodes through Redis (redis://…); needs --database-url',
+    schema: z
+      .string()
+      .refine(
+        (value) => /^rediss?:\/\/./.test(value) && URL.canParse(value),
+        'expected a redis:// or rediss:// URL',
+      )
+      .optional(),
+  }),
 };
 
 type Settings = typeof SETTINGS;
@@ -290,16 +336,29 @@ export interface ServerConfig {
   tokenIdleDays: number;
   trustProxy: boolean;
   passwordCost: number;
+  maxCatchingUp: number;
   maxSocketsPerUser: number;
   metricsToken: string | undefined;
   rateLimits: Readonly<RateLimitConfig>;
+  /** Several nodes share the blog through this Redis (docs/SCALING.md). */
+  redisUrl: string | undefined;
+  feeds: Readonly<FeedConfig>;
+}
+
+export interface FeedConfig {
+  intervalSeconds: number;
+  allowPrivate: boolean;
+  timeoutSeconds: number;
 }
 
 export type AdminCommand =
   | { kind: 'users-add'; username: string; isAuthor: boolean; isAdmin: boolean }
   | { kind: 'users-make-author'; username: string }
   | { kind: 'tokens-revoke'; username: string }
-  | { kind: 'registration'; open: boolean };
+  | { kind: 'registration'; open: boolean }
+  | { kind: 'feeds-add'; url: string }
+  | { kind: 'feeds-list' }
+  | { kind: 'feeds-remove'; id: string };
 
 /** Where an admin command finds the data: a lowdb data dir, or PostgreSQL when a URL is given. */
 export interface StorageLocation {
@@ -314,6 +373,8 @@ export type Command =
       kind: 'admin';
       command: AdminCommand;
       passwordCost: number;
+      /** `feeds add` fetches the feed once, under the same rules as the server. */
+      feeds: Readonly<FeedConfig>;
     } & StorageLocation)
   | { kind: 'migrate-to-postgres'; dataDir: string; databaseUrl: string };
 
@@ -329,6 +390,9 @@ const ADMIN_USAGE: [string, string][] = [
   ['users make-author NAME', 'let a user publish'],
   ['tokens revoke NAME', 'sign a user out of every device'],
   ['registration open|closed', 'open or close self-service sign-up'],
+  ['feeds add URL', "follow another blog's feed (RSS, Atom or JSON Feed)"],
+  ['feeds list', 'the followed feeds, their status and last error'],
+  ['feeds remove ID', 'stop following a feed (its posts stay)'],
 ];
 
 const MIGRATE_USAGE = 'migrate-to-postgres --data-dir DIR --database-url URL';
@@ -401,9 +465,16 @@ function stringOptions(keys: (keyof Settings)[]) {
 }
 
 const SERVE_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
-const ADMIN_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl', 'passwordCost'];
+const ADMIN_KEYS: (keyof Settings)[] = [
+  'dataDir',
+  'databaseUrl',
+  'passwordCost',
+  'feedInterval',
+  'allowPrivateFeeds',
+  'feedTimeout',
+];
 const MIGRATE_KEYS: (keyof Settings)[] = ['dataDir', 'databaseUrl'];
-const ADMIN_WORDS = new Set(['users', 'tokens', 'registration']);
+const ADMIN_WORDS = new Set(['users', 'tokens', 'registration', 'feeds']);
 const MIGRATE_WORD = 'migrate-to-postgres';
 
 function parseServe(args: string[], env: Env): Command {
@@ -420,6 +491,13 @@ function parseServe(args: string[], env: Env): Command {
   }
   if (parsed.values.help) return { kind: 'help', text: helpText() };
   const values = readSettings(parsed.values, env, SERVE_KEYS) as SettingValues;
+  if (values.redisUrl !== undefined && values.databaseUrl === undefined) {
+    // The lowdb file belongs to one process: nodes can only share a blog kept in PostgreSQL.
+    throw new ConfigError(
+      '--redis-url (or TIDINGS_REDIS_URL) needs --database-url: several nodes share one blog ' +
+        'only through PostgreSQL, the data file in --data-dir belongs to one node',
+    );
+  }
   const config: ServerConfig = {
     host: values.host,
     port: values.port,
@@ -434,6 +512,7 @@ function parseServe(args: string[], env: Env): Command {
     tokenIdleDays: values.tokenIdleDays,
     trustProxy: values.trustProxy,
     passwordCost: values.passwordCost,
+    maxCatchingUp: values.maxCatchingUp,
     maxSocketsPerUser: values.maxSocketsPerUser,
     metricsToken: values.metricsToken,
     rateLimits: Object.freeze({
@@ -445,6 +524,12 @@ function parseServe(args: string[], env: Env): Command {
       socketEventsPerMinute: values.rateSocket,
       handshakesPerIpPerMinute: values.rateHandshake,
     }),
+    feeds: Object.freeze({
+      intervalSeconds: values.feedInterval,
+      allowPrivate: values.allowPrivateFeeds,
+      timeoutSeconds: values.feedTimeout,
+    }),
+    redisUrl: values.redisUrl,
   };
   return { kind: 'serve', config: Object.freeze(config) };
 }
@@ -470,7 +555,12 @@ function parseAdmin(args: string[], env: Env): Command {
   const command = parseAdminWords(parsed.positionals, parsed.values);
   const values = readSettings(parsed.values, env, ADMIN_KEYS) as Pick<
     SettingValues,
-    'dataDir' | 'databaseUrl' | 'passwordCost'
+    | 'dataDir'
+    | 'databaseUrl'
+    | 'passwordCost'
+    | 'feedInterval'
+    | 'allowPrivateFeeds'
+    | 'feedTimeout'
   >;
   return Object.freeze({
     kind: 'admin',
@@ -478,6 +568,11 @@ function parseAdmin(args: string[], env: Env): Command {
     dataDir: values.dataDir,
     databaseUrl: values.databaseUrl,
     passwordCost: values.passwordCost,
+    feeds: Object.freeze({
+      intervalSeconds: values.feedInterval,
+      allowPrivate: values.allowPrivateFeeds,
+      timeoutSeconds: values.feedTimeout,
+    }),
   });
 }
 
@@ -536,6 +631,18 @@ function parseAdminWords(
     if (action !== 'open' && action !== 'closed') fail('expected "open" or "closed"');
     if (name !== undefined) fail(`unexpected "${name}"`);
     return { kind: 'registration', open: action === 'open' };
+  }
+  if (group === 'feeds') {
+    if (action === 'list') {
+      if (name !== undefined) fail(`unexpected "${name}"`);
+      return { kind: 'feeds-list' };
+    }
+    if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
+    if (action === 'add') return name ? { kind: 'feeds-add', url: name } : fail('expected a URL');
+    if (action === 'remove') {
+      return name ? { kind: 'feeds-remove', id: name } : fail('expected a feed id');
+    }
+    return fail(`unknown command "${words.join(' ')}"`);
   }
   if (extra.length > 0) fail(`unexpected "${extra.join(' ')}"`);
   if (!name) return fail('expected a user name');

@@ -5,6 +5,9 @@
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { connectRedis, type RedisLink } from './cluster/redisLink.js';
+import { redisLimiters } from './cluster/sharedRateLimits.js';
+import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { listenAdminSocket } from './adminSocket.js';
@@ -14,12 +17,14 @@ import { createHttpApp } from './http/app.js';
 import { createOriginPolicy } from './edge/origins.js';
 import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
+import { startFeedPoller } from './feeds/feedPoller.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
+import { createAdmission } from './realtime/admission.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
 import type { Revocation } from './store/postgres/latestSeq.js';
@@ -108,6 +113,7 @@ export async function serve(
   seams: SocketSeams = {},
 ): Promise<RunningTidings> {
   let storage: OpenedStorage | undefined;
+  let redis: RedisLink | undefined;
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
   try {
@@ -115,6 +121,7 @@ export async function serve(
     let revokedElsewhere: (revocation: Revocation) => void = () => undefined;
     storage = await openStorage(config, {
       role: 'node',
+      sharedThroughRedis: config.redisUrl !== undefined,
       onProblem: (message, error) => log.error(message, error),
       onTokensRevoked: (revocation) => revokedElsewhere(revocation),
     });
@@ -126,6 +133,8 @@ export async function serve(
     }
     const rawStore = storage.store;
     if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
+    // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
     // Only while there is no account: the first sign-up that brings it becomes admin.
     const setupCode =
       (await rawStore.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
@@ -164,7 +173,9 @@ export async function serve(
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, origins);
-    const handoff = createSyncHandoff(io, () => timedStore.settled());
+    const shared = redis && shareSocketsThroughRedis(io, redis, log);
+    const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
+    shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff);
     revokedElsewhere = (revocation) => {
       if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
@@ -175,10 +186,12 @@ export async function serve(
       push,
       publicUrl,
       passwordCost: config.passwordCost,
+      feeds: config.feeds,
+      log,
       ...(setupCode ? { setupCode } : {}),
       tokenIdleDays: config.tokenIdleDays,
     });
-    const rateLimits = createRateLimits(config.rateLimits);
+    const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
     attachSocketHandlers(io, {
       ...services,
       store: timedStore,
@@ -189,7 +202,9 @@ export async function serve(
       maxSocketsPerUser: config.maxSocketsPerUser,
       trustProxy: config.trustProxy,
       handoff,
+      admission: createAdmission(config.maxCatchingUp),
       seams,
+      catchUpSince: shared?.catchUpSince,
     });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
@@ -202,17 +217,24 @@ export async function serve(
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
+    const poller = startFeedPoller(services.feeds, log);
     // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
     // run on the database beside the nodes (server/admin.ts).
     const adminSocket = usesDataDir
       ? await listenAdminSocket(
           config.dataDir,
-          (command, password) => executeAdminCommand(command, password, services.accounts),
+          (command, password) =>
+            executeAdminCommand(command, password, {
+              accounts: services.accounts,
+              feeds: services.feeds,
+              store: timedStore,
+            }),
           log,
         )
       : undefined;
 
     const opened = storage;
+    const openRedis = redis;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -221,14 +243,18 @@ export async function serve(
         closing ??= (async () => {
           await adminSocket?.close();
           const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
+          await poller.stop();
           // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
           // (io.close() would wait for every client to go, however long a stuck one takes.)
           httpServer.close();
-          io.disconnectSockets(true);
-          io.engine.close(); // also the Engine.IO sessions that never joined a namespace
+          // Closes every Engine.IO session (those that never joined a namespace too). Clients
+          // see the transport close and reconnect by themselves; `io.disconnectSockets()` would
+          // send them a DISCONNECT, which a socket.io client takes as "do not reconnect".
+          io.engine.close();
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();
+          await openRedis?.close();
           await opened.close();
         })();
         return closing;
@@ -236,6 +262,7 @@ export async function serve(
     };
   } catch (error) {
     httpServer.close();
+    await redis?.close();
     await storage?.close().catch(() => undefined);
     throw error;
   }

@@ -11,6 +11,7 @@ import { startServer } from '../../test/fixtures/server.js';
 import { ClientPool, waitFor } from '../clientPool.js';
 import { publishStamped } from '../http.js';
 import type { ClientUser } from '../protocol.js';
+import { startCluster } from '../cluster.js';
 import { seed } from '../seed.js';
 import { startBareServer } from '../startBareServer.js';
 import { cpuTimeMs, describe, residentBytes, summarize, type Summary } from '../stats.js';
@@ -35,11 +36,24 @@ export interface FanoutResult {
   subscribers: number;
   floor: ServerFigures;
   tidings: ServerFigures;
+  /** PostgreSQL on two nodes: published on one, every subscriber on the other. */
+  twoNodes: ServerFigures | undefined;
 }
 
 interface Target {
+  /** Where the subscribers' sockets connect; its resident memory is the per-connection figure. */
   url: string;
   pid: number;
+  /** Where the author publishes, when another node (the post crosses Redis). */
+  publishUrl?: string;
+  /** Every process whose CPU a post costs (all the nodes); `pid` alone when absent. */
+  cpuPids?: number[];
+}
+
+async function cpuOf(target: Target): Promise<number> {
+  let total = 0;
+  for (const pid of target.cpuPids ?? [target.pid]) total += await cpuTimeMs(pid);
+  return total;
 }
 
 /** Connects every subscriber to `target`, publishes, measures; leaves the pool reset. */
@@ -69,16 +83,16 @@ async function measure(
     // A blog's posts are minutes apart: each one goes out into a quiet server and quiet clients,
     // as in production.
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    const cpuBefore = await cpuTimeMs(target.pid);
+    const cpuBefore = await cpuOf(target);
     const sent = performance.now();
-    await publishStamped(target.url, authorToken);
+    await publishStamped(target.publishUrl ?? target.url, authorToken);
     if (counted) publishMs.push(performance.now() - sent);
     const all = await waitFor(async () => (await pool.status()).fewestPosts >= k, 30_000);
     if (!all && counted) lost += 1;
     // Everything the server does for this post is done by the end of the quiet gap; measured
     // there, so it covers the whole post.
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    if (counted) serverCpuMs += (await cpuTimeMs(target.pid)) - cpuBefore;
+    if (counted) serverCpuMs += (await cpuOf(target)) - cpuBefore;
     if (k === WARMUP_POSTS) await pool.collect(); // drops the warm-up's samples
   }
   const { fanoutMs } = await pool.collect();
@@ -108,6 +122,7 @@ export async function fanout(
   subscribers: number,
   posts: number,
   clients: number,
+  withTwoNodes = false,
 ): Promise<FanoutResult> {
   const seeded = await seed({
     users: subscribers + 1,
@@ -152,7 +167,37 @@ export async function fanout(
       `  Tidings / floor at ${subscribers}: fan-out p50 ${ratio(tidings.fanout.p50, floor.fanout.p50)}, p99 ${ratio(tidings.fanout.p99, floor.fanout.p99)}; ` +
         `server CPU per post ${ratio(tidings.serverCpuMsPerPost, floor.serverCpuMsPerPost)}; RSS per connection ${ratio(tidings.bytesPerConnection, floor.bytesPerConnection)}`,
     );
-    return { subscribers, floor, tidings };
+    let twoNodes: ServerFigures | undefined;
+    if (withTwoNodes) {
+      const cluster = await startCluster(seeded.dataDir, 2);
+      try {
+        const [publisher, holder] = [itemAt(cluster.nodes, 0), itemAt(cluster.nodes, 1)];
+        twoNodes = await measure(
+          {
+            url: holder.url,
+            pid: holder.child.pid as number,
+            publishUrl: publisher.url,
+            cpuPids: cluster.nodes.map((node) => node.child.pid as number),
+          },
+          pool,
+          readers,
+          author.token,
+          posts,
+        );
+      } finally {
+        await cluster.stop();
+      }
+      report(
+        'PostgreSQL, 2 nodes (post on one, sockets on the other; CPU of both)',
+        subscribers,
+        twoNodes,
+      );
+      console.log(
+        `  2 nodes / floor at ${subscribers}: fan-out p50 ${ratio(twoNodes.fanout.p50, floor.fanout.p50)}, p99 ${ratio(twoNodes.fanout.p99, floor.fanout.p99)}; ` +
+          `server CPU per post ${ratio(twoNodes.serverCpuMsPerPost, floor.serverCpuMsPerPost)}`,
+      );
+    }
+    return { subscribers, floor, tidings, twoNodes };
   } finally {
     await pool.close();
     await rm(seeded.dataDir, { recursive: true, force: true });

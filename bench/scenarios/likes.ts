@@ -1,21 +1,33 @@
 /**
  * 3. Likes under load: a seeded database (users, posts, likes through the Store), several HTTP
  * clients sustaining a like rate, the authors' sockets timing each like's notification.
+ *
+ * Two set-ups on the same seed: lowdb on one node, and PostgreSQL with two nodes sharing it
+ * through Redis (the seed copied with `migrate-to-postgres`): the likes go to one node, the
+ * authors' sockets sit on the other, so each notification crosses Redis. Each node's resident
+ * memory is read at the end, with the data loaded.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer } from '../../test/fixtures/server.js';
+import { startCluster } from '../cluster.js';
 import { ClientPool } from '../clientPool.js';
 import { scrapeMetrics } from '../http.js';
 import { likeKey } from '../likeKey.js';
 import type { LikeOrder } from '../protocol.js';
 import { seed, type SeedPlan } from '../seed.js';
-import { describe, summarize, type Summary } from '../stats.js';
+import { describe, residentBytes, summarize, type Summary } from '../stats.js';
 import { itemAt } from '../itemAt.js';
+
+/** lowdb on one node (with its durability), or PostgreSQL on two nodes sharing it over Redis. */
+export type LikesSetup =
+  { driver: 'lowdb'; durability: 'power' | 'kill9' } | { driver: 'postgres'; nodes: 2 };
 
 export interface LikesResult {
   plan: SeedPlan;
-  durability: 'power' | 'kill9';
+  setup: LikesSetup;
+  /** Each node's resident memory at the end, in bytes. */
+  residentBytes: number[];
   seedMs: number;
   dataBytes: number;
   perSecond: number;
@@ -43,18 +55,22 @@ export async function likesUnderLoad(
   perSecond: number,
   seconds: number,
   likerProcesses: number,
-  durability: 'power' | 'kill9' = 'power',
+  setup: LikesSetup = { driver: 'lowdb', durability: 'power' },
 ): Promise<LikesResult> {
   const seeded = await seed(plan);
   const dataBytes = await dataSize(seeded.dataDir);
-  const server = await startServer({
-    dataDir: seeded.dataDir,
-    args: ['--durability', durability],
-  });
+  const cluster = setup.driver === 'postgres' ? await startCluster(seeded.dataDir) : undefined;
+  const nodes =
+    setup.driver === 'lowdb'
+      ? [await startServer({ dataDir: seeded.dataDir, args: ['--durability', setup.durability] })]
+      : (cluster?.nodes ?? []);
+  const server = itemAt(nodes, 0);
+  // With two nodes, the authors listen on the other one: every notification crosses Redis.
+  const authorsNode = itemAt(nodes, nodes.length - 1);
   const authors = new ClientPool(1);
   const likers = new ClientPool(likerProcesses);
   try {
-    const connected = await authors.connect(server.url, seeded.authors, false, 60_000);
+    const connected = await authors.connect(authorsNode.url, seeded.authors, false, 60_000);
     if (connected.ok !== seeded.authors.length) throw new Error('the authors could not connect');
     const authorOf = new Map(seeded.posts.map((post) => [post.id, post.authorId]));
     const readers = seeded.users.slice(plan.authors);
@@ -77,6 +93,7 @@ export async function likesUnderLoad(
       (seconds + 60) * 1000,
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const resident = await Promise.all(nodes.map((node) => residentBytes(node.child.pid ?? 0)));
     const [eventLoopP99, eventLoopMax] = await scrapeMetrics(server.url, [
       `${LAG}_p99_seconds`,
       `${LAG}_max_seconds`,
@@ -91,7 +108,8 @@ export async function likesUnderLoad(
     }
     const result: LikesResult = {
       plan,
-      durability,
+      setup,
+      residentBytes: resident,
       seedMs: seeded.seedMs,
       dataBytes,
       perSecond,
@@ -103,18 +121,25 @@ export async function likesUnderLoad(
       eventLoopMaxMs: eventLoopMax === undefined ? undefined : eventLoopMax * 1000,
     };
     const mode =
-      durability === 'power' ? 'durable on power loss (fdatasync per commit)' : 'kill -9 safe only';
+      setup.driver === 'postgres'
+        ? 'PostgreSQL, 2 nodes over Redis, authors on the other node'
+        : setup.durability === 'power'
+          ? 'lowdb, durable on power loss (fdatasync per commit)'
+          : 'lowdb, kill -9 safe only';
+    const rss = resident.map((bytes) => `${(bytes / 1e6).toFixed(0)} MB`).join(' + ');
     console.log(
       `  [${mode}] likes at ${perSecond}/s for ${seconds} s over ${plan.users} users, ${plan.posts} posts, ` +
         `${plan.posts * plan.likesPerPost} likes (${(dataBytes / 1e6).toFixed(1)} MB): like → author ${describe(result.latency)}; ` +
         `event loop p99 ${result.eventLoopP99Ms?.toFixed(1)} ms, max ${result.eventLoopMaxMs?.toFixed(1)} ms; ` +
+        `server resident ${rss}; ` +
         `${missing} not received, ${failed.length} failed` +
         (failed.length ? ` (${failed.slice(0, 3).join('; ')})` : ''),
     );
     return result;
   } finally {
     await Promise.all([authors.close(), likers.close()]);
-    await server.stop();
+    for (const node of nodes) await node.stop();
+    await cluster?.stop();
     await rm(seeded.dataDir, { recursive: true, force: true });
   }
 }

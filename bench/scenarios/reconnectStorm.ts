@@ -16,6 +16,8 @@ export interface StormResult {
   backMs: number;
   allBack: boolean;
   duplicates: number;
+  /** Handshakes refused with a retry-after by the server's admission control. */
+  busyRefusals: number;
   fewestPosts: number;
   posts: number;
 }
@@ -60,13 +62,14 @@ export async function reconnectStorm(
       backMs,
       allBack,
       duplicates: status.duplicates,
+      busyRefusals: status.busyRefusals,
       fewestPosts: status.fewestPosts,
       posts: BEFORE + AFTER,
     };
     console.log(
       `  reconnect storm, ${clients} clients: ${allBack ? 'all back and caught up' : 'NOT all back'} ` +
         `${(backMs / 1000).toFixed(1)} s after the stop; fewest posts on a socket ${status.fewestPosts}/${BEFORE + AFTER}, ` +
-        `${status.duplicates} duplicates`,
+        `${status.duplicates} duplicates; ${status.busyRefusals} handshakes told to retry later`,
     );
     return result;
   } finally {

@@ -6,7 +6,8 @@
 import type { NotificationItem, NotificationType } from '../../contract/wire.js';
 import type { QuietHours, Settings } from '../../contract/ipc.js';
 import type { NativeNotification } from './ports.js';
-import { checkPostUrl } from './postUrlGuard.js';
+import { titleOf } from '../../contract/wire.js';
+import { clickTargetOf } from './clickTarget.js';
 
 export const ALERT_RULES = {
   /** More separate notifications than this in one gathered batch become ONE summary. */
@@ -135,15 +136,19 @@ export function composeAwaySummary(
   return [summaryAlert('While you were away', countsLine(items), context.settings)];
 }
 
-/** "4 new posts and 2 likes", "1 new post", "3 likes". */
+/** "4 new posts and 2 likes", "1 new post", "3 likes", "1 new post, 2 likes and 1 announcement". */
 export function countsLine(items: readonly NotificationItem[]): string {
   const posts = items.filter((item) => item.type === 'new_post').length;
   const likes = items.filter((item) => item.type === 'post_liked').length;
+  const notices = items.filter((item) => item.type === 'announcement').length;
   const parts = [
     posts > 0 ? `${posts} new ${posts === 1 ? 'post' : 'posts'}` : '',
     likes > 0 ? `${likes} ${likes === 1 ? 'like' : 'likes'}` : '',
+    notices > 0 ? `${notices} ${notices === 1 ? 'announcement' : 'announcements'}` : '',
   ].filter((part) => part !== '');
-  return parts.join(' and ');
+  return parts.length > 1
+    ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+    : (parts[0] ?? '');
 }
 
 /** Keeps arrival order; every like on a post joins the first group for that post. */
@@ -169,11 +174,24 @@ function groupLikes(items: readonly NotificationItem[]): NotificationItem[][] {
 
 function alertForGroup(group: readonly NotificationItem[], settings: Settings): Alert {
   const newest = group.reduce((a, b) => (b.seq > a.seq ? b : a));
-  const verdict = checkPostUrl(newest.post.url, settings.serverUrl);
-  const action = verdict.ok
-    ? { kind: 'open-post' as const, itemId: newest.id, url: verdict.url }
-    : { kind: 'open-inbox' as const };
-  const title = quoteTitle(newest.post.title);
+  const target = clickTargetOf(newest, settings.serverUrl);
+  const action =
+    target.kind === 'url' && target.verdict.ok
+      ? { kind: 'open-post' as const, itemId: newest.id, url: target.verdict.url }
+      : { kind: 'open-inbox' as const };
+  const title = quoteTitle(titleOf(newest));
+  if (newest.type === 'announcement') {
+    return {
+      notification: {
+        title,
+        body: newest.announcement.text ?? newest.message,
+        silent: !settings.sound,
+        action,
+        itemIds: [newest.id],
+      },
+      itemIds: [newest.id],
+    };
+  }
   if (newest.type === 'new_post') {
     return {
       notification: {
@@ -181,6 +199,7 @@ function alertForGroup(group: readonly NotificationItem[], settings: Settings): 
         body: newest.message,
         silent: !settings.sound,
         action,
+        itemIds: [newest.id],
       },
       itemIds: [newest.id],
     };
@@ -197,6 +216,7 @@ function alertForGroup(group: readonly NotificationItem[], settings: Settings): 
       body: group.length === 1 ? newest.message : `${group.length} likes on your post`,
       silent: !settings.sound,
       action,
+      itemIds: group.map((item) => item.id),
     },
     itemIds: group.map((item) => item.id),
   };
@@ -204,7 +224,13 @@ function alertForGroup(group: readonly NotificationItem[], settings: Settings): 
 
 function summaryAlert(title: string, body: string, settings: Settings): Alert {
   return {
-    notification: { title, body, silent: !settings.sound, action: { kind: 'open-inbox' } },
+    notification: {
+      title,
+      body,
+      silent: !settings.sound,
+      action: { kind: 'open-inbox' },
+      itemIds: [],
+    },
     itemIds: [],
   };
 }

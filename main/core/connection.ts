@@ -28,6 +28,8 @@ import type { Route } from './network.js';
 
 /** How long an ack may take before the call counts as failed. */
 export const ACK_TIMEOUT_MS = 8_000;
+/** A busy server's `retryAfterMs` is honoured up to this; a bigger one is a server's mistake. */
+const MAX_SERVER_RETRY_MS = 60_000;
 /** How long one connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -126,9 +128,10 @@ export function createConnection(
     );
   };
 
-  const scheduleRetry = (reason: string): void => {
+  /** `serverSaysMs`: a busy server's `retryAfterMs`, honoured instead of our own backoff. */
+  const scheduleRetry = (reason: string, serverSaysMs?: number): void => {
     if (closed || retryTimer !== null) return;
-    const delay = backoffDelay(attempt, random, options.backoff ?? DEFAULT_BACKOFF);
+    const delay = serverSaysMs ?? backoffDelay(attempt, random, options.backoff ?? DEFAULT_BACKOFF);
     attempt += 1;
     const retryAt = clock.now() + delay;
     retryTimer = clock.setTimeout(() => {
@@ -151,7 +154,15 @@ export function createConnection(
       return;
     }
     log(`tidings: connection attempt failed: ${error.message}`);
-    scheduleRetry(describeConnectError(error));
+    const retryAfterMs = error.data?.retryAfterMs;
+    const serverSays =
+      error.data?.code === 'server_busy' &&
+      typeof retryAfterMs === 'number' &&
+      Number.isFinite(retryAfterMs) &&
+      retryAfterMs > 0
+        ? Math.min(retryAfterMs, MAX_SERVER_RETRY_MS)
+        : undefined;
+    scheduleRetry(describeConnectError(error), serverSays);
   });
 
   socket.on('disconnect', (reason) => {

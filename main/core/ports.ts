@@ -20,6 +20,11 @@ export interface NativeNotification {
   body: string;
   silent: boolean;
   action: NotificationAction;
+  /**
+   * The unread items it stands for (none for a summary). Where the OS offers buttons on a
+   * notification, the shell's "Mark as read" marks these without opening anything.
+   */
+  itemIds: string[];
 }
 
 /** Raises native notifications. `onClick` is called by the shell when the user clicks one. */

@@ -7,6 +7,7 @@
 import {
   describeIssues,
   LIMITS,
+  linkOf,
   MarkReadRequestSchema,
   type NotificationItem,
   type ReadChangePayload,
@@ -195,8 +196,12 @@ export function createReads(options: {
           message: 'That notification is no longer in the inbox.',
         };
       }
-      const opened = await options.openUrl(item.post.url);
-      if (!opened.ok) return opened;
+      // An announcement without a link is read where it is shown: the inbox.
+      const link = linkOf(item);
+      if (link !== undefined) {
+        const opened = await options.openUrl(link);
+        if (!opened.ok) return opened;
+      }
       if (!item.read) await markReadIds([item.id]);
       return { ok: true };
     },

@@ -14,7 +14,7 @@ import type { Account, ActionResult, ConnectionStatus, SignInRequest } from '../
 import { parseServerAddress } from '../../contract/serverAddress.js';
 import type { Clock, CredentialStore } from './ports.js';
 import { createConnection, type Connection } from './connection.js';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { createSavedSignIn } from './savedSignIn.js';
 import { checkHealth, logout } from './serverApi.js';
 import { acquireToken } from './signIn.js';
 import { credentialAccount } from './credentials/credentialAccount.js';
@@ -52,13 +52,6 @@ interface Current {
   connection: Connection;
 }
 
-/** A saved account whose token the keychain could not give yet; retried until it can. */
-interface KeychainWait {
-  account: Account;
-  attempt: number;
-  timer: { cancel(): void } | null;
-}
-
 export function createSession(options: {
   credentials: CredentialStore;
   network: Network;
@@ -76,7 +69,6 @@ export function createSession(options: {
 }): Session {
   const { credentials, preferences, clock, log, changed } = options;
   let current: Current | null = null;
-  let waiting: KeychainWait | null = null;
   let status: ConnectionStatus = { state: 'signed-out' };
 
   const keychainAccount = (account: Account): string =>
@@ -90,43 +82,16 @@ export function createSession(options: {
     }
   };
 
-  const stopWaiting = (): void => {
-    waiting?.timer?.cancel();
-    waiting = null;
-  };
-
-  /**
-   * Reads the saved token. A keychain that is locked or not up yet (KWallet and gnome-keyring
-   * unlock at login, sometimes after the app starts) is waited for with backoff, never taken to
-   * mean "signed out": the account stays, and the user sees why nothing is connected.
-   */
-  const restore = async (wait: KeychainWait): Promise<void> => {
-    let token: string | null;
-    let reason: string | null = null;
-    try {
-      token = await credentials.getToken(keychainAccount(wait.account));
-      // A locked gnome-keyring whose unlock prompt cannot be shown answers "nothing stored",
-      // not an error; an account settings list as signed in is not taken at its word.
-      if (token === null) reason = 'The keychain did not give the saved sign-in; it may be locked.';
-    } catch (error) {
-      token = null;
-      reason = describeError(error);
-    }
-    if (waiting !== wait) return;
-    if (reason !== null) {
-      const delay = backoffDelay(wait.attempt, Math.random, DEFAULT_BACKOFF);
-      wait.attempt += 1;
-      status = { state: 'waiting-for-keychain', retryAt: clock.now() + delay, reason };
-      if (wait.attempt === 1) log(`tidings: waiting for the keychain: ${reason}`);
-      wait.timer = clock.setTimeout(() => {
-        wait.timer = null;
-        void restore(wait).then(changed);
-      }, delay);
-      return;
-    }
-    waiting = null;
-    if (token !== null) begin(wait.account, token);
-  };
+  const savedSignIn = createSavedSignIn({
+    credentials,
+    clock,
+    log,
+    found: (account, token) => begin(account, token),
+    waiting: (next) => {
+      status = next;
+    },
+    changed,
+  });
 
   /** Keeps settings' list of signed-in accounts true: the one this core holds, or none. */
   const rememberSignedIn = (account: Account | null): void => {
@@ -201,20 +166,19 @@ export function createSession(options: {
   return {
     account: () => {
       if (current) return { ...current.account };
-      return waiting && status.state === 'waiting-for-keychain' ? { ...waiting.account } : null;
+      return status.state === 'waiting-for-keychain' ? savedSignIn.waitingFor() : null;
     },
     status: () => status,
     connection: () => current?.connection ?? null,
 
     async start() {
       const [account] = preferences.current().accounts;
-      if (current !== null || waiting !== null || account === undefined) return;
-      waiting = { account: { ...account }, attempt: 0, timer: null };
-      await restore(waiting);
+      if (current !== null || savedSignIn.waitingFor() !== null || account === undefined) return;
+      await savedSignIn.restore(account);
     },
 
     stop() {
-      stopWaiting();
+      savedSignIn.cancel();
       current?.connection.close();
       current = null;
     },
@@ -222,11 +186,7 @@ export function createSession(options: {
     wake() {
       current?.connection.wake();
       // Unlocking the screen often unlocks the keychain too: try now, not at the next step.
-      if (waiting?.timer) {
-        waiting.timer.cancel();
-        waiting.timer = null;
-        void restore(waiting).then(changed);
-      }
+      savedSignIn.wake();
     },
 
     async checkServer(serverUrl) {
@@ -243,7 +203,7 @@ export function createSession(options: {
       });
       if (!granted.ok) return granted;
       const { account } = granted;
-      stopWaiting();
+      savedSignIn.cancel();
 
       const previous = current;
       if (previous !== null) {
@@ -265,14 +225,14 @@ export function createSession(options: {
     async signOut() {
       const ending = current;
       if (ending === null) {
-        const waited = waiting;
+        const waited = savedSignIn.waitingFor();
         if (waited === null) return { ok: true };
         // The token cannot be read, so the server cannot be told; deleting it is still tried.
-        stopWaiting();
+        savedSignIn.cancel();
         status = { state: 'signed-out' };
         rememberSignedIn(null);
         changed();
-        await forgetToken(waited.account);
+        await forgetToken(waited);
         options.notify(
           'info',
           "Signed out on this computer. The keychain was locked, so the server was not told: you can revoke this device from the blog's account page.",

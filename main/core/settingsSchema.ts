@@ -24,8 +24,23 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   mutedTypes: [],
   sound: true,
   startAtLogin: false,
+  inboxShortcut: 'CommandOrControl+Alt+Shift+T',
   caFile: '',
 });
+
+/**
+ * An Electron accelerator with at least one modifier (a bare key would be stolen from every app),
+ * or '' for none. https://www.electronjs.org/docs/latest/api/accelerator
+ */
+const ACCELERATOR =
+  /^(?:(?:CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)\+){1,4}(?:[A-Z0-9]|F(?:[1-9]|1\d|2[0-4])|Space|Tab|Up|Down|Left|Right|Home|End|PageUp|PageDown|Insert|Delete|Backspace|Enter|Plus|[-=;',./`[\]\\])$/;
+export const InboxShortcutSchema = z.union([
+  z.literal(''),
+  z
+    .string()
+    .max(80)
+    .regex(ACCELERATOR, 'use modifiers and a key, like CommandOrControl+Alt+Shift+T'),
+]);
 
 const serverUrlSchema = z.union([
   z.literal(''),
@@ -59,6 +74,7 @@ export const SETTINGS_FIELDS = {
   mutedTypes: z.array(NotificationTypeSchema).max(2),
   sound: z.boolean(),
   startAtLogin: z.boolean(),
+  inboxShortcut: InboxShortcutSchema,
   caFile: z.union([
     z.literal(''),
     z.string().max(4096).refine(isAbsolute, 'use the full path of a PEM file'),
@@ -73,6 +89,7 @@ export const SettingsPatchSchema = z
     mutedTypes: SETTINGS_FIELDS.mutedTypes,
     sound: SETTINGS_FIELDS.sound,
     startAtLogin: SETTINGS_FIELDS.startAtLogin,
+    inboxShortcut: SETTINGS_FIELDS.inboxShortcut,
     caFile: SETTINGS_FIELDS.caFile,
   })
   .partial() satisfies z.ZodType<SettingsPatch>;

@@ -4,13 +4,28 @@
  * network, login items). Everything with logic lives in main/core; each piece of wiring has its own
  * file here.
  */
-import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
-import { BrowserWindow, app, dialog, net, powerMonitor, session, shell } from 'electron';
+import { hostname } from 'node:os';
+import {
+  Menu,
+  Notification,
+  app,
+  dialog,
+  nativeImage,
+  net,
+  powerMonitor,
+  session,
+  shell,
+} from 'electron';
+import { badgeTooltip } from '../core/badgeText.js';
 import { createTidingsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
+import { systemClock } from '../core/systemClock.js';
+import { createUpdateChecker } from '../core/updates.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { LIMITS } from '../../contract/wire.js';
+import { appUserModelId } from './appIdentity.js';
+import { appMenuTemplate } from './appMenu.js';
+import { createBadgeSink } from './badgeSink.js';
 import { createElectronSettingsStore } from './electronSettingsStore.js';
 import {
   askFirstRunChoice,
@@ -20,21 +35,28 @@ import {
   startTrialServer,
 } from './firstRun.js';
 import { createE2eRecorder } from './e2eHook.js';
+import { createInboxShortcut } from './inboxShortcut.js';
 import { bindIpc } from './ipc.js';
-import { setLinuxAutostart } from './linuxAutostart.js';
+import { applyStartAtLogin } from './loginItem.js';
 import type { LocalServer } from './localServer.js';
 import { createElectronNotifier } from './notifier.js';
 import { appPaths, assetPath, rendererPageUrl } from './paths.js';
 import { createTray } from './tray.js';
 import { assetFiles } from './trayImages.js';
+import { createElectronUpdateSource } from './updater.js';
 import { createInboxWindowController, hardenAllWebContents, hardenSession } from './windows.js';
 
 const log = (message: string): void => console.warn(`[tidings] ${message}`);
+
+// Windows files toasts under this id; it must be set before the first one is shown.
+if (process.platform === 'win32') app.setAppUserModelId(appUserModelId(app, process.execPath));
 
 /** How often to look for the network coming back; Electron has no event for it. */
 const NETWORK_POLL_MS = 15_000;
 /** setTimeout's longest delay; a longer pause is simply re-checked when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The offline tooltip counts down to the next retry; once a second is what a reader sees. */
+const TOOLTIP_TICK_MS = 1_000;
 
 // Tests and portable set-ups keep their data apart; must happen before `ready`.
 const userDataOverride = process.env['TIDINGS_USER_DATA'];
@@ -57,11 +79,228 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  if (process.platform === 'darwin') app.dock?.hide();
+  const platform = process.platform;
+  if (platform === 'darwin') app.dock?.hide();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ platform, isPackaged: app.isPackaged })),
+  );
   hardenAllWebContents(rendererPageUrl);
   hardenSession(rendererPageUrl);
 
+  // Null unless the _electron test asked for it (TIDINGS_E2E=1).
+  const e2e = createE2eRecorder(process.env);
+  const iconPath = assetPath(assetFiles.appIconMain);
+  // The window, the tray and the badge refer to each other; each exists before it is used.
+  let windows: ReturnType<typeof createInboxWindowController> | null = null;
+  let tray: ReturnType<typeof createTray> | null = null;
+  const showInbox = (): void => windows?.show();
+  // A second launch, or a click on the Dock icon, opens the inbox, even while the trial server
+  // is still starting (up to 15 s).
+  app.on('second-instance', showInbox);
+  app.on('activate', showInbox);
+  // Closing the window keeps the app in the tray: no quitting when the last window closes.
+  app.on('window-all-closed', () => undefined);
+
+  const badge = createBadgeSink({
+    platform,
+    tray: { show: (state) => tray?.show(state) },
+    setBadgeCount: (count) => void app.setBadgeCount(count),
+    loadImage: (relative) => nativeImage.createFromPath(assetPath(relative)),
+  });
+
+  const core = createTidingsCore({
+    credentials: createKeytarCredentials(),
+    settings: createElectronSettingsStore(log),
+    badge,
+    notifier: createElectronNotifier({
+      iconPath,
+      platform,
+      log,
+      openInbox: showInbox,
+      markRead: (ids) => void core.markRead(ids),
+      onShown: e2e?.recordShown,
+    }),
+    opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
+    log,
+    deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
+    // Chromium knows the OS proxy (system settings, PAC, WPAD); Node does not.
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+  });
+
+  const updates = createUpdateChecker({
+    source: createElectronUpdateSource({ isPackaged: app.isPackaged, log }),
+    currentVersion: app.getVersion(),
+    clock: systemClock,
+    log,
+  });
+
+  windows = createInboxWindowController({
+    preloadPath: appPaths.preload,
+    pagePath: appPaths.rendererPage,
+    pageUrl: rendererPageUrl,
+    iconPath,
+    platform,
+    trayBounds: () => tray?.bounds() ?? { x: 0, y: 0, width: 0, height: 0 },
+    onVisibilityChanged: (visible) => core.setInboxVisible(visible),
+    onCreated: (window) => badge.applyToWindow(window),
+  });
+  const inbox = windows;
+  badge.setWindow(() => inbox.window());
+
+  tray = createTray({
+    assetPath,
+    platform,
+    actions: {
+      toggleInbox: () => inbox.toggle(),
+      openInbox: () => inbox.show(),
+      openSettings: () => inbox.show('settings'),
+      markAllRead: () => void core.markAllRead(),
+      pause: (minutes) => void core.pauseNotifications(minutes),
+      checkForUpdates: () => void checkForUpdatesAndSay(),
+      about: () => void showAbout(),
+      signOut: () => void core.signOut().then(() => inbox.show()),
+      quit: () => app.quit(),
+    },
+  });
+  e2e?.install({
+    tooltip: () => tray?.tooltip() ?? '',
+    menuLabels: () => tray?.menuLabels() ?? [],
+    inboxShown: () => {
+      const window = inbox.window();
+      return window !== null && window.isVisible() && window.isFocused();
+    },
+  });
+
+  const shortcut = createInboxShortcut({
+    onPress: () => inbox.show(),
+    onFailure: (_accelerator, message) => {
+      log(`shortcut: ${message}`);
+      if (Notification.isSupported())
+        new Notification({ title: 'Tidings', body: message, icon: iconPath }).show();
+    },
+  });
+
+  const ipc = bindIpc({
+    core,
+    inboxContents: () => inbox.contents(),
+    appPageUrl: rendererPageUrl,
+    log,
+  });
+
+  let startAtLogin: boolean | null = null;
+  // The menu flips back from "Resume" to "Pause" when a pause runs out, with no snapshot to say so.
+  let pauseEnds: NodeJS.Timeout | undefined;
+  // While offline the tooltip says when the next try is; it is re-read every second.
+  let tooltipTick: NodeJS.Timeout | undefined;
+  const follow = (snapshot: AppSnapshot): void => {
+    const pausedUntil = snapshot.settings.pausedUntil ?? 0;
+    const paused = pausedUntil > Date.now();
+    tray?.setMenuState({
+      paused,
+      signedIn: snapshot.account !== null,
+      hasUnread: snapshot.inbox.unreadCount > 0,
+    });
+    clearTimeout(pauseEnds);
+    if (paused) {
+      const delay = Math.min(pausedUntil - Date.now() + 500, MAX_TIMER_MS);
+      pauseEnds = setTimeout(() => follow(core.snapshot()), delay);
+    }
+    clearTimeout(tooltipTick);
+    if (snapshot.status.state === 'offline') countDown(snapshot);
+    shortcut.set(snapshot.settings.inboxShortcut);
+    if (snapshot.settings.startAtLogin !== startAtLogin) {
+      startAtLogin = snapshot.settings.startAtLogin;
+      void applyStartAtLogin(startAtLogin, {
+        platform,
+        isPackaged: app.isPackaged,
+        execPath: process.execPath,
+        appPath: app.getAppPath(),
+        env: process.env,
+        setLoginItemSettings: (settings) => app.setLoginItemSettings(settings),
+      })
+        .then((result) => {
+          if (!result.ok) log(`start at login: ${result.reason}`);
+        })
+        .catch((error: unknown) => log(`start at login: ${errorMessage(error)}`));
+    }
+  };
+  // The core sends a badge when something changes; a countdown changes with time alone.
+  const countDown = (snapshot: AppSnapshot): void => {
+    const { status } = snapshot;
+    if (status.state !== 'offline') return;
+    tooltipTick = setTimeout(() => {
+      const unreadCount = snapshot.inbox.unreadCount;
+      badge.show({
+        unreadCount,
+        status: status.state,
+        tooltip: badgeTooltip(status, unreadCount, Date.now()),
+      });
+      if (Date.now() < status.retryAt) countDown(snapshot);
+    }, TOOLTIP_TICK_MS);
+  };
+  const unsubscribe = core.subscribe(follow);
+
+  // Sleep and network changes: reconnect now rather than at the next backoff step.
+  powerMonitor.on('resume', () => core.wake());
+  powerMonitor.on('unlock-screen', () => core.wake());
+  let wasOnline = net.isOnline();
+  const networkWatch = setInterval(() => {
+    const online = net.isOnline();
+    if (online && !wasOnline) core.wake();
+    wasOnline = online;
+  }, NETWORK_POLL_MS);
+
   let localServer: LocalServer | null = null;
+  let cleanedUp = false;
+  app.on('before-quit', () => inbox.allowClose());
+  app.on('will-quit', (event) => {
+    if (cleanedUp) return;
+    event.preventDefault();
+    clearInterval(networkWatch);
+    clearTimeout(pauseEnds);
+    clearTimeout(tooltipTick);
+    unsubscribe();
+    updates.stop();
+    shortcut.dispose();
+    ipc.dispose();
+    void core
+      .stop()
+      .catch((error: unknown) => log(`stopping the core: ${String(error)}`))
+      // The trial server is asked to finish its writes and exit, and killed only if it hangs.
+      .then(() => localServer?.stop())
+      .catch((error: unknown) => log(`stopping the local server: ${String(error)}`))
+      .finally(() => {
+        cleanedUp = true;
+        tray?.destroy();
+        app.quit();
+      });
+  });
+
+  async function checkForUpdatesAndSay(): Promise<void> {
+    const state = await updates.checkNow();
+    const message =
+      state.kind === 'available'
+        ? `Tidings ${state.version} is available. It is downloading and will be installed when you quit Tidings.`
+        : state.kind === 'up-to-date'
+          ? `Tidings ${state.version} is the newest version.`
+          : state.kind === 'disabled'
+            ? 'This copy of Tidings does not update itself (it is not an installed release).'
+            : state.kind === 'error'
+              ? `Tidings could not check for updates: ${state.message}`
+              : 'Tidings is checking for updates.';
+    await dialog.showMessageBox({ type: 'info', title: 'Tidings', message, buttons: ['OK'] });
+  }
+
+  async function showAbout(): Promise<void> {
+    await dialog.showMessageBox({
+      type: 'info',
+      title: 'About Tidings',
+      message: `Tidings ${app.getVersion()}`,
+      detail: `A blog's notifications on your desktop.\nElectron ${process.versions.electron ?? '?'}, Node ${process.versions.node}.`,
+      buttons: ['OK'],
+    });
+  }
+
   const userData = app.getPath('userData');
   if ((await readTrialPort(userData)) !== null) {
     localServer = await startTrialServer({
@@ -75,145 +314,20 @@ async function start(): Promise<void> {
     });
   }
 
-  // Null unless the _electron test asked for it (TIDINGS_E2E=1).
-  const e2e = createE2eRecorder();
-  const iconPath = assetPath(assetFiles.appIconMain);
-  // The window and the tray refer to each other (overlay icon, toggling); both exist before use.
-  let tray: ReturnType<typeof createTray> | null = null;
-  const applyOverlay = (target: BrowserWindow | null): void => {
-    if (process.platform !== 'win32' || !target) return;
-    const overlay = tray?.overlay() ?? null;
-    target.setOverlayIcon(overlay?.image ?? null, overlay?.description ?? '');
-  };
-
-  const core = createTidingsCore({
-    credentials: createKeytarCredentials(),
-    settings: createElectronSettingsStore(log),
-    badge: { show: (badge) => tray?.badge.show(badge) },
-    notifier: createElectronNotifier({
-      iconPath,
-      log,
-      ...(e2e ? { onShown: e2e.recordShown } : {}),
-    }),
-    opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
-    log,
-    deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
-    // Chromium knows the OS proxy (system settings, PAC, WPAD); Node does not.
-    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
-  });
-
-  const windows = createInboxWindowController({
-    preloadPath: appPaths.preload,
-    pagePath: appPaths.rendererPage,
-    pageUrl: rendererPageUrl,
-    iconPath,
-    onVisibilityChanged: (visible) => core.setInboxVisible(visible),
-    onCreated: applyOverlay,
-  });
-
-  tray = createTray({
-    assetPath,
-    onBadgeChanged: () => applyOverlay(windows.window()),
-    actions: {
-      toggleInbox: () => windows.toggle(),
-      openInbox: () => windows.show(),
-      openSettings: () => windows.show('settings'),
-      markAllRead: () => void core.markAllRead(),
-      pause: (minutes) => void core.pauseNotifications(minutes),
-      signOut: () => void core.signOut().then(() => windows.show()),
-      quit: () => app.quit(),
-    },
-  });
-  e2e?.install(() => tray?.tooltip() ?? '');
-
-  const ipc = bindIpc({
-    core,
-    inboxContents: () => windows.contents(),
-    appPageUrl: rendererPageUrl,
-    log,
-  });
-
-  let startAtLogin: boolean | null = null;
-  // The menu flips back from "Resume" to "Pause" when a pause runs out, with no snapshot to say so.
-  let pauseEnds: NodeJS.Timeout | undefined;
-  const follow = (snapshot: AppSnapshot): void => {
-    const pausedUntil = snapshot.settings.pausedUntil ?? 0;
-    const paused = pausedUntil > Date.now();
-    tray?.setMenuState({ paused, signedIn: snapshot.account !== null });
-    clearTimeout(pauseEnds);
-    if (paused) {
-      const delay = Math.min(pausedUntil - Date.now() + 500, MAX_TIMER_MS);
-      pauseEnds = setTimeout(() => follow(core.snapshot()), delay);
-    }
-    if (snapshot.settings.startAtLogin !== startAtLogin) {
-      startAtLogin = snapshot.settings.startAtLogin;
-      if (process.platform === 'linux') {
-        // Electron's login-item API does nothing on Linux: an XDG autostart entry does the job.
-        void setLinuxAutostart(startAtLogin, {
-          configHome: process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config'),
-          // An AppImage must be started through its file, not the mounted copy that runs now.
-          command: [
-            process.env['APPIMAGE'] ?? process.execPath,
-            ...(app.isPackaged ? [] : [app.getAppPath()]),
-          ],
-        }).catch((error: unknown) => log(`start at login: ${errorMessage(error)}`));
-      } else {
-        // The app starts in the tray with no window anyway, so a login start is already quiet.
-        app.setLoginItemSettings({ openAtLogin: startAtLogin });
-      }
-    }
-  };
-  const unsubscribe = core.subscribe(follow);
-
-  app.on('second-instance', () => windows.show());
-  // Closing the window keeps the app in the tray: no quitting when the last window closes.
-  app.on('window-all-closed', () => undefined);
-  app.on('activate', () => windows.show());
-
-  // Sleep and network changes: reconnect now rather than at the next backoff step.
-  powerMonitor.on('resume', () => core.wake());
-  powerMonitor.on('unlock-screen', () => core.wake());
-  let wasOnline = net.isOnline();
-  const networkWatch = setInterval(() => {
-    const online = net.isOnline();
-    if (online && !wasOnline) core.wake();
-    wasOnline = online;
-  }, NETWORK_POLL_MS);
-
-  let cleanedUp = false;
-  app.on('before-quit', () => windows.allowClose());
-  app.on('will-quit', (event) => {
-    if (cleanedUp) return;
-    event.preventDefault();
-    clearInterval(networkWatch);
-    clearTimeout(pauseEnds);
-    unsubscribe();
-    ipc.dispose();
-    void core
-      .stop()
-      .catch((error: unknown) => log(`stopping the core: ${String(error)}`))
-      .then(() => localServer?.stop())
-      .catch((error: unknown) => log(`stopping the local server: ${String(error)}`))
-      .finally(() => {
-        cleanedUp = true;
-        tray?.destroy();
-        app.quit();
-      });
-  });
-
   await core.start();
   follow(core.snapshot());
+  updates.start();
 
   const snapshot = core.snapshot();
   const firstRun = snapshot.account === null && snapshot.settings.serverUrl === '';
-  if (snapshot.account === null || snapshot.status.state === 'signed-out') windows.show();
+  if (snapshot.account === null || snapshot.status.state === 'signed-out') inbox.show();
   if (!firstRun) return;
 
   const preset = process.env['TIDINGS_FIRST_RUN'];
   const choice =
     preset === 'connect' || preset === 'trial' || preset === 'later'
       ? preset
-      : await askFirstRunChoice(windows.window());
+      : await inbox.holdOpen(askFirstRunChoice(inbox.window()));
   if (choice !== 'trial') return;
   try {
     localServer = await startTrialServer({
@@ -229,11 +343,13 @@ async function start(): Promise<void> {
   }
   const trial = await beginTrial(core, localServer);
   if (trial.ok) {
-    await showTrialDetails(windows.window(), {
-      url: localServer.url,
-      username: trial.username,
-      password: trial.password,
-    });
+    await inbox.holdOpen(
+      showTrialDetails(inbox.window(), {
+        url: localServer.url,
+        username: trial.username,
+        password: trial.password,
+      }),
+    );
   } else {
     log(`trial: ${trial.message}`);
     dialog.showErrorBox('Tidings', trial.message);

@@ -15,8 +15,18 @@ export interface LocalServer {
    * brings it becomes the admin (the trial's one click). Nobody else has it, even on 127.0.0.1.
    */
   setupCode: string;
-  stop(): Promise<void>;
+  /**
+   * Asks the server to finish its pending writes and exit, waits up to `stopTimeoutMs`, then
+   * kills it. Resolves with how it ended.
+   */
+  stop(): Promise<'stopped' | 'killed'>;
 }
+
+/** The message the app sends over the IPC channel (server/cli.ts listens for it). */
+export const SHUTDOWN_MESSAGE = { type: 'tidings:shutdown' } as const;
+
+/** The server gives itself 10 s to flush (server/cli.ts); a little more before killing it. */
+const STOP_TIMEOUT_MS = 12_000;
 
 const LISTEN_LINE = /listening on (http:\/\/[^\s]+)/;
 
@@ -34,6 +44,8 @@ export async function startLocalServer(options: {
   port: number;
   log: (message: string) => void;
   startupTimeoutMs?: number;
+  /** How long a clean shutdown may take before the server is killed. */
+  stopTimeoutMs?: number;
 }): Promise<LocalServer> {
   const setupCode = randomBytes(24).toString('base64url');
   const child = spawn(
@@ -50,38 +62,47 @@ export async function startLocalServer(options: {
     {
       // The code travels in the environment, not argv, which other local users can read (ps).
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TIDINGS_SETUP_CODE: setupCode },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is how the app asks it to stop: on Windows there are no signals to send
+      // (SIGTERM there is TerminateProcess, which would lose the writes in flight).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       windowsHide: true,
     },
   );
+  const { stdout, stderr } = child;
+  if (!stdout || !stderr) throw new Error('the local server was started without output pipes');
   let output = '';
   const collect = (chunk: Buffer): void => {
     output += chunk.toString();
   };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
+  stdout.on('data', collect);
+  stderr.on('data', collect);
 
   const url = await waitForListening(child, () => output, options.startupTimeoutMs ?? 15_000);
   // Keep the server's later lines in the app's log rather than in memory.
-  child.stdout.off('data', collect);
-  child.stderr.off('data', collect);
-  child.stdout.on('data', (chunk: Buffer) =>
-    options.log(`local server: ${chunk.toString().trim()}`),
-  );
-  child.stderr.on('data', (chunk: Buffer) =>
-    options.log(`local server: ${chunk.toString().trim()}`),
-  );
+  stdout.off('data', collect);
+  stderr.off('data', collect);
+  stdout.on('data', (chunk: Buffer) => options.log(`local server: ${chunk.toString().trim()}`));
+  stderr.on('data', (chunk: Buffer) => options.log(`local server: ${chunk.toString().trim()}`));
 
   return {
     url,
     port: Number(new URL(url).port),
     setupCode,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return 'stopped';
       const exited = once(child, 'exit');
-      // SIGTERM lets the server finish its pending writes before it exits.
-      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs ?? STOP_TIMEOUT_MS);
+      });
+      if (child.connected) child.send(SHUTDOWN_MESSAGE);
+      const ended = await Promise.race([exited.then(() => 'exited' as const), timedOut]);
+      clearTimeout(timer);
+      if (ended === 'exited') return 'stopped';
+      options.log('local server: it did not stop in time; killing it');
+      child.kill('SIGKILL');
       await exited;
+      return 'killed';
     },
   };
 }

@@ -1,19 +1,29 @@
 /**
- * The tray icon: its image follows the core's badge (trayImages.ts picks the file), its tooltip is
- * the core's text, and its menu holds the everyday actions. A left click toggles the inbox.
- * On macOS the count goes in the tray title and the dock badge; on Windows the taskbar overlay
- * shows it too (the window controller applies it, as only a window has a taskbar button).
+ * The tray icon: its image and tooltip show what the badge sink gives it (badgeSink.ts decides what
+ * goes where), and its menu holds the everyday actions. A left click toggles the inbox.
+ *
+ * The menu is opened differently per OS. Linux needs `setContextMenu` (the StatusNotifierItem
+ * protocol has no click events a menu could hang off on many desktops). Windows shows a context
+ * menu on right click and sends 'click' for the left button. On macOS a tray with a context menu
+ * opens it on every click, so the left click would both open the menu and toggle the window: there
+ * the menu is popped up from 'right-click' instead.
  */
-import { Menu, Tray, app, nativeImage, nativeTheme, type NativeImage } from 'electron';
-import type { BadgeSink } from '../core/ports.js';
+import {
+  Menu,
+  Tray,
+  nativeImage,
+  nativeTheme,
+  type MenuItemConstructorOptions,
+  type NativeImage,
+  type Rectangle,
+} from 'electron';
 import {
   assetFiles,
-  countState,
   macTemplateStateFor,
   macTrayTitle,
+  trayPanelFor,
   trayStateFor,
   type BadgeState,
-  type Panel,
 } from './trayImages.js';
 
 export interface TrayActions {
@@ -23,18 +33,29 @@ export interface TrayActions {
   markAllRead(): void;
   /** Pause for `minutes`, or resume with 0. */
   pause(minutes: number): void;
+  checkForUpdates(): void;
+  about(): void;
   signOut(): void;
   quit(): void;
 }
 
+export interface TrayMenuState {
+  paused: boolean;
+  signedIn: boolean;
+  hasUnread: boolean;
+}
+
 export interface TrayController {
-  badge: BadgeSink;
-  /** Rebuilds the menu (pause vs resume, signed in or not). */
-  setMenuState(state: { paused: boolean; signedIn: boolean }): void;
+  /** Shows a badge: image, tooltip and (macOS) the title next to the icon. */
+  show(badge: BadgeState & { tooltip: string }): void;
+  /** Rebuilds the menu (pause vs resume, signed in or not, anything unread). */
+  setMenuState(state: TrayMenuState): void;
   /** The last tooltip shown, for the e2e hook (Electron's Tray cannot be read back). */
   tooltip(): string;
-  /** The Windows taskbar overlay for the current count, or null for none. */
-  overlay(): { image: NativeImage; description: string } | null;
+  /** The menu's labels, for the e2e hook (a tray menu cannot be read back either). */
+  menuLabels(): string[];
+  /** Where the icon is on screen; all zeros where the OS does not say (most Linux desktops). */
+  bounds(): Rectangle;
   destroy(): void;
 }
 
@@ -42,18 +63,19 @@ const PAUSE_MINUTES = 60;
 
 export function createTray(options: {
   assetPath: (relative: string) => string;
+  platform: NodeJS.Platform;
   actions: TrayActions;
-  /** Called after every badge change, so the window can update its overlay icon. */
-  onBadgeChanged: () => void;
 }): TrayController {
-  const { assetPath, actions } = options;
-  const isMac = process.platform === 'darwin';
+  const { assetPath, actions, platform } = options;
+  const isMac = platform === 'darwin';
   let badge: BadgeState & { tooltip: string } = {
     unreadCount: 0,
     status: 'connecting',
     tooltip: 'Tidings',
   };
-  let menuState = { paused: false, signedIn: false };
+  let menuState: TrayMenuState = { paused: false, signedIn: false, hasUnread: false };
+  let template: MenuItemConstructorOptions[] = [];
+  let menu: Menu | null = null;
 
   // nativeImage finds the @2x sibling by itself when given the 1x path.
   const load = (relative: string): NativeImage => {
@@ -61,74 +83,71 @@ export function createTray(options: {
     if (isMac) image.setTemplateImage(relative.includes('Template'));
     return image;
   };
-  const panel = (): Panel => (nativeTheme.shouldUseDarkColors ? 'dark' : 'light');
   const imageFor = (state: BadgeState): NativeImage =>
     isMac
       ? load(assetFiles.macTemplate(macTemplateStateFor(state)))
-      : load(assetFiles.tray(panel(), trayStateFor(state)));
+      : load(
+          assetFiles.tray(
+            trayPanelFor(platform, nativeTheme.shouldUseDarkColorsForSystemIntegratedUI),
+            trayStateFor(state),
+          ),
+        );
 
   const tray = new Tray(imageFor(badge));
   tray.setToolTip(badge.tooltip);
-  // On Linux a tray click opens the context menu on some desktops; the menu has "Open inbox" too.
   tray.on('click', () => actions.toggleInbox());
+  if (isMac) tray.on('right-click', () => tray.popUpContextMenu(menu ?? undefined));
 
   const render = (): void => {
     tray.setImage(imageFor(badge));
     tray.setToolTip(badge.tooltip);
-    if (isMac) {
-      tray.setTitle(macTrayTitle(badge));
-      app.setBadgeCount(Math.max(0, badge.unreadCount));
-    }
-    options.onBadgeChanged();
+    if (isMac) tray.setTitle(macTrayTitle(badge));
   };
 
   const buildMenu = (): void => {
-    tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: 'Open inbox', click: () => actions.openInbox() },
-        {
-          label: 'Mark all read',
-          enabled: menuState.signedIn && badge.unreadCount > 0,
-          click: () => actions.markAllRead(),
-        },
-        menuState.paused
-          ? { label: 'Resume notifications', click: () => actions.pause(0) }
-          : { label: 'Pause notifications for 1 hour', click: () => actions.pause(PAUSE_MINUTES) },
-        { type: 'separator' },
-        { label: 'Settings…', click: () => actions.openSettings() },
-        { label: 'Sign out', enabled: menuState.signedIn, click: () => actions.signOut() },
-        { type: 'separator' },
-        { label: 'Quit Tidings', click: () => actions.quit() },
-      ]),
-    );
+    template = [
+      { label: 'Open inbox', click: () => actions.openInbox() },
+      {
+        label: 'Mark all read',
+        enabled: menuState.signedIn && menuState.hasUnread,
+        click: () => actions.markAllRead(),
+      },
+      menuState.paused
+        ? { label: 'Resume notifications', click: () => actions.pause(0) }
+        : { label: 'Pause notifications for 1 hour', click: () => actions.pause(PAUSE_MINUTES) },
+      { type: 'separator' },
+      { label: 'Settings…', click: () => actions.openSettings() },
+      { label: 'Sign out', enabled: menuState.signedIn, click: () => actions.signOut() },
+      { type: 'separator' },
+      { label: 'Check for updates…', click: () => actions.checkForUpdates() },
+      { label: 'About Tidings', click: () => actions.about() },
+      { label: 'Quit Tidings', click: () => actions.quit() },
+    ];
+    menu = Menu.buildFromTemplate(template);
+    if (!isMac) tray.setContextMenu(menu);
   };
 
   nativeTheme.on('updated', render);
   buildMenu();
 
   return {
-    badge: {
-      show(next) {
-        const countChanged = countState(next.unreadCount) !== countState(badge.unreadCount);
-        badge = next;
-        render();
-        if (countChanged) buildMenu();
-      },
+    show(next) {
+      badge = next;
+      render();
     },
     setMenuState(next) {
-      if (next.paused === menuState.paused && next.signedIn === menuState.signedIn) return;
+      if (
+        next.paused === menuState.paused &&
+        next.signedIn === menuState.signedIn &&
+        next.hasUnread === menuState.hasUnread
+      )
+        return;
       menuState = next;
       buildMenu();
     },
     tooltip: () => badge.tooltip,
-    overlay() {
-      const state = trayStateFor(badge);
-      if (state === '0' || state === 'offline' || state === 'signed-out') return null;
-      return {
-        image: nativeImage.createFromPath(assetPath(assetFiles.overlay(state))),
-        description: badge.tooltip,
-      };
-    },
+    menuLabels: () => template.flatMap((item) => (item.label ? [item.label] : [])),
+    bounds: () => tray.getBounds(),
     destroy() {
       nativeTheme.off('updated', render);
       tray.destroy();

@@ -25,9 +25,23 @@ export const BADGE_COUNT_STATES = [
 export const TRAY_STATES = [...BADGE_COUNT_STATES, 'offline', 'signed-out'] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
 
-export const PANELS = ['light', 'dark'] as const;
-/** A light panel gets a dark glyph and vice versa. */
+export const PANELS = ['light', 'dark', 'any'] as const;
+/**
+ * A light panel gets a dark glyph and vice versa. 'any' is for a panel whose colour the app cannot
+ * know (Linux: the GNOME, KDE or xfce panel theme is not what nativeTheme reports): a light glyph
+ * with a dark outline, which reads on both.
+ */
 export type Panel = (typeof PANELS)[number];
+
+/**
+ * The image set a tray on this OS uses. Windows reports the taskbar's own theme
+ * (`shouldUseDarkColorsForSystemIntegratedUI`), which Windows 10 keeps dark while apps are light;
+ * Linux has no such signal, so it gets the set that reads on either.
+ */
+export function trayPanelFor(platform: NodeJS.Platform, darkSystemUi: boolean): Panel {
+  if (platform === 'linux') return 'any';
+  return darkSystemUi ? 'dark' : 'light';
+}
 
 export const MAC_TEMPLATE_STATES = ['normal', 'offline', 'signed-out'] as const;
 export type MacTemplateState = (typeof MAC_TEMPLATE_STATES)[number];

@@ -2,7 +2,16 @@
  * The inbox window and the rules every web page in the app lives under. The policy itself is pure
  * data in security.ts; this file applies it to Electron's objects.
  */
-import { BrowserWindow, app, session, type Session, type WebContents } from 'electron';
+import {
+  BrowserWindow,
+  app,
+  screen,
+  session,
+  type Rectangle,
+  type Session,
+  type WebContents,
+} from 'electron';
+import { popoverPosition } from './popover.js';
 import {
   inboxWindowOptions,
   isAllowedRequestUrl,
@@ -16,28 +25,74 @@ import {
 export type InboxView = 'inbox' | 'settings';
 
 export interface InboxWindowController {
+  /** Opens the window, placed at the tray icon, in front and focused. */
   show(view?: InboxView): void;
+  /** What a tray click does: opens the inbox, or closes it when it is what the user is looking at. */
   toggle(): void;
   /** The window's webContents while it exists (IPC checks senders against it). */
   contents(): WebContents | null;
   /** The underlying window, created on demand. */
   window(): BrowserWindow | null;
+  /** Keeps the window up while `task` runs (a dialog attached to it takes the focus). */
+  holdOpen<T>(task: Promise<T>): Promise<T>;
   /** Lets the window close for real (on quit) instead of hiding to the tray. */
   allowClose(): void;
 }
+
+/**
+ * A click on the tray icon first takes the focus from the window (which then hides on blur), and
+ * only then arrives as 'click'. A click that soon after a blur-hide meant "close", not "reopen".
+ */
+const BLUR_CLICK_WINDOW_MS = 300;
 
 export function createInboxWindowController(options: {
   preloadPath: string;
   pagePath: string;
   pageUrl: string;
   iconPath: string;
+  platform: NodeJS.Platform;
+  /** Where the tray icon is (tray.getBounds()); zeros when the OS does not say. */
+  trayBounds: () => Rectangle;
   /** Tells the core whether the user is looking at the inbox (no toasts while they are). */
   onVisibilityChanged: (visible: boolean) => void;
   /** Called after the window is created, e.g. to set its overlay icon. */
   onCreated?: (window: BrowserWindow) => void;
+  now?: () => number;
 }): InboxWindowController {
+  const now = options.now ?? Date.now;
   let win: BrowserWindow | null = null;
   let closing = false;
+  let held = 0;
+  let hiddenByBlurAt = -Infinity;
+
+  const place = (target: BrowserWindow): void => {
+    const cursor = screen.getCursorScreenPoint();
+    const trayBounds = options.trayBounds();
+    const known = trayBounds.width > 0 && trayBounds.height > 0;
+    const display = screen.getDisplayNearestPoint(
+      known ? { x: trayBounds.x, y: trayBounds.y } : cursor,
+    );
+    const [width = 0, height = 0] = target.getSize();
+    target.setPosition(
+      ...toPair(
+        popoverPosition({
+          trayBounds,
+          cursor,
+          workArea: display.workArea,
+          size: { width, height },
+        }),
+      ),
+    );
+  };
+
+  const bringForward = (target: BrowserWindow): void => {
+    // A tray-only macOS app is never the active app: without this the window opens behind the
+    // app in front.
+    if (options.platform === 'darwin') app.focus({ steal: true });
+    if (target.isMinimized()) target.restore();
+    target.show();
+    target.focus();
+  };
 
   const create = (view: InboxView): BrowserWindow => {
     const created = new BrowserWindow(
@@ -50,6 +105,19 @@ export function createInboxWindowController(options: {
     for (const event of ['show', 'hide', 'focus', 'blur', 'minimize', 'restore'] as const) {
       created.on(event as 'show', report);
     }
+    // A popover: it goes away when the user clicks elsewhere or presses Esc.
+    created.on('blur', () => {
+      if (held > 0 || closing || created.isDestroyed() || !created.isVisible()) return;
+      if (created.webContents.isDevToolsOpened()) return;
+      hiddenByBlurAt = now();
+      created.hide();
+    });
+    created.webContents.on('before-input-event', (event, input) => {
+      if (input.type === 'keyDown' && input.key === 'Escape') {
+        event.preventDefault();
+        created.hide();
+      }
+    });
     // Closing the window keeps the app in the tray; only quitting really closes it.
     created.on('close', (event) => {
       if (closing) return;
@@ -60,7 +128,10 @@ export function createInboxWindowController(options: {
       win = null;
       options.onVisibilityChanged(false);
     });
-    created.once('ready-to-show', () => created.show());
+    created.once('ready-to-show', () => {
+      place(created);
+      bringForward(created);
+    });
     void created.loadFile(options.pagePath, view === 'settings' ? { hash: 'settings' } : {});
     options.onCreated?.(created);
     return created;
@@ -72,23 +143,35 @@ export function createInboxWindowController(options: {
       return;
     }
     if (view === 'settings') void win.loadFile(options.pagePath, { hash: 'settings' });
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
+    if (!win.isVisible()) place(win);
+    bringForward(win);
   };
 
   return {
     show,
     toggle() {
       if (win && !win.isDestroyed() && win.isVisible() && win.isFocused()) win.hide();
+      else if (now() - hiddenByBlurAt < BLUR_CLICK_WINDOW_MS) hiddenByBlurAt = -Infinity;
       else show();
     },
     contents: () => (win && !win.isDestroyed() ? win.webContents : null),
     window: () => (win && !win.isDestroyed() ? win : null),
+    async holdOpen(task) {
+      held += 1;
+      try {
+        return await task;
+      } finally {
+        held -= 1;
+      }
+    },
     allowClose() {
       closing = true;
     },
   };
+}
+
+function toPair(point: { x: number; y: number }): [number, number] {
+  return [point.x, point.y];
 }
 
 /**

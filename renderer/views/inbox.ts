@@ -13,6 +13,8 @@ import {
   filterItems,
   groupByDay,
   itemLabel,
+  itemLink,
+  itemTitle,
   moveFocus,
   relativeTime,
   shouldLoadOlder,
@@ -174,16 +176,22 @@ export function createInboxView(context: ViewContext): InboxView {
   }
 
   function renderItem(item: NotificationItem, now: number): HTMLElement {
-    const title = el(
-      'a',
-      { class: 'post-title', href: safeHref(item.post.url), title: item.post.url },
-      item.post.title,
-    );
+    const link = itemLink(item);
+    const headline = itemTitle(item);
+    // An announcement without a link is read right here: its title is text, not a link.
+    const title =
+      link === undefined
+        ? el('span', { class: 'post-title' }, headline)
+        : el('a', { class: 'post-title', href: safeHref(link), title: link }, headline);
     title.addEventListener('click', (event) => {
       // Links never navigate the app window; the core opens the browser after its origin check.
       event.preventDefault();
       void open(item.id);
     });
+    const text =
+      item.type === 'announcement' && item.announcement.text !== undefined
+        ? el('p', { class: 'announcement-text' }, item.announcement.text)
+        : null;
     const markButton = item.read
       ? null
       : el(
@@ -191,7 +199,7 @@ export function createInboxView(context: ViewContext): InboxView {
           {
             type: 'button',
             class: 'icon-button mark-read',
-            'aria-label': `Mark read: ${item.post.title}`,
+            'aria-label': `Mark read: ${headline}`,
             title: 'Mark read (m)',
           },
           icon('check'),
@@ -211,6 +219,7 @@ export function createInboxView(context: ViewContext): InboxView {
         { class: 'item-body' },
         el('p', { class: 'message' }, item.message),
         title,
+        text,
         el(
           'time',
           {

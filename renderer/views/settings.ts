@@ -1,6 +1,6 @@
 /**
  * Settings: server and account (sign out), notifications (on/off, sound, muted types, quiet
- * hours, pause), start at login. Every control saves at once through updateSettings; the next
+ * hours, pause), start at login and the global shortcut. Every control saves at once through updateSettings; the next
  * snapshot is the truth, so a refused change snaps back.
  */
 import type { AppSnapshot, Settings, SettingsPatch } from '../../contract/ipc.js';
@@ -13,6 +13,7 @@ import type { View, ViewContext } from './view.js';
 const MUTABLE_TYPES: { type: NotificationType; label: string }[] = [
   { type: 'new_post', label: 'New posts' },
   { type: 'post_liked', label: 'Likes on my posts' },
+  { type: 'announcement', label: 'Announcements' },
 ];
 
 function checkbox(
@@ -83,6 +84,24 @@ export function createSettingsView(context: ViewContext): View {
   const pauseText = el('span', { class: 'pause-text' });
   const pauseButton = el('button', { type: 'button', class: 'secondary' });
   const startAtLogin = checkbox('setting-start-at-login', 'Start Tidings at login');
+  const shortcut = el('input', {
+    id: 'setting-shortcut',
+    type: 'text',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-describedby': 'setting-shortcut-hint',
+  });
+  const shortcutRow = el(
+    'div',
+    { class: 'shortcut' },
+    el('label', { for: 'setting-shortcut' }, 'Shortcut to open the inbox'),
+    shortcut,
+    el(
+      'p',
+      { id: 'setting-shortcut-hint', class: 'hint' },
+      'For example CommandOrControl+Alt+Shift+T. Leave it empty to turn the shortcut off.',
+    ),
+  );
 
   const element = el(
     'main',
@@ -125,6 +144,7 @@ export function createSettingsView(context: ViewContext): View {
         { 'aria-labelledby': 'settings-general' },
         el('h2', { id: 'settings-general' }, 'General'),
         startAtLogin.row,
+        shortcutRow,
       ),
       status,
     ),
@@ -152,6 +172,7 @@ export function createSettingsView(context: ViewContext): View {
     'change',
     () => void save({ startAtLogin: startAtLogin.input.checked }),
   );
+  shortcut.addEventListener('change', () => void save({ inboxShortcut: shortcut.value.trim() }));
   quiet.input.addEventListener('change', () => {
     if (snapshot)
       void save({ quietHours: { ...snapshot.settings.quietHours, enabled: quiet.input.checked } });
@@ -200,7 +221,7 @@ export function createSettingsView(context: ViewContext): View {
 
   /** Sets a control from the settings unless the user is in the middle of editing it. */
   function reflect(input: HTMLInputElement, apply: () => void): void {
-    if (document.activeElement === input && input.type === 'time') return;
+    if (document.activeElement === input && input.type !== 'checkbox') return;
     apply();
   }
 
@@ -217,6 +238,7 @@ export function createSettingsView(context: ViewContext): View {
     reflect(quietEnd, () => (quietEnd.value = settings.quietHours.end));
     quietStart.disabled = quietEnd.disabled = !settings.quietHours.enabled;
     reflect(startAtLogin.input, () => (startAtLogin.input.checked = settings.startAtLogin));
+    reflect(shortcut, () => (shortcut.value = settings.inboxShortcut));
 
     const paused = pauseDescription(settings.pausedUntil, context.now());
     pauseText.textContent =

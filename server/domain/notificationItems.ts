@@ -7,9 +7,14 @@ import type { EventRecord, InboxEntry } from '../store/store.js';
 
 export function describeEvent(event: EventRecord): string {
   const title = `“${event.postTitle}”`;
-  return event.type === 'new_post'
-    ? `${event.actorName} published ${title}`
-    : `${event.actorName} liked ${title}`;
+  switch (event.type) {
+    case 'new_post':
+      return `${event.actorName} published ${title}`;
+    case 'post_liked':
+      return `${event.actorName} liked ${title}`;
+    case 'announcement':
+      return `Announcement from ${event.actorName}: ${event.postTitle}`;
+  }
 }
 
 export function postUrl(publicUrl: string, postId: string): string {
@@ -18,14 +23,33 @@ export function postUrl(publicUrl: string, postId: string): string {
 
 export function toNotificationItem(publicUrl: string, entry: InboxEntry): NotificationItem {
   const { event } = entry;
-  return {
+  const common = {
     id: event.id,
     seq: event.seq,
-    type: event.type,
     message: describeEvent(event),
-    post: { id: event.postId, title: event.postTitle, url: postUrl(publicUrl, event.postId) },
     actor: { id: event.actorId, name: event.actorName },
     createdAt: event.createdAt,
     read: entry.read,
+  };
+  if (event.type === 'announcement') {
+    return {
+      ...common,
+      type: 'announcement',
+      announcement: {
+        title: event.postTitle,
+        ...(event.text === undefined ? {} : { text: event.text }),
+        ...(event.url === undefined ? {} : { url: event.url }),
+      },
+    };
+  }
+  return {
+    ...common,
+    type: event.type,
+    // An imported post's notification leads to the original article.
+    post: {
+      id: event.postId,
+      title: event.postTitle,
+      url: event.url ?? postUrl(publicUrl, event.postId),
+    },
   };
 }

@@ -45,6 +45,9 @@ export function createPosts({ store, push, publicUrl }: PostOptions) {
       likedByMe,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
+      ...(record.source
+        ? { source: { feedTitle: record.source.feedTitle, url: record.source.url } }
+        : {}),
     };
   }
 

@@ -2,7 +2,7 @@
  * What the domain tells live clients after a change has reached the disk. The realtime layer
  * implements it with socket.io; admin commands (no server running) use `noPush`.
  *
- * Call `newPost` and `liked` in the same turn of the event loop as the store write holding the
+ * Call `newPost`, `liked` and `announced` in the same turn of the event loop as the store write holding the
  * event resolved (no I/O in between): the realtime layer's handoff from a socket's catch-up to
  * its live pushes relies on it to hand every item exactly once (server/realtime/syncHandoff.ts).
  */
@@ -13,6 +13,11 @@ export interface Push {
   newPost(item: NotificationItem, authorId: string): void;
   /** To the post's author alone. */
   liked(item: NotificationItem, authorId: string): void;
+  /** An announcement: like a post to the subscribers (minus its sender), or to one user. */
+  announced(
+    item: NotificationItem,
+    to: { kind: 'subscribers'; senderId: string } | { kind: 'user'; userId: string },
+  ): void;
   /**
    * To every socket of the user, with the new count; `notification:read` skips the socket that
    * made the change. The only time the server sends a count outside `sync` and acks.
@@ -34,6 +39,7 @@ export interface Push {
 export const noPush: Push = {
   newPost: () => undefined,
   liked: () => undefined,
+  announced: () => undefined,
   readChanged: () => undefined,
   subscriptionChanged: () => undefined,
   tokensRevoked: () => undefined,

@@ -19,6 +19,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_text: 422,
   registration_closed: 403,
   rate_limited: 429,
+  server_busy: 503,
   storage_unavailable: 503,
   internal: 500,
 };

@@ -3,9 +3,10 @@
  * check either passes or throws a DomainError `rate_limited` saying when to retry. With limits
  * turned off every check passes.
  *
- * The limits live in this process's memory; every limiter is built by `limiterFor` below, so
- * moving them to a shared store for several nodes (RateLimiterRedis) changes that one function.
- * To add a limit: a config field, a limiter from `limiterFor`, and a named check in `RateLimits`.
+ * The limits live in this process's memory on a single node. When several nodes share a blog,
+ * the caller passes a `LimiterFactory` that keeps the buckets in Redis (server/cluster/), so a
+ * limit holds across the nodes. To add a limit: a config field, a limiter from the factory, and
+ * a named check in `RateLimits`.
  *
  * Keys: per address (an IPv6 /64 counts as one address: one customer usually holds a whole /64),
  * per account name, or per user id (never per socket id, which a reconnect renews).
@@ -43,10 +44,15 @@ export function addressKey(ip: string): string {
   return `${new ipaddr.IPv6(network).toString()}/64`;
 }
 
-/** The one place limiters are made (see the module comment). */
-function limiterFor(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-  return new RateLimiterMemory({ keyPrefix, points, duration });
-}
+/** Makes the limiter of one kind of bucket; `keyPrefix` keeps the kinds apart in a shared store. */
+export type LimiterFactory = (
+  keyPrefix: string,
+  points: number,
+  durationSeconds: number,
+) => RateLimiterAbstract;
+
+const inMemory: LimiterFactory = (keyPrefix, points, duration) =>
+  new RateLimiterMemory({ keyPrefix, points, duration });
 
 async function consume(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
   try {
@@ -58,7 +64,10 @@ async function consume(limiter: RateLimiterAbstract, key: string, what: string):
   }
 }
 
-export function createRateLimits(config: RateLimitConfig): RateLimits {
+export function createRateLimits(
+  config: RateLimitConfig,
+  limiterFor: LimiterFactory = inMemory,
+): RateLimits {
   if (!config.enabled) {
     const pass = async (): Promise<void> => undefined;
     return { login: pass, register: pass, publish: pass, socketEvent: pass, handshake: pass };

@@ -9,6 +9,7 @@ import { LIMITS } from '../../contract/wire.js';
 import type { OriginPolicy } from '../edge/origins.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { adminRoutes } from './adminRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { originGuard } from './cors.js';
 import { errorHandler, notFound } from './errors.js';
@@ -62,6 +63,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(authRoutes(options.routes));
   app.use(postRoutes(options.routes));
   app.use(notificationRoutes(options.routes));
+  app.use(adminRoutes(options.routes));
   for (const router of options.extraRouters ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler(options.log));

@@ -1,5 +1,7 @@
 /** What every router gets: the domain services, the session lookup and the rate limits. */
 import type { Accounts } from '../domain/accounts.js';
+import type { Announcements } from '../domain/announcements.js';
+import type { Feeds } from '../domain/feeds.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
 import type { RateLimits } from '../edge/rateLimits.js';
@@ -9,6 +11,8 @@ export interface RouteDependencies {
   accounts: Accounts;
   posts: Posts;
   inbox: Inbox;
+  announcements: Announcements;
+  feeds: Feeds;
   sessions: Sessions;
   rateLimits: RateLimits;
 }

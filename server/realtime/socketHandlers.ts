@@ -26,11 +26,13 @@ import { authWithWebSession } from '../web/socketSession.js';
 import { createSocketCap, handshakeAddress } from './socketAdmission.js';
 import {
   SUBSCRIBERS_ROOM,
+  tokenRoom,
   userRoom,
   type SocketData,
   type TidingsServer,
   type TidingsSocket,
 } from './socketServer.js';
+import type { AdmissionControl } from './admission.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 /** Test seams: points in a socket's life where a test can hold the server to force a timing. */
@@ -51,7 +53,10 @@ export interface SocketHandlerDependencies {
   maxSocketsPerUser: number;
   trustProxy: boolean;
   handoff: SyncHandoff;
+  admission: AdmissionControl;
   seams?: SocketSeams;
+  /** With several nodes, the catch-ups after a Redis outage are answered in full. */
+  catchUpSince?: (since: number | undefined) => number | undefined;
 }
 
 /** A refused handshake: the client sees `err.message` and `err.data` in `connect_error`. */
@@ -66,8 +71,15 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 }
 
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
-  const { accounts, inbox, store, rateLimits, metrics, log, handoff, seams = {} } = deps;
+  const { accounts, inbox, store, rateLimits, metrics, log, handoff, admission, seams = {} } = deps;
+  const catchUpSince = deps.catchUpSince ?? ((since: number | undefined) => since);
   const cap = createSocketCap(deps.maxSocketsPerUser);
+  /** Admitted sockets still catching up, by socket id: their slot is given back after `sync`. */
+  const catchingUp = new Map<string, () => void>();
+  const finishCatchUp = (socketId: string): void => {
+    catchingUp.get(socketId)?.();
+    catchingUp.delete(socketId);
+  };
 
   const toWireError = (error: unknown, where: string): WireError =>
     wireErrorOf(classifyAndLog(error, log, where));
@@ -112,17 +124,39 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
   }
 
   io.use((socket, next) => {
+    // Reconnect storms: beyond the sockets the server is already catching up, come back later.
+    const admitted = admission.tryAdmit();
+    if (!admitted.admitted) {
+      next(
+        refusal({
+          code: 'server_busy',
+          message: 'The server is catching up many clients; try again shortly.',
+          retryAfterMs: admitted.retryAfterMs,
+        }),
+      );
+      return;
+    }
+    // A client that goes away before its `sync` gives its slot back too, whenever that is.
+    const gone = (): void => finishCatchUp(socket.id);
+    socket.conn.once('close', gone);
+    catchingUp.set(socket.id, () => {
+      socket.conn.off('close', gone);
+      admitted.done();
+    });
     admit(socket).then(
       (data) => {
         socket.data = data;
         next();
       },
-      (error: unknown) => next(refusal(toWireError(error, 'a socket handshake'))),
+      (error: unknown) => {
+        finishCatchUp(socket.id);
+        next(refusal(toWireError(error, 'a socket handshake')));
+      },
     );
   });
 
   io.on('connection', (socket) => {
-    const { userId, since } = socket.data;
+    const { userId, tokenId, since } = socket.data;
     metrics.socketConnected();
     socket.on('disconnect', () => metrics.socketDisconnected());
 
@@ -147,14 +181,15 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
     // Rooms first, then the catch-up, so nothing published meanwhile can miss the socket; the
     // handoff makes sure nothing reaches it twice either (server/realtime/syncHandoff.ts).
     handoff.begin(socket);
-    void socket.join(userRoom(userId));
+    void socket.join([userRoom(userId), tokenRoom(tokenId)]);
     store
       .isSubscribed(userId)
       .then(async (subscribed) => {
         if (subscribed) await socket.join(SUBSCRIBERS_ROOM);
         await seams.beforeCatchUp?.(userId);
-        const { payload, watermark } = await inbox.catchUp(userId, since);
+        const { payload, watermark } = await inbox.catchUp(userId, catchUpSince(since));
         handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
+        finishCatchUp(socket.id);
       })
       .catch((error: unknown) => {
         log.error('could not send sync', error);

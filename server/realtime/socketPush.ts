@@ -12,7 +12,7 @@ import type { Push } from '../domain/push.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { InboxStore, StoreLifecycle } from '../store/store.js';
-import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from './socketServer.js';
+import { SUBSCRIBERS_ROOM, tokenRoom, userRoom, type TidingsServer } from './socketServer.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 export function createSocketPush(
@@ -22,7 +22,7 @@ export function createSocketPush(
   log: Logger,
   handoff: SyncHandoff,
 ): Push {
-  return {
+  const push: Push = {
     newPost(item, authorId) {
       handoff.pushItem({ to: SUBSCRIBERS_ROOM, except: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
@@ -31,6 +31,12 @@ export function createSocketPush(
     liked(item, authorId) {
       handoff.pushItem({ to: userRoom(authorId) }, item);
       metrics.eventPushed(item.type);
+    },
+
+    announced(item, to) {
+      // The same paths as a post (one room broadcast) and a like (one user's room).
+      if (to.kind === 'subscribers') push.newPost(item, to.senderId);
+      else push.liked(item, to.userId);
     },
 
     readChanged(userId, change, { unreadCount, upToSeq }, originSocketId) {
@@ -47,13 +53,13 @@ export function createSocketPush(
     },
 
     tokensRevoked(tokenIds) {
-      for (const socket of io.sockets.sockets.values()) {
-        if (tokenIds.includes(socket.data.tokenId)) socket.disconnect(true);
-      }
+      // Through the adapter: with several nodes, the token's sockets on every node.
+      if (tokenIds.length > 0) io.in(tokenIds.map(tokenRoom)).disconnectSockets(true);
     },
 
     userTokensRevoked(userId) {
       io.in(userRoom(userId)).disconnectSockets(true);
     },
   };
+  return push;
 }

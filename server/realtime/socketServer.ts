@@ -13,9 +13,11 @@ import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
   type ClientToServerEvents,
+  type NotificationItem,
   type ServerToClientEvents,
 } from '../../contract/wire.js';
 import type { OriginPolicy } from '../edge/origins.js';
+import type { LiveTarget } from './syncHandoff.js';
 
 /** What the auth middleware learned about a socket. */
 export interface SocketData {
@@ -24,31 +26,38 @@ export interface SocketData {
   since: number | undefined;
 }
 
-// socket.io's third parameter types server-to-server events, which Tidings does not use.
-type NoServerEvents = Record<string, never>;
+/** Between nodes sharing a blog (serverSideEmit through the Redis adapter; server/cluster/). */
+export interface NodeToNodeEvents {
+  /** An item another node pushed, for this node's sockets in handoff (syncHandoff.ts). */
+  'handoff:item': (target: LiveTarget, item: NotificationItem) => void;
+  /** After a Redis outage: answer catch-ups in full for a while (catchUpAfterOutage.ts). */
+  'catchup:full': () => void;
+}
 
 export type TidingsServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoServerEvents,
+  NodeToNodeEvents,
   SocketData
 >;
 
 export type TidingsSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoServerEvents,
+  NodeToNodeEvents,
   SocketData
 >;
 
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const SUBSCRIBERS_ROOM = 'subscribers';
+/** The sockets of one login token, so revoking it reaches them on every node. */
+export const tokenRoom = (tokenId: string): string => `token:${tokenId}`;
 
 export function createSocketServer(httpServer: HttpServer, origins: OriginPolicy): TidingsServer {
   const io: TidingsServer = new Server<
     ClientToServerEvents,
     ServerToClientEvents,
-    NoServerEvents,
+    NodeToNodeEvents,
     SocketData
   >(httpServer, {
     maxHttpBufferSize: LIMITS.socketMessageBytes,

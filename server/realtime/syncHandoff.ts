@@ -14,6 +14,13 @@
  * before `sync` was sent, so once `store.settled()` (asked after sending) resolves, their writes
  * have resolved, and one turn later their pushes have run: the handoff ends then. Sockets in
  * handoff are few (the ones connecting right now); the other sockets cost nothing here.
+ *
+ * With several nodes (server/cluster/), the broadcast skips the handoff room on every node, so
+ * each item is also offered to the other nodes' handoffs, through `peers`, BEFORE its broadcast
+ * (Redis keeps the order). A node's handoff cannot see when another node's pushes have landed, so
+ * an item from another node may reach a socket whose handoff just ended twice (clients ignore an
+ * id they hold), never zero times: an item offered before the socket joined was committed
+ * before its catch-up was read, and one offered after its handoff is broadcast to it after too.
  */
 import type { NotificationItem } from '../../contract/wire.js';
 import type { TidingsServer, TidingsSocket } from './socketServer.js';
@@ -32,12 +39,30 @@ export interface LiveTarget {
   except?: string;
 }
 
-export function createSyncHandoff(io: TidingsServer, settled: () => Promise<void>) {
+/** The other nodes' handoffs; absent on a single node. */
+export interface HandoffPeers {
+  offer(target: LiveTarget, item: NotificationItem): void;
+}
+
+export function createSyncHandoff(
+  io: TidingsServer,
+  settled: () => Promise<void>,
+  peers?: HandoffPeers,
+) {
   const handoffs = new Map<string, Handoff>();
 
   const addressed = (socket: TidingsSocket, { to, except }: LiveTarget): boolean =>
     (typeof to === 'string' ? socket.rooms.has(to) : to.some((room) => socket.rooms.has(room))) &&
     (except === undefined || !socket.rooms.has(except));
+
+  /** Hands an item to this node's sockets in handoff (another node's item, or our own). */
+  function offer(target: LiveTarget, item: NotificationItem): void {
+    for (const handoff of handoffs.values()) {
+      if (!addressed(handoff.socket, target)) continue;
+      if (handoff.watermark === undefined) handoff.held.push(item);
+      else if (item.seq > handoff.watermark) handoff.socket.emit('notification:new', item);
+    }
+  }
 
   return {
     /** Before the socket joins its rooms. */
@@ -69,14 +94,13 @@ export function createSyncHandoff(io: TidingsServer, settled: () => Promise<void
 
     /** ONE broadcast (one encode) to every socket addressed, each handed the item once. */
     pushItem(target: LiveTarget, item: NotificationItem): void {
+      peers?.offer(target, item);
       const except = target.except === undefined ? [HANDOFF_ROOM] : [HANDOFF_ROOM, target.except];
       io.to(target.to).except(except).emit('notification:new', item);
-      for (const handoff of handoffs.values()) {
-        if (!addressed(handoff.socket, target)) continue;
-        if (handoff.watermark === undefined) handoff.held.push(item);
-        else if (item.seq > handoff.watermark) handoff.socket.emit('notification:new', item);
-      }
+      offer(target, item);
     },
+
+    offer,
   };
 }
 

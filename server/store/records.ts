@@ -39,6 +39,7 @@ export interface PostRecord {
   id: string;
   authorId: string;
   title: string;
+  /** Markdown; for a post imported from a feed, HTML that was sanitised before it was stored. */
   body: string;
   /**
    * Plain text cut from the body when it was published or last edited, so lists never parse
@@ -47,6 +48,17 @@ export interface PostRecord {
   excerpt?: string;
   createdAt: Iso;
   updatedAt: Iso;
+  /** Only on posts imported from another blog's feed. */
+  source?: PostSource;
+}
+
+/** Where an imported post came from. */
+export interface PostSource {
+  feedId: string;
+  /** The feed's title when the entry was imported. */
+  feedTitle: string;
+  /** The original article (http(s)). */
+  url: string;
 }
 
 /** Who an event is addressed to. */
@@ -56,14 +68,75 @@ export interface EventRecord {
   seq: number;
   /** Public notification id, unique and stable. */
   id: string;
-  type: 'new_post' | 'post_liked';
+  type: 'new_post' | 'post_liked' | 'announcement';
   createdAt: Iso;
   audience: Audience;
+  /** The author, the liker, or the admin who sent the announcement. */
   actorId: string;
+  /** '' for an announcement. */
   postId: string;
-  /** Snapshots, so a notification still reads right after the post or user changes. */
+  /**
+   * Snapshots, so a notification still reads right after the post or user changes. For an
+   * announcement, postTitle is its title; for an imported post, actorName is the feed's title.
+   */
   postTitle: string;
   actorName: string;
+  /** Where a click leads when it is not the post's page: an imported post's original, an announcement's link. */
+  url?: string;
+  /** An announcement's short text. */
+  text?: string;
+}
+
+/** What an admin sends; stored as ONE event, like a post. */
+export interface NewAnnouncement {
+  actorId: string;
+  actorName: string;
+  title: string;
+  text?: string;
+  url?: string;
+  audience: Audience;
+}
+
+/** A followed feed and the state of its polling. */
+export interface FeedRecord {
+  id: string;
+  url: string;
+  title: string;
+  /** The admin who added it: imported posts are published in their name. */
+  addedBy: string;
+  createdAt: Iso;
+  status: 'ok' | 'failing';
+  /** Why the last poll failed, for the admin page; absent after a success. */
+  lastError?: string;
+  /** Consecutive failed polls, for the backoff. */
+  failures: number;
+  lastPolledAt?: Iso;
+  nextPollAt: Iso;
+  /** Validators from the feed's last answer, sent back for a conditional GET. */
+  etag?: string;
+  lastModified?: string;
+  /** While a node polls the feed, nobody else does; a claim expires by itself after a crash. */
+  claimedUntil?: Iso;
+}
+
+export type NewFeed = Pick<FeedRecord, 'url' | 'title' | 'addedBy' | 'nextPollAt'> &
+  Partial<Pick<FeedRecord, 'etag' | 'lastModified' | 'lastPolledAt'>>;
+
+/** A poll's outcome for the feed itself; it also releases the claim. */
+export type FeedPollUpdate = Pick<FeedRecord, 'title' | 'status' | 'failures' | 'nextPollAt'> &
+  Partial<Pick<FeedRecord, 'lastError' | 'lastPolledAt' | 'etag' | 'lastModified'>>;
+
+/** An entry of a followed feed, ready to become a post. */
+export interface ImportedEntry {
+  /** id or guid, else the link: how the entry is recognised on later polls. */
+  key: string;
+  title: string;
+  /** Sanitised. */
+  html: string;
+  /** Plain text: the first words of the entry. */
+  excerpt: string;
+  /** The original article. */
+  url: string;
 }
 
 /** An event as one user sees it. */

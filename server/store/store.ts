@@ -28,7 +28,12 @@
  */
 import type {
   EventRecord,
+  FeedPollUpdate,
+  FeedRecord,
+  ImportedEntry,
   Iso,
+  NewAnnouncement,
+  NewFeed,
   InboxEntry,
   InboxQuery,
   LikeResult,
@@ -60,6 +65,8 @@ export interface AccountStore {
   getUser(id: string): Promise<UserRecord | undefined>;
   /** Case-insensitive. */
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The oldest admin account: the command line acts as it (e.g. `feeds add`). */
+  findFirstAdmin(): Promise<UserRecord | undefined>;
   /** Undefined when there is no such user. */
   setAuthor(userId: string, isAuthor: boolean): Promise<UserRecord | undefined>;
   createToken(token: Omit<TokenRecord, 'id' | 'createdAt' | 'lastUsedAt'>): Promise<TokenRecord>;
@@ -132,8 +139,55 @@ export interface InboxStore {
   latestSeq(): number;
 }
 
+/** Notices an admin sends: ONE event each, to the subscribers or to one user (fan-out on read). */
+export interface AnnouncementStore {
+  announce(announcement: NewAnnouncement): Promise<EventRecord>;
+}
+
+/**
+ * Other blogs' feeds this blog follows, their polling state, and the keys of the entries seen, so
+ * every entry becomes a post exactly once, whichever node polls and however often.
+ */
+export interface FeedStore {
+  /**
+   * Follows a feed; `seenKeys` (the entries it carries now) are recorded as seen, so they never
+   * become posts. Rejects with ConflictError when this URL is already followed.
+   */
+  addFeed(feed: NewFeed, seenKeys: string[]): Promise<FeedRecord>;
+  getFeed(id: string): Promise<FeedRecord | undefined>;
+  /** Oldest first. */
+  listFeeds(): Promise<FeedRecord[]>;
+  /** Stops following it and forgets its seen keys; its posts stay. False when there was none. */
+  removeFeed(id: string): Promise<boolean>;
+  /** Feeds due (nextPollAt <= now) and not claimed by anyone now, soonest first. */
+  listDueFeeds(now: Iso, limit: number): Promise<FeedRecord[]>;
+  /**
+   * Claims the feed for one poll until `until`, in one atomic step: undefined when it is gone or
+   * someone's claim has not expired at `now`. With several nodes, only one of them polls a feed.
+   */
+  claimFeed(id: string, now: Iso, until: Iso): Promise<FeedRecord | undefined>;
+  /**
+   * Records a poll in one durable write: the feed's new state (releasing the claim), and for each
+   * entry whose key was not seen before, a post by the feed's `addedBy` with its source, and ONE
+   * new_post event (actorName: the feed's title, url: the original). Those keys become seen, so
+   * the same entries recorded again publish nothing. Undefined when the feed is gone.
+   */
+  recordPoll(
+    id: string,
+    update: FeedPollUpdate,
+    entries: ImportedEntry[],
+  ): Promise<{ post: PostRecord; event: EventRecord }[] | undefined>;
+}
+
 export interface Store
-  extends StoreLifecycle, AccountStore, PostStore, SubscriptionStore, InboxStore {}
+  extends
+    StoreLifecycle,
+    AccountStore,
+    PostStore,
+    SubscriptionStore,
+    InboxStore,
+    AnnouncementStore,
+    FeedStore {}
 
 /** The mutating methods of each role: the ones that resolve only once durable (timed in metrics). */
 export const MUTATING_METHODS = [
@@ -153,4 +207,9 @@ export const MUTATING_METHODS = [
   'unsubscribe',
   'markRead',
   'markAllRead',
+  'announce',
+  'addFeed',
+  'removeFeed',
+  'claimFeed',
+  'recordPoll',
 ] as const satisfies readonly (keyof Store)[];

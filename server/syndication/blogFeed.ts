@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Post } from '../../contract/wire.js';
-import { renderMarkdown } from '../web/markdown.js';
+import { renderBody } from '../web/postBody.js';
 import { sanitizeEntryHtml } from './entryHtml.js';
 
 /** How many posts the feeds carry: enough for a reader that polls daily, small enough to serve. */
@@ -44,10 +44,11 @@ export function blogFeedOf(publicUrl: string, posts: Post[], title = 'Tidings'):
     id: post.url,
     url: post.url,
     title: post.title,
-    contentHtml: sanitizeEntryHtml(renderMarkdown(post.body).value),
-    authorName: post.author.name,
+    contentHtml: sanitizeEntryHtml(renderBody(post).value),
+    authorName: post.source?.feedTitle ?? post.author.name,
     published: post.createdAt,
     updated: post.updatedAt,
+    ...(post.source ? { externalUrl: post.source.url } : {}),
   }));
   const updated = entries.reduce(
     (newest, entry) => (entry.updated > newest ? entry.updated : newest),

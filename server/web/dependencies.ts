@@ -1,5 +1,7 @@
 /** What the blog's pages are built from: the API's domain services, limits and log. */
 import type { Accounts } from '../domain/accounts.js';
+import type { Announcements } from '../domain/announcements.js';
+import type { Feeds } from '../domain/feeds.js';
 import type { Inbox } from '../domain/inbox.js';
 import type { Posts } from '../domain/posts.js';
 import type { RateLimits } from '../edge/rateLimits.js';
@@ -11,6 +13,8 @@ export interface WebDependencies {
   accounts: Accounts;
   posts: Posts;
   inbox: Inbox;
+  announcements: Announcements;
+  feeds: Feeds;
   /** The API's limits, so signing in, signing up and publishing cost the same on both paths. */
   rateLimits: RateLimits;
   log: Logger;

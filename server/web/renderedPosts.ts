@@ -7,6 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { SafeHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { renderImported } from './postBody.js';
 
 /** About 8 MB of HTML: dozens of the longest posts or thousands of ordinary ones. */
 const MAX_CACHED_CHARS = 8_000_000;
@@ -15,6 +16,8 @@ export interface PostVersion {
   id: string;
   updatedAt: string;
   body: string;
+  /** Set on a post imported from a feed: its body is sanitised HTML, not Markdown. */
+  source?: unknown;
 }
 
 export function createRenderedPosts(
@@ -30,7 +33,7 @@ export function createRenderedPosts(
       const key = `${post.id}@${post.updatedAt}`;
       let rendered = cache.get(key);
       if (rendered === undefined) {
-        rendered = render(post.body);
+        rendered = post.source === undefined ? render(post.body) : renderImported(post.body);
         cache.set(key, rendered);
       }
       return rendered;

@@ -26,6 +26,7 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_text: 'Text not accepted',
   registration_closed: 'Registration is closed',
   rate_limited: 'Slow down',
+  server_busy: 'Try again shortly',
   storage_unavailable: 'Try again later',
   internal: 'Something went wrong',
 };

@@ -15,7 +15,7 @@ import {
 } from '../../main/core/alertPolicy.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import type { NotificationItem } from '../../contract/wire.js';
-import { SERVER, sampleItem, sampleLike } from './sampleItems.js';
+import { SERVER, sampleAnnouncement, sampleItem, sampleLike } from './sampleItems.js';
 
 const NOON = new Date(2026, 0, 15, 12, 0).getTime();
 
@@ -147,6 +147,47 @@ test('a post link off the server origin turns the click into "open the inbox"', 
   const evil = sampleItem(1, { post: { id: 'p1', title: 'T', url: 'https://evil.example/p1' } });
   const alerts = composeBatch(batchOf([evil]), context(), allUnread);
   assert.deepEqual(alerts[0]?.notification.action, { kind: 'open-inbox' });
+});
+
+test('an announcement is its own notification: its title, its text, a click opens its link', () => {
+  const notice = sampleAnnouncement(1, {
+    title: 'Maintenance tonight',
+    text: 'The blog is down from 22:00.',
+    url: `${SERVER}/posts/maintenance`,
+  });
+  const [alert, ...rest] = composeBatch(batchOf([notice]), context(), allUnread);
+  assert.equal(rest.length, 0);
+  assert.equal(alert?.notification.title, 'Maintenance tonight');
+  assert.equal(alert?.notification.body, 'The blog is down from 22:00.');
+  assert.deepEqual(alert?.notification.action, {
+    kind: 'open-post',
+    itemId: 'n1',
+    url: `${SERVER}/posts/maintenance`,
+  });
+  assert.deepEqual(alert?.itemIds, ['n1']);
+});
+
+test('an announcement without a link (or with one off the server) opens the inbox', () => {
+  for (const notice of [
+    sampleAnnouncement(1, { title: 'Hello' }),
+    sampleAnnouncement(2, { title: 'Look', url: 'https://elsewhere.example/' }),
+  ]) {
+    const alerts = composeBatch(batchOf([notice]), context(), allUnread);
+    assert.deepEqual(alerts[0]?.notification.action, { kind: 'open-inbox' });
+  }
+});
+
+test('announcements can be muted like the other types, and count in summaries', () => {
+  const notice = sampleAnnouncement(1);
+  assert.equal(wantsAlert(notice, context()), true);
+  const muted = context({}, { mutedTypes: ['announcement'] });
+  assert.equal(wantsAlert(notice, muted), false);
+  assert.equal(wantsAlert(sampleItem(2), muted), true);
+  assert.deepEqual(composeBatch(batchOf([notice]), muted, allUnread), []);
+  assert.equal(
+    countsLine([sampleItem(1), sampleLike(2, 'Bo', 'p'), sampleAnnouncement(3)]),
+    '1 new post, 1 like and 1 announcement',
+  );
 });
 
 test('sound off makes notifications silent', () => {

@@ -7,7 +7,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBlog, createCoreUnderTest, waitFor, waitForSnapshot } from './coreHarness.js';
-import { publish } from '../fixtures/api.js';
+import { postOf, publish } from '../fixtures/api.js';
 import {
   makeTestCa,
   startConnectProxy,
@@ -71,7 +71,7 @@ test('through the OS proxy and trusting the CA file: sign-in, sync and a live no
 
   await publish(blog.server.url, blog.ana.token, 'Behind the firewall');
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
-  assert.equal(snapshot.inbox.items[0]?.post.url.startsWith(relay.url), true);
+  assert.equal(postOf(snapshot.inbox.items[0]).url.startsWith(relay.url), true);
   await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
   assert.equal(app.notifications[0]?.notification.title, 'New post: Behind the firewall');
 

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { Server as SocketServer } from 'socket.io';
 import { startServer } from '../fixtures/server.js';
-import { PROTOCOL_VERSION, type ServerToClientEvents } from '../../contract/wire.js';
+import { PROTOCOL_VERSION, titleOf, type ServerToClientEvents } from '../../contract/wire.js';
 import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
@@ -54,10 +54,7 @@ test('the server stops and restarts on the same port: offline with a retry time,
 
   await publish(again.url, ana.token, 'After the restart');
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 2, 'unread 2');
-  assert.deepEqual(
-    snapshot.inbox.items.map((item) => item.post.title),
-    ['After the restart', 'Before the restart'],
-  );
+  assert.deepEqual(snapshot.inbox.items.map(titleOf), ['After the restart', 'Before the restart']);
 });
 
 test('a network drop: 5 posts published meanwhile arrive as ONE summary, unread 5 more, no duplicates', async () => {
@@ -149,7 +146,7 @@ test('two devices of one user: mark all read on one, and the other reaches 0 wit
     'a new item stays unread after the mark-all',
   );
   const four = desktop.core.snapshot().inbox.items[0];
-  assert.equal(four?.post.title, 'Four');
+  assert.equal(four && titleOf(four), 'Four');
   assert.deepEqual(await desktop.core.markRead([four?.id ?? '']), { ok: true });
   await waitForSnapshot(
     laptop.core,
@@ -187,7 +184,8 @@ test('the app restarts: the saved sign-in reconnects without a password, and old
   const paged = restarted.core.snapshot().inbox;
   assert.equal(paged.items.length, 55);
   assert.equal(paged.hasMore, false);
-  assert.equal(paged.items.at(-1)?.post.title, 'Post 1');
+  const oldest = paged.items.at(-1);
+  assert.equal(oldest && titleOf(oldest), 'Post 1');
   assert.equal(new Set(paged.items.map((item) => item.id)).size, 55);
 });
 
@@ -250,6 +248,57 @@ test('a server that speaks another protocol version is reported as incompatible,
   );
   await settle(1_500);
   assert.equal(app.core.snapshot().status.state, 'server-incompatible', 'no retry loop');
+});
+
+test('a busy server that says when to come back is honoured instead of the backoff', async () => {
+  const http = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          ok: true,
+          service: 'tidings',
+          version: '0',
+          protocolVersion: PROTOCOL_VERSION,
+        }),
+      );
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  const io = new SocketServer<Record<string, never>, ServerToClientEvents>(http);
+  let handshakes = 0;
+  io.use((_socket, next) => {
+    handshakes += 1;
+    const data = { code: 'server_busy', message: 'busy', retryAfterMs: 7_321 };
+    next(Object.assign(new Error('The server is catching up many clients.'), { data }));
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  cleanups.push(() => new Promise((resolve) => io.close(() => resolve(undefined))));
+  const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+
+  const clock = createFakeClock(Date.now());
+  const app = await createCoreUnderTest({ clock });
+  cleanups.push(() => app.dispose());
+  app.tokens.set(credentialAccount(url, 'ben'), 'a-saved-token');
+  await writeFile(
+    app.settingsFile,
+    JSON.stringify({
+      ...defaultSettings(),
+      serverUrl: url,
+      username: 'ben',
+      accounts: [{ serverUrl: url, username: 'ben' }],
+    }),
+  );
+  await app.core.start();
+  const offline = await waitForSnapshot(app.core, (s) => s.status.state === 'offline', 'offline');
+  assert.equal(
+    offline.status.state === 'offline' ? offline.status.retryAt - clock.now() : -1,
+    7_321,
+    "the server's retry-after, not the core's own backoff",
+  );
+  assert.equal(handshakes, 1);
 });
 
 test('retries back off exponentially while the server is down, and start over once it is back', async () => {

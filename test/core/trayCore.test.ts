@@ -6,6 +6,7 @@ import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { linkOf } from '../../contract/wire.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
 import { like, publish, signUp, type TestUser } from '../fixtures/api.js';
@@ -50,7 +51,8 @@ test('Ben signs in, Ana publishes: unread 1 and exactly one notification that op
 
   const post = await publish(server.url, ana.token, 'Spring is here');
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
-  assert.equal(snapshot.inbox.items[0]?.post.url, post.url);
+  const item = snapshot.inbox.items[0];
+  assert.equal(item && linkOf(item), post.url);
   assert.deepEqual(app.badges.at(-1), {
     unreadCount: 1,
     status: 'online',

@@ -1,7 +1,9 @@
 /**
  * The tray app end to end, in real Electron through Playwright's `_electron`: it starts against a
- * real server, a reader signs in through the window, a post by the author moves the tray tooltip
- * and raises one notification, and clicking it marks the post read on the server.
+ * real server; the page has no `require`, and may neither navigate away nor open windows; the tray
+ * menu has its items; a reader signs in through the window, a post by the author moves the tray
+ * tooltip and raises one notification, and clicking it marks the post read on the server; a burst
+ * of posts becomes one summary whose click opens the inbox, focused.
  *
  * Electron's binary is downloaded from GitHub on first use, which some machines (CI sandboxes,
  * this project's build machines) cannot do. Without a binary this test reports itself SKIPPED with
@@ -12,7 +14,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,11 +24,12 @@ import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { publish, signUp, subscribe, unreadCount } from '../fixtures/api.js';
 import { waitUntil } from '../fixtures/sockets.js';
+import { startKeyring, startSessionBus, startXvfb, stopAll } from '../fixtures/desktopSession.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binary = findElectronBinary();
 
-test('the tray app: sign in, a new post moves the tooltip and raises a notification, a click reads it', async (t) => {
+test('the tray app in real Electron: locked-down page, tray menu, sign in, a notification and its click, a summary’s click', async (t) => {
   if (!binary) {
     t.skip(
       'Electron e2e did not run: no Electron binary in node_modules/electron/dist (its download from GitHub is not possible here)',
@@ -45,6 +48,7 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     await subscribe(blog.url, reader.token);
 
     const bus = await startSessionBus(home, started);
+    await startKeyring(home, bus, started);
     const display = process.env['DISPLAY'] ?? (await startXvfb(started));
     const electronApp = await _electron.launch({
       executablePath: binary,
@@ -64,6 +68,34 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     app = electronApp;
 
     const window = await electronApp.firstWindow();
+    await window.waitForLoadState('domcontentloaded');
+
+    // The page is sandboxed: no Node in it, no way out of it.
+    assert.equal(await window.evaluate('typeof require'), 'undefined', 'the page has no require');
+    assert.equal(await window.evaluate('typeof process'), 'undefined', 'nor process');
+    const pageUrl = window.url();
+    await window.evaluate("location.href = 'https://example.org/'").catch(() => undefined);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    assert.equal(window.url(), pageUrl, 'navigation away is refused');
+    assert.equal(
+      await window.evaluate("window.open('https://example.org/') === null"),
+      true,
+      'window.open is refused',
+    );
+    assert.equal(electronApp.windows().length, 1, 'no second window appeared');
+
+    const menu = await electronApp.evaluate(() => globalThis.tidingsE2E?.menuLabels() ?? []);
+    assert.deepEqual(menu, [
+      'Open inbox',
+      'Mark all read',
+      'Pause notifications for 1 hour',
+      'Settings…',
+      'Sign out',
+      'Check for updates…',
+      'About Tidings',
+      'Quit Tidings',
+    ]);
+
     await window.getByLabel('Server').fill(blog.url);
     await window.getByLabel('Username').fill(reader.username);
     await window.getByLabel('Password').fill(reader.password);
@@ -97,65 +129,29 @@ test('the tray app: sign in, a new post moves the tooltip and raises a notificat
     await waitUntil(async () => (await tooltip()) === 'Tidings: 0 unread', 'tooltip back to 0');
     const opened = await electronApp.evaluate(() => globalThis.tidingsE2E?.openedUrls ?? []);
     assert.deepEqual(opened, [post.url], 'the click opens that post');
+
+    // A burst of posts: one summary toast, whose click opens the inbox window, focused.
+    for (let n = 1; n <= 5; n += 1) await publish(blog.url, author.token, `Burst ${n}`);
+    await waitUntil(
+      async () =>
+        (await electronApp.evaluate(() => globalThis.tidingsE2E?.notifications.length ?? 0)) === 2,
+      'one summary notification',
+    );
+    const summary = await electronApp.evaluate(
+      () => globalThis.tidingsE2E?.notifications[1]?.notification,
+    );
+    assert.match(summary?.title ?? '', /5 new posts/);
+    assert.equal(await electronApp.evaluate(() => globalThis.tidingsE2E?.inboxShown()), false);
+    await electronApp.evaluate(() => globalThis.tidingsE2E?.notifications[1]?.click());
+    await waitUntil(
+      async () => (await electronApp.evaluate(() => globalThis.tidingsE2E?.inboxShown())) === true,
+      'the inbox open and focused',
+    );
   } finally {
     await app?.close().catch(() => undefined);
-    for (const child of started.reverse()) {
-      if (child.pid && child.exitCode === null) child.kill('SIGTERM');
-    }
+    stopAll(started);
     await server?.stop();
     await server?.cleanup();
     await rm(home, { recursive: true, force: true });
   }
 });
-
-/** A private D-Bus session with an unlocked gnome-keyring, so keytar has a Secret Service. */
-async function startSessionBus(home: string, started: ChildProcess[]): Promise<string> {
-  const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HOME: home },
-  });
-  started.push(daemon);
-  const address = await firstLine(daemon, 'dbus-daemon');
-  const keyring = spawn(
-    'gnome-keyring-daemon',
-    ['--unlock', '--components=secrets', '--foreground'],
-    {
-      stdio: ['pipe', 'ignore', 'ignore'],
-      env: { ...process.env, HOME: home, DBUS_SESSION_BUS_ADDRESS: address },
-    },
-  );
-  started.push(keyring);
-  keyring.stdin?.end('e2e-password');
-  return address;
-}
-
-async function startXvfb(started: ChildProcess[]): Promise<string> {
-  const xvfb = spawn(
-    'Xvfb',
-    ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  started.push(xvfb);
-  return `:${await firstLine(xvfb, 'Xvfb')}`;
-}
-
-function firstLine(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    let text = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${name} printed nothing within 10 s`)),
-      10_000,
-    );
-    child.once('error', (error) => reject(new Error(`${name} could not start: ${error.message}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const line = text.split('\n')[0];
-      if (text.includes('\n') && line) {
-        clearTimeout(timer);
-        resolveLine(line.trim());
-      }
-    });
-  });
-}

@@ -9,7 +9,7 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, type HttpErrorBody, type PostListResponse } from '../../contract/wire.js';
+import { API, titleOf, type HttpErrorBody, type PostListResponse } from '../../contract/wire.js';
 import { like, publish, request, signUp, TEST_PASSWORD } from '../fixtures/api.js';
 import { launchChromium } from '../fixtures/chromium.js';
 import { signUp as signUpOnPage } from '../web/blogUi.js';
@@ -33,7 +33,7 @@ test('a hostile title reaches the desktop notification as the plain text it is',
   assert.ok(raised.notification.body.includes(HOSTILE), `body: ${raised.notification.body}`);
   assert.ok(!raised.notification.body.includes('&lt;'), 'not HTML-escaped either: it is text');
   const item = app.core.snapshot().inbox.items[0];
-  assert.equal(item?.post.title, HOSTILE);
+  assert.equal(item && titleOf(item), HOSTILE);
 
   // ana hears of ben's like: the actor's name is in the message, and it is only ever plain.
   await like(server.url, ben.token, post.id);

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   API,
+  titleOf,
   type HttpErrorBody,
   type NotificationItem,
   type Post,
@@ -137,7 +138,7 @@ describe('the disk fails under a running server', () => {
       const pushed = events
         .slice(pushedBefore)
         .filter((event) => event.name === 'notification:new')
-        .map((event) => (event.payload as NotificationItem).post.title);
+        .map((event) => titleOf(event.payload as NotificationItem));
       assert.deepEqual(
         pushed,
         acknowledged.filter((t) => t.startsWith(what)),
@@ -157,7 +158,12 @@ describe('the disk fails under a running server', () => {
   async function expectWorking(what: string): Promise<void> {
     const arrived = nextEvent(socket, 'notification:new');
     const post = await publish(server.url, ana.token, `Working again: ${what}`);
-    assert.equal((await arrived).post.id, post.id, `${what}: the reader hears of it`);
+    const item = await arrived;
+    assert.equal(
+      item.type === 'new_post' && item.post.id,
+      post.id,
+      `${what}: the reader hears of it`,
+    );
   }
 
   it('a full disk refuses writes clearly, pushes nothing, and recovers when space returns', async () => {

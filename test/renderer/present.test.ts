@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NotificationItem } from '../../contract/wire.js';
+import type { PostNotificationItem } from '../../contract/wire.js';
 import {
   connectionBanner,
   dayLabel,
@@ -26,7 +26,7 @@ import {
 const NOW = new Date(2026, 10, 22, 15, 30).getTime(); // Sunday 22 November 2026, 15:30 local
 
 let nextSeq = 100;
-function item(overrides: Partial<NotificationItem> & { at: Date }): NotificationItem {
+function item(overrides: Partial<PostNotificationItem> & { at: Date }): PostNotificationItem {
   const seq = nextSeq--;
   return {
     id: `n${seq}`,

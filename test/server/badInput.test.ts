@@ -15,6 +15,7 @@ import {
   unreadCount,
   type ApiResult,
   type TestUser,
+  postOf,
 } from '../fixtures/api.js';
 import type { Socket } from 'socket.io-client';
 import { startServer, type RunningServer } from '../fixtures/server.js';
@@ -252,7 +253,7 @@ describe('bad input', () => {
 
     const arrived = nextEvent(bystander, 'notification:new');
     await publish(server.url, author.token, 'Still here');
-    assert.equal((await arrived).post.title, 'Still here');
+    assert.equal(postOf(await arrived).title, 'Still here');
     bystander.close();
     const health = await request(server.url, 'GET', API.health);
     assert.equal(health.status, 200);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LIMITS, PROTOCOL_VERSION, type Ack, type NotificationItem } from '../../contract/wire.js';
-import { publish, signUp, subscribe, type TestUser } from '../fixtures/api.js';
+import { publish, signUp, subscribe, type TestUser, postOf } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, nextDisconnect } from '../fixtures/sockets.js';
 
@@ -42,7 +42,7 @@ describe('catching up after being offline', () => {
     const back = await connectSocket(server.url, reader.token, lastSeen);
     back.socket.close();
     assert.deepEqual(
-      back.sync.items.map((item) => item.post.id),
+      back.sync.items.map((item) => postOf(item).id),
       missed.map((post) => post.id),
       'exactly the missed posts, oldest first',
     );
@@ -64,8 +64,8 @@ describe('catching up after being offline', () => {
     const { socket, sync } = await connectSocket(server.url, reader.token, since);
     assert.equal(sync.truncated, true);
     assert.equal(sync.items.length, LIMITS.syncMax);
-    assert.equal(sync.items.at(-1)?.post.title, `Burst ${count}`, 'the newest is there');
-    assert.equal(sync.items[0]?.post.title, `Burst ${count - LIMITS.syncMax + 1}`);
+    assert.equal(postOf(sync.items.at(-1)).title, `Burst ${count}`, 'the newest is there');
+    assert.equal(postOf(sync.items[0]).title, `Burst ${count - LIMITS.syncMax + 1}`);
     assert.equal(sync.unreadCount, 4 + count, 'the count is the whole truth, not the page');
 
     const oldestSeen = sync.items[0]?.seq ?? 0;
@@ -75,7 +75,7 @@ describe('catching up after being offline', () => {
     socket.close();
     if (!older.ok) assert.fail(older.error.message);
     assert.deepEqual(
-      older.items.slice(0, 5).map((item) => item.post.title),
+      older.items.slice(0, 5).map((item) => postOf(item).title),
       ['Burst 5', 'Burst 4', 'Burst 3', 'Burst 2', 'Burst 1'],
       'older items page back, newest first',
     );

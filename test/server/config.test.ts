@@ -27,6 +27,22 @@ describe('server configuration', () => {
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.rateLimits));
   });
 
+  it('polls feeds every 900 s by default, refuses private feeds unless allowed', () => {
+    assert.deepEqual(serveConfig([]).feeds, {
+      intervalSeconds: 900,
+      allowPrivate: false,
+      timeoutSeconds: 20,
+    });
+    const env = { TIDINGS_FEED_INTERVAL: '120', TIDINGS_ALLOW_PRIVATE_FEEDS: 'on' };
+    assert.equal(serveConfig([], env).feeds.intervalSeconds, 120);
+    assert.equal(serveConfig(['--feed-interval', '60'], env).feeds.intervalSeconds, 60);
+    assert.equal(serveConfig([], env).feeds.allowPrivate, true);
+    assert.equal(serveConfig(['--allow-private-feeds', 'off'], env).feeds.allowPrivate, false);
+    assert.ok(Object.isFrozen(serveConfig([]).feeds));
+    const command = parseCommandLine(['feeds', 'add', 'https://blog.example/feed'], {});
+    assert.equal(command.kind === 'admin' && command.command.kind, 'feeds-add');
+  });
+
   it('takes environment variables, and flags over them', () => {
     const env = { TIDINGS_PORT: '5000', TIDINGS_HOST: '0.0.0.0', TIDINGS_RATE_LIMITS: 'off' };
     assert.equal(serveConfig([], env).port, 5000);
@@ -48,6 +64,29 @@ describe('server configuration', () => {
     assert.deepEqual(config.allowedOrigins, ['https://a.example', 'http://localhost:3000']);
   });
 
+  it('shares a blog through Redis only with PostgreSQL', () => {
+    const database = 'postgres://tidings@db.internal/tidings';
+    const config = serveConfig([], {
+      TIDINGS_DATABASE_URL: database,
+      TIDINGS_REDIS_URL: 'redis://cache.internal:6379',
+    });
+    assert.equal(config.redisUrl, 'redis://cache.internal:6379');
+    assert.equal(serveConfig([]).redisUrl, undefined);
+    assert.throws(
+      () => parseCommandLine(['--redis-url', 'redis://cache.internal'], {}),
+      (error: unknown) =>
+        error instanceof ConfigError && /--redis-url .*needs --database-url/.test(error.message),
+    );
+    assert.throws(
+      () => parseCommandLine(['--database-url', database, '--redis-url', 'http://cache'], {}),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /^--redis-url \(or TIDINGS_REDIS_URL\) "http:\/\/cache": expected a redis:\/\//.test(
+          error.message,
+        ),
+    );
+  });
+
   it('names the flag and its variable in every error', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--port', '1.5'], {}, /^--port \(or TIDINGS_PORT\) "1.5": expected a whole number$/],
@@ -65,6 +104,15 @@ describe('server configuration', () => {
       [['users', 'add', 'x', 'y'], {}, /unexpected "y"/],
       [['registration', 'open', '--author'], {}, /--author/],
       [['tokens', 'revoke'], {}, /user name/],
+      [
+        ['--feed-interval', '59'],
+        {},
+        /^--feed-interval \(or TIDINGS_FEED_INTERVAL\) "59".*at least 60/,
+      ],
+      [[], { TIDINGS_ALLOW_PRIVATE_FEEDS: 'yes' }, /TIDINGS_ALLOW_PRIVATE_FEEDS.*"on" or "off"/],
+      [['feeds', 'add'], {}, /expected a URL/],
+      [['feeds', 'remove'], {}, /expected a feed id/],
+      [['feeds', 'list', 'x'], {}, /unexpected "x"/],
     ];
     for (const [argv, env, message] of cases) {
       assert.throws(
@@ -86,6 +134,7 @@ describe('server configuration', () => {
       dataDir: '/srv/t',
       databaseUrl: undefined,
       passwordCost: 15,
+      feeds: { intervalSeconds: 900, allowPrivate: false, timeoutSeconds: 20 },
     });
     const closed = parseCommandLine(['registration', 'closed'], { TIDINGS_DATA_DIR: '/d' });
     assert.deepEqual(closed.kind === 'admin' && [closed.command, closed.dataDir], [

@@ -15,6 +15,7 @@ import {
   signUp,
   subscribe,
   TEST_PASSWORD,
+  postOf,
 } from '../fixtures/api.js';
 import { startServer } from '../fixtures/server.js';
 import { connectSocket, nextEvent } from '../fixtures/sockets.js';
@@ -41,7 +42,7 @@ describe('durability', () => {
       try {
         const again = await login(second.url, 'ben', TEST_PASSWORD);
         const { items } = await listNotifications(second.url, again.token);
-        assert.ok(items.some((i) => i.id === item.id && i.post.id === post.id));
+        assert.ok(items.some((i) => i.id === item.id && postOf(i).id === post.id));
         const { sync } = await connectSocket(second.url, reader.token, item.seq - 1).then((c) => {
           c.socket.close();
           return c;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { API } from '../../contract/wire.js';
-import { publish, request, signUp, subscribe, type TestUser } from '../fixtures/api.js';
+import { postOf, publish, request, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { nextEvent, waitUntil, type TidingsSocket } from '../fixtures/sockets.js';
 
@@ -167,7 +167,7 @@ describe('behind nginx with the documented config', () => {
       await synced;
       const arrived = nextEvent(socket, 'notification:new');
       await publish(server.url, ana.token, `Through nginx by ${transport}`);
-      assert.equal((await arrived).post?.title, `Through nginx by ${transport}`);
+      assert.equal(postOf(await arrived).title, `Through nginx by ${transport}`);
     });
   }
 

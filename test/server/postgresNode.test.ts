@@ -10,6 +10,7 @@ import { API } from '../../contract/wire.js';
 import {
   errorOf,
   login,
+  postOf,
   publish,
   request,
   signUp,
@@ -106,7 +107,7 @@ describe('a node on PostgreSQL', () => {
       const arrived = nextEvent(socket, 'notification:new');
       const post = await publish(server.url, author.token, 'After the outage');
       const item = await arrived;
-      assert.equal(item.post.id, post.id);
+      assert.equal(postOf(item).id, post.id);
       await roundTrip(socket);
       assert.deepEqual(
         seen.filter((event) => event.name === 'notification:new').length,

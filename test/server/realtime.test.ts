@@ -14,6 +14,7 @@ import {
   unreadCount,
   unsubscribe,
   type TestUser,
+  postOf,
 } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import {
@@ -160,7 +161,7 @@ describe('realtime notifications', () => {
     await subscribe(server.url, cleo.token);
     const arrived = nextEvent(socket, 'notification:new');
     await publish(server.url, ana.token, 'For everyone');
-    assert.equal((await arrived).post.title, 'For everyone');
+    assert.equal(postOf(await arrived).title, 'For everyone');
 
     await unsubscribe(server.url, cleo.token);
     const benHears = nextEvent((await connect(ben)).socket, 'notification:new');

@@ -17,6 +17,7 @@ import { parseCommandLine } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { serve, type RunningTidings } from '../../server/serve.js';
 import {
+  postOf,
   publish,
   rememberSetupCode,
   signUp,
@@ -117,7 +118,7 @@ describe('the handoff from sync to live pushes', () => {
       postId = (await publish(server.url, ana.token, 'In the gap')).id;
     });
     await roundTrip(socket);
-    const item = [...sync.items, ...live, ...afterSync].find((i) => i.post.id === postId);
+    const item = [...sync.items, ...live, ...afterSync].find((i) => postOf(i).id === postId);
     assert.ok(item, 'the post published in the gap reached the socket');
     assert.equal(
       timesHanded(item.id, sync.items, live, afterSync),
@@ -137,13 +138,13 @@ describe('the handoff from sync to live pushes', () => {
     });
     const next = nextEvent(socket, 'notification:new');
     const later = await publish(server.url, ana.token, 'After sync');
-    assert.equal((await next).post.id, later.id);
+    assert.equal(postOf(await next).id, later.id);
     await roundTrip(socket);
     const all = [...sync.items, ...live, ...afterSync];
-    const gapItem = all.find((i) => i.post.id === gapPostId);
+    const gapItem = all.find((i) => postOf(i).id === gapPostId);
     assert.ok(gapItem);
     assert.equal(timesHanded(gapItem.id, sync.items, live, afterSync), 1);
-    assert.equal(all.filter((i) => i.post.id === later.id).length, 1);
+    assert.equal(all.filter((i) => postOf(i).id === later.id).length, 1);
     assert.equal(
       sync.unreadCount + afterSync.length,
       await unreadCount(server.url, ben.token),

@@ -26,6 +26,10 @@ let nextContentsId = 1;
 
 export class FakeWebContents extends EventEmitter {
   readonly id = nextContentsId++;
+  devToolsOpened = false;
+  isDevToolsOpened(): boolean {
+    return this.devToolsOpened;
+  }
   readonly sent: [string, unknown][] = [];
   windowOpenHandler: Handler | null = null;
   destroyed = false;
@@ -46,7 +50,9 @@ export class FakeBrowserWindow extends EventEmitter {
   visible = false;
   focused = false;
   destroyed = false;
-  overlay: unknown = null;
+  overlay: FakeImage | null = null;
+  overlayDescription = '';
+  position: [number, number] = [0, 0];
   constructor(readonly options: Record<string, unknown>) {
     super();
     recorded.windows.push(this);
@@ -68,6 +74,24 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   focus(): void {
     this.focused = true;
+    this.emit('focus');
+  }
+  /** The user clicks somewhere else (another app, the desktop, the tray icon). */
+  userClicksElsewhere(): void {
+    this.focused = false;
+    this.emit('blur');
+  }
+  /** A key press in the page, as Electron reports it before the page sees it. */
+  userPresses(key: string): PreventableEvent {
+    const event = preventableEvent();
+    this.webContents.emit('before-input-event', event, { type: 'keyDown', key });
+    return event;
+  }
+  getSize(): [number, number] {
+    return [Number(this.options['width']), Number(this.options['height'])];
+  }
+  setPosition(x: number, y: number): void {
+    this.position = [x, y];
   }
   isVisible(): boolean {
     return this.visible;
@@ -82,8 +106,9 @@ export class FakeBrowserWindow extends EventEmitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  setOverlayIcon(image: unknown): void {
+  setOverlayIcon(image: FakeImage | null, description: string): void {
     this.overlay = image;
+    this.overlayDescription = description;
   }
   /** What the user's click on the window's close button does. */
   userCloses(): void {
@@ -112,10 +137,18 @@ export interface MenuItemTemplate {
   click?: () => void;
 }
 
+export interface FakeMenu {
+  items: MenuItemTemplate[];
+}
+
 export class FakeTray extends EventEmitter {
   tooltip = '';
   title = '';
-  menu: MenuItemTemplate[] = [];
+  /** The menu given to setContextMenu (what the OS opens by itself), or null. */
+  contextMenu: FakeMenu | null = null;
+  /** Menus popped up with popUpContextMenu, in order. */
+  poppedUp: FakeMenu[] = [];
+  bounds = { x: 0, y: 0, width: 0, height: 0 };
   destroyed = false;
   constructor(public image: FakeImage) {
     super();
@@ -130,8 +163,32 @@ export class FakeTray extends EventEmitter {
   setTitle(text: string): void {
     this.title = text;
   }
-  setContextMenu(menu: { items: MenuItemTemplate[] }): void {
-    this.menu = menu.items;
+  setContextMenu(menu: FakeMenu | null): void {
+    this.contextMenu = menu;
+  }
+  popUpContextMenu(menu?: FakeMenu): void {
+    const shown = menu ?? this.contextMenu;
+    if (shown) this.poppedUp.push(shown);
+  }
+  getBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
+  }
+  /** The menu's labels as the user would see them (whichever way it is attached). */
+  get menu(): MenuItemTemplate[] {
+    return this.contextMenu?.items ?? recorded.menus.at(-1)?.items ?? [];
+  }
+  /**
+   * A left click as the OS delivers it. On macOS a tray with a context menu opens that menu on
+   * any click (and still emits 'click'); elsewhere a left click is just 'click'.
+   */
+  userClicks(): void {
+    if (process.platform === 'darwin' && this.contextMenu) this.poppedUp.push(this.contextMenu);
+    this.emit('click', preventableEvent(), this.bounds);
+  }
+  /** A right click: Windows and Linux open the context menu; macOS only emits 'right-click'. */
+  userRightClicks(): void {
+    if (process.platform !== 'darwin' && this.contextMenu) this.poppedUp.push(this.contextMenu);
+    this.emit('right-click', preventableEvent(), this.bounds);
   }
   destroy(): void {
     this.destroyed = true;
@@ -144,6 +201,15 @@ export class FakeNotification extends EventEmitter {
   }
   constructor(readonly options: Record<string, unknown>) {
     super();
+    recorded.calls.push('new Notification');
+  }
+  /** The user clicks the toast's body. */
+  userClicks(): void {
+    this.emit('click', preventableEvent());
+  }
+  /** The user presses one of its buttons (Electron 45's 'action' event). */
+  userPressesButton(actionIndex: number): void {
+    this.emit('action', { ...preventableEvent(), actionIndex, selectionIndex: -1 }, actionIndex);
   }
   show(): void {
     recorded.notifications.push(this);
@@ -152,15 +218,23 @@ export class FakeNotification extends EventEmitter {
 
 class FakeApp extends EventEmitter {
   private readonly paths = new Map<string, string>();
-  readonly dock = undefined;
-  readonly isPackaged = false;
+  readonly dock = { hide: () => recorded.calls.push('dock.hide') };
+  isPackaged = false;
   getAppPath(): string {
     return process.cwd();
   }
   requestSingleInstanceLock(): boolean {
+    recorded.calls.push('requestSingleInstanceLock');
     return true;
   }
+  setAppUserModelId(id: string): void {
+    recorded.calls.push(`setAppUserModelId ${id}`);
+  }
+  focus(options?: { steal?: boolean }): void {
+    recorded.calls.push(`app.focus${options?.steal ? ' steal' : ''}`);
+  }
   whenReady(): Promise<void> {
+    recorded.calls.push('whenReady');
     return Promise.resolve();
   }
   getPath(name: string): string {
@@ -199,7 +273,14 @@ class FakeApp extends EventEmitter {
 }
 
 export const recorded = {
+  /** App-level calls in the order they happened. */
+  calls: [] as string[],
   windows: [] as FakeBrowserWindow[],
+  menus: [] as FakeMenu[],
+  applicationMenu: null as FakeMenu | null,
+  shortcuts: new Map<string, Handler>(),
+  /** Accelerators another app owns: registering them fails, as in Electron. */
+  takenShortcuts: new Set<string>(),
   trays: [] as FakeTray[],
   notifications: [] as FakeNotification[],
   images: [] as string[],
@@ -223,7 +304,35 @@ export const BrowserWindow = FakeBrowserWindow;
 export const Tray = FakeTray;
 export const Notification = FakeNotification;
 export const Menu = {
-  buildFromTemplate: (items: MenuItemTemplate[]) => ({ items }),
+  buildFromTemplate: (items: MenuItemTemplate[]): FakeMenu => {
+    const menu = { items };
+    recorded.menus.push(menu);
+    return menu;
+  },
+  setApplicationMenu: (menu: FakeMenu | null): void => {
+    recorded.applicationMenu = menu;
+  },
+};
+export const globalShortcut = {
+  register(accelerator: string, callback: Handler): boolean {
+    if (recorded.takenShortcuts.has(accelerator) || recorded.shortcuts.has(accelerator))
+      return false;
+    recorded.shortcuts.set(accelerator, callback);
+    return true;
+  },
+  unregister(accelerator: string): void {
+    recorded.shortcuts.delete(accelerator);
+  },
+};
+export const screen = {
+  cursor: { x: 0, y: 0 },
+  workArea: { x: 0, y: 0, width: 1920, height: 1040 },
+  getCursorScreenPoint(): { x: number; y: number } {
+    return { ...this.cursor };
+  },
+  getDisplayNearestPoint(): { workArea: { x: number; y: number; width: number; height: number } } {
+    return { workArea: { ...this.workArea } };
+  },
 };
 export const nativeImage = {
   createFromPath(path: string): FakeImage {
@@ -231,7 +340,10 @@ export const nativeImage = {
     return { path, setTemplateImage: () => undefined };
   },
 };
-export const nativeTheme = Object.assign(new EventEmitter(), { shouldUseDarkColors: false });
+export const nativeTheme = Object.assign(new EventEmitter(), {
+  shouldUseDarkColors: false,
+  shouldUseDarkColorsForSystemIntegratedUI: false,
+});
 export const session = {
   defaultSession: {
     resolveProxy: (_url: string) => Promise.resolve('DIRECT'),
@@ -275,6 +387,8 @@ export default {
   Tray,
   Notification,
   Menu,
+  globalShortcut,
+  screen,
   nativeImage,
   nativeTheme,
   session,

@@ -1,15 +1,17 @@
 /**
  * The first-run trial: the app runs the bundled server itself (Electron's binary as Node; here,
- * Node's), reads its URL from the "listening on" line, and stops it cleanly on quit.
+ * Node's), reads its URL from the "listening on" line, and stops it on quit by asking it over the
+ * IPC channel (which Windows has too), killing it only after a bound.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API, type HealthResponse } from '../../contract/wire.js';
+import { API, type HealthResponse, type Post, type PostListResponse } from '../../contract/wire.js';
 import { parseListeningUrl, startLocalServer } from '../../main/electron/localServer.js';
 import { SERVER_ENTRY } from '../fixtures/server.js';
+import { login, publish, rememberSetupCode, request, signUp } from '../fixtures/api.js';
 
 const dirs: string[] = [];
 after(async () => {
@@ -71,4 +73,69 @@ test('a port already in use is a clear error, not a hang', async () => {
   } finally {
     await first.stop();
   }
+});
+
+test('quit asks the trial server to stop (no signal, which Windows does not have): a write acknowledged just before is on disk', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tidings-trial-'));
+  dirs.push(dataDir);
+  const logged: string[] = [];
+  const options = {
+    execPath: process.execPath,
+    cliPath: SERVER_ENTRY,
+    dataDir,
+    port: 0,
+    log: (line: string) => logged.push(line),
+  };
+  const first = await startLocalServer(options);
+  let post: Post;
+  try {
+    // As the app's trial does: the setup code makes the first account the admin and an author.
+    rememberSetupCode(first.url, first.setupCode);
+    const ana = await signUp(first.url, 'ana');
+    // 201 Created is the server's acknowledgement; quit follows at once.
+    post = await publish(first.url, ana.token, 'Written just before quit');
+  } finally {
+    assert.equal(await first.stop(), 'stopped', 'it exited by itself, not killed');
+  }
+  assert.ok(
+    logged.some((line) => line.includes('the app asked to stop: finishing pending writes')),
+    `the server stopped because it was asked:\n${logged.join('\n')}`,
+  );
+
+  const second = await startLocalServer(options);
+  try {
+    const again = await login(second.url, 'ana');
+    const posts = await request<PostListResponse>(second.url, 'GET', API.posts, {
+      token: again.token,
+    });
+    assert.ok(
+      posts.body.items.some((item) => item.id === post.id),
+      'the acknowledged post survived the quit',
+    );
+  } finally {
+    await second.stop();
+  }
+});
+
+test('a trial server that does not stop when asked is killed after the bound', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tidings-trial-'));
+  dirs.push(dir);
+  // A stand-in server that says it listens and then ignores every request to stop.
+  const stubborn = join(dir, 'stubborn.mjs');
+  await writeFile(
+    stubborn,
+    "process.on('message', () => {}); process.on('SIGTERM', () => {});\n" +
+      "console.log('listening on http://127.0.0.1:1'); setInterval(() => {}, 1000);\n",
+  );
+  const logged: string[] = [];
+  const server = await startLocalServer({
+    execPath: process.execPath,
+    cliPath: stubborn,
+    dataDir: dir,
+    port: 0,
+    log: (line) => logged.push(line),
+    stopTimeoutMs: 500,
+  });
+  assert.equal(await server.stop(), 'killed');
+  assert.ok(logged.some((line) => /did not stop in time; killing it/.test(line)));
 });

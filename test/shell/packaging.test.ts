@@ -11,6 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +20,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { listPackage } from '@electron/asar';
+import { load as parseYaml } from 'js-yaml';
+import { APP_ID } from '../../main/electron/appIdentity.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BUILDER = join(ROOT, 'node_modules', '.bin', 'electron-builder');
@@ -96,6 +99,8 @@ test('app.asar holds the built main process, preload, inbox window, contract and
     '/dist/server/cli.js',
     '/dist/main/assets/tray/light/tray-1.png',
     '/dist/main/assets/tray/light/tray-1@2x.png',
+    '/dist/main/assets/tray/any/tray-1.png',
+    '/node_modules/electron-updater/package.json',
   ]) {
     assert.ok(asarFiles.includes(file), `${file} is not in app.asar`);
   }
@@ -158,4 +163,72 @@ test('nothing a user does not run is inside: no tests, sources, source maps or d
     assert.ok(!packaged.has(`node_modules/${name}`), `${name} must not be packaged`);
   }
   assert.ok(packaged.has('node_modules/keytar') && packaged.has('node_modules/socket.io-client'));
+});
+
+interface BuilderConfig {
+  appId?: string;
+  productName?: string;
+  linux?: { executableName?: string; syncDesktopName?: boolean };
+  deb?: { depends?: string[] };
+  publish?: { provider: string; url?: string }[];
+}
+
+/** The configuration the build above used (it extends nothing, so the file is all of it). */
+async function effectiveConfig(): Promise<BuilderConfig> {
+  const text = await readFile(join(ROOT, 'electron-builder.yml'), 'utf8');
+  return parseYaml(text) as BuilderConfig;
+}
+
+test('the .deb depends on at least electron-builder’s default list (a `depends:` would replace it)', async () => {
+  // The defaults come from electron-builder itself, so a new release's list is checked too.
+  const fpm = createRequire(import.meta.url)('app-builder-lib/out/targets/FpmTarget.js') as {
+    default: { prototype: { getDefaultDepends(target: string): string[] } };
+  };
+  const defaults = fpm.default.prototype.getDefaultDepends('deb');
+  assert.ok(
+    defaults.includes('libgtk-3-0') && defaults.includes('libnss3'),
+    'the defaults look wrong',
+  );
+  const config = await effectiveConfig();
+  const depends = config.deb?.depends ?? defaults;
+  for (const needed of [...defaults, 'libsecret-1-0', 'libnotify4']) {
+    assert.ok(depends.includes(needed), `the .deb would not depend on ${needed}`);
+  }
+});
+
+test('the app is "Tidings" with the id Windows files its toasts under', async () => {
+  const config = await effectiveConfig();
+  assert.equal(config.appId, APP_ID, 'app.setAppUserModelId uses the same id as the installer');
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    productName?: string;
+    desktopName?: string;
+  };
+  // Electron names the app (menus, notifications, the userData folder) from productName.
+  assert.equal(pkg.productName, 'Tidings');
+  const packaged = JSON.parse(
+    (await import('@electron/asar'))
+      .extractFile(join(appDir, 'resources', 'app.asar'), 'package.json')
+      .toString(),
+  ) as { productName?: string };
+  assert.equal(packaged.productName, 'Tidings');
+});
+
+test('Linux: the .desktop file is named after desktopName, so the launcher badge finds the app', async () => {
+  const config = await effectiveConfig();
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    desktopName?: string;
+  };
+  assert.equal(pkg.desktopName, `${config.linux?.executableName}.desktop`);
+  assert.equal(
+    config.linux?.syncDesktopName,
+    true,
+    'the entry and StartupWMClass follow desktopName',
+  );
+});
+
+test('a publish feed is configured for electron-updater (generic HTTPS first)', async () => {
+  const config = await effectiveConfig();
+  const first = config.publish?.[0];
+  assert.equal(first?.provider, 'generic');
+  assert.match(first?.url ?? '', /^https:\/\//);
 });

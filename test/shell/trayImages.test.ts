@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { Browser } from 'playwright';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,11 @@ import {
   macTemplateStateFor,
   macTrayTitle,
   retinaVariant,
+  trayPanelFor,
   trayStateFor,
+  type TrayState,
 } from '../../main/electron/trayImages.js';
+import { launchChromium } from '../fixtures/chromium.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const COMMITTED = join(ROOT, 'assets');
@@ -86,10 +90,12 @@ function checkImageSet(dir: () => string): void {
         }
       }
     }
-    // The two panels' images differ too (dark glyph on light, light glyph on dark).
+    // The panels' images differ too (dark glyph on light, light glyph on dark, outlined for any).
     const light = await readFile(join(dir(), assetFiles.tray('light', '3')));
     const dark = await readFile(join(dir(), assetFiles.tray('dark', '3')));
     assert.ok(!light.equals(dark), 'light and dark panel images must differ');
+    const any = await readFile(join(dir(), assetFiles.tray('any', '3')));
+    assert.ok(!any.equals(dark) && !any.equals(light), 'the outlined set is its own');
   });
 }
 
@@ -139,4 +145,88 @@ test('macOS shows the count as the tray title next to a template image', () => {
   assert.equal(macTemplateStateFor({ unreadCount: 3, status: 'online' }), 'normal');
   assert.equal(macTemplateStateFor({ unreadCount: 3, status: 'signed-out' }), 'signed-out');
   assert.match(assetFiles.macTemplate('normal'), /Template\.png$/);
+});
+
+/**
+ * Runs in Chromium (plain JS, as the page sees it): decodes the PNG, blends each pixel over the
+ * panel colour, and counts those with a WCAG contrast of at least 3:1 against the panel.
+ */
+const COUNT_STANDING_OUT = `async (png, panel) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + png;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const data = context.getImageData(0, 0, image.width, image.height).data;
+  const channel = (v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = (rgb) => 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+  const background = luminance(panel);
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const alpha = data[i + 3] / 255;
+    if (alpha < 0.5) continue;
+    const shown = [0, 1, 2].map((c) => data[i + c] * alpha + panel[c] * (1 - alpha));
+    const [hi, lo] = [luminance(shown), background].sort((a, b) => b - a);
+    if ((hi + 0.05) / (lo + 0.05) >= 3) count += 1;
+  }
+  return count;
+}`;
+
+describe('the icon each OS picks reads on its panel', () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  /**
+   * How many of the image's pixels stand out (WCAG contrast ≥ 3:1) against a panel colour, with
+   * the image decoded and composited by Chromium.
+   */
+  async function pixelsStandingOutOn(relative: string, panel: [number, number, number]) {
+    const page = await browser.newPage();
+    try {
+      const png = (await readFile(join(COMMITTED, relative))).toString('base64');
+      return await page.evaluate<number>(
+        `(${COUNT_STANDING_OUT})(${JSON.stringify(png)}, ${JSON.stringify(panel)})`,
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
+  const LIGHT_PANEL: [number, number, number] = [246, 245, 244]; // Ubuntu's light top bar
+  const DARK_PANEL: [number, number, number] = [30, 30, 30]; // GNOME's dark top bar
+  // A 16 px bell covers some 90 pixels; a third of them standing out makes a readable outline.
+  const READABLE = 30;
+
+  test('Linux (whose panel colour the app cannot know): the glyph reads on a light and on a dark panel', async () => {
+    for (const state of ['0', '3', 'offline', 'signed-out'] satisfies TrayState[]) {
+      for (const dark of [false, true]) {
+        const file = assetFiles.tray(trayPanelFor('linux', dark), state);
+        for (const [name, panel] of [
+          ['light', LIGHT_PANEL],
+          ['dark', DARK_PANEL],
+        ] as const) {
+          const standing = await pixelsStandingOutOn(file, panel);
+          assert.ok(
+            standing >= READABLE,
+            `${file} on a ${name} panel: only ${standing} pixels stand out`,
+          );
+        }
+      }
+    }
+  });
+
+  test('Windows: the set for the taskbar’s theme reads on that taskbar', async () => {
+    const light = assetFiles.tray(trayPanelFor('win32', false), '0');
+    const dark = assetFiles.tray(trayPanelFor('win32', true), '0');
+    assert.ok((await pixelsStandingOutOn(light, [243, 243, 243])) >= READABLE, light);
+    assert.ok((await pixelsStandingOutOn(dark, [32, 32, 32])) >= READABLE, dark);
+  });
 });

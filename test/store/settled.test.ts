@@ -4,6 +4,7 @@
  * event shows) or failed (and the event never existed).
  */
 import { after, describe, it } from 'node:test';
+import { postOf } from '../fixtures/api.js';
 import assert from 'node:assert/strict';
 import type { Adapter } from 'lowdb';
 import { createInbox } from '../../server/domain/inbox.js';
@@ -93,7 +94,7 @@ describe('settled(): reads wait for the write in flight', { timeout: 20_000 }, (
     await publishing;
     await store.settled();
     assert.deepEqual(
-      (await listing).map((item) => item.post.title),
+      (await listing).map((item) => postOf(item).title),
       ['In flight', 'Already on disk'],
     );
     assert.equal(await counting, 2);
@@ -123,13 +124,13 @@ describe('settled(): reads wait for the write in flight', { timeout: 20_000 }, (
     assert.deepEqual(await inboxOf(store, reader), ['new_post:Already on disk']);
     assert.equal(await store.unreadCount(reader.id), countBefore);
     assert.deepEqual(
-      (await listing).map((item) => item.post.title),
+      (await listing).map((item) => postOf(item).title),
       ['Already on disk'],
     );
     assert.equal(await counting, countBefore);
     const sync = await syncing;
     assert.deepEqual(
-      sync.items.map((item) => item.post.title),
+      sync.items.map((item) => postOf(item).title),
       ['Already on disk'],
     );
     assert.equal(sync.unreadCount, countBefore);

@@ -40,6 +40,14 @@ export function accountQueries(engine: CommitEngine): AccountStore {
       return engine.state().users.get(id);
     },
 
+    async findFirstAdmin() {
+      let first: UserRecord | undefined;
+      for (const user of engine.state().users.values()) {
+        if (user.isAdmin && (!first || user.createdAt < first.createdAt)) first = user;
+      }
+      return first;
+    },
+
     async findUserByUsername(username) {
       const state = engine.state();
       const id = state.userIdByName.get(username.toLowerCase());

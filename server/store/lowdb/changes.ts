@@ -10,9 +10,10 @@
  */
 import { z } from 'zod';
 import type { SubscriptionSpan } from '../visibility.js';
-import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import {
   EventSchema,
+  FeedSchema,
   PostSchema,
   ReadStateSchema,
   SpanSchema,
@@ -21,6 +22,7 @@ import {
   type ReadState,
 } from './document.js';
 import {
+  addSeenKeys,
   addToSetMap,
   appendEvent,
   deleteToken,
@@ -48,6 +50,12 @@ export const ChangeSchema = z.union([
   /** The user's subscription spans now; empty means none. */
   z.tuple([z.literal('spans'), Id, z.array(SpanSchema)]),
   z.tuple([z.literal('readState'), Id, ReadStateSchema]),
+  /** A followed feed, new or in a new state. */
+  z.tuple([z.literal('feed'), FeedSchema]),
+  /** The feed is no longer followed; its seen keys go with it. */
+  z.tuple([z.literal('feedDeleted'), Id]),
+  /** [feedId, keys]: these entries of the feed have been seen. */
+  z.tuple([z.literal('feedEntriesSeen'), Id, z.array(z.string())]),
 ]);
 
 /** What ChangeSchema accepts, with the store's own record types (the journal reader casts to it). */
@@ -62,7 +70,10 @@ export type Change =
   | ['unlike', string, string]
   | ['event', EventRecord]
   | ['spans', string, readonly SubscriptionSpan[]]
-  | ['readState', string, ReadState];
+  | ['readState', string, ReadState]
+  | ['feed', FeedRecord]
+  | ['feedDeleted', string]
+  | ['feedEntriesSeen', string, readonly string[]];
 
 export function applyChange(state: StoreState, change: Change): void {
   switch (change[0]) {
@@ -121,6 +132,16 @@ export function applyChange(state: StoreState, change: Change): void {
       return;
     case 'readState':
       state.readState.set(change[1], change[2]);
+      return;
+    case 'feed':
+      state.feeds.set(change[1].id, change[1]);
+      return;
+    case 'feedDeleted':
+      state.feeds.delete(change[1]);
+      state.feedEntriesSeen.delete(change[1]);
+      return;
+    case 'feedEntriesSeen':
+      addSeenKeys(state, change[1], change[2]);
       return;
   }
 }

@@ -6,7 +6,7 @@
  * docs/STORAGE.md describes each field.
  */
 import { z } from 'zod';
-import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 
 export const DOCUMENT_VERSION = 1;
@@ -43,12 +43,13 @@ export const PostSchema = z.strictObject({
   excerpt: z.string().optional(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  source: z.strictObject({ feedId: Id, feedTitle: z.string(), url: z.string() }).optional(),
 }) satisfies z.ZodType<PostRecord>;
 
 export const EventSchema = z.strictObject({
   seq: Seq.min(1),
   id: Id,
-  type: z.enum(['new_post', 'post_liked']),
+  type: z.enum(['new_post', 'post_liked', 'announcement']),
   createdAt: Timestamp,
   audience: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('subscribers') }),
@@ -58,7 +59,25 @@ export const EventSchema = z.strictObject({
   postId: Id,
   postTitle: z.string(),
   actorName: z.string(),
+  url: z.string().optional(),
+  text: z.string().optional(),
 }) satisfies z.ZodType<EventRecord>;
+
+export const FeedSchema = z.strictObject({
+  id: Id,
+  url: z.string(),
+  title: z.string(),
+  addedBy: Id,
+  createdAt: Timestamp,
+  status: z.enum(['ok', 'failing']),
+  lastError: z.string().optional(),
+  failures: z.number().int().min(0),
+  lastPolledAt: Timestamp.optional(),
+  nextPollAt: Timestamp,
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+  claimedUntil: Timestamp.optional(),
+}) satisfies z.ZodType<FeedRecord>;
 
 export const SpanSchema = z
   .tuple([Seq, Seq.nullable()])
@@ -96,6 +115,10 @@ export const DocumentSchema = z.strictObject({
   events: z.array(EventSchema),
   /** userId → read state; users who never read anything have no entry. */
   readState: z.record(Id, ReadStateSchema),
+  /** Followed feeds (absent in files from before feeds: none). */
+  feeds: z.array(FeedSchema).optional(),
+  /** feedId → keys of the entries seen, oldest first, the newest SEEN_KEYS_MAX kept. */
+  feedEntriesSeen: z.record(Id, z.array(z.string())).optional(),
 });
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;

@@ -9,7 +9,9 @@
  */
 import type { Store } from '../store.js';
 import { accountQueries } from './accountQueries.js';
+import { announcementQueries } from './announcementQueries.js';
 import { createCommitEngine, type LowdbStoreOptions } from './commitEngine.js';
+import { feedQueries } from './feedQueries.js';
 import { inboxQueries } from './inboxQueries.js';
 import { postQueries } from './postQueries.js';
 import { subscriptionQueries } from './subscriptionQueries.js';
@@ -30,5 +32,7 @@ export function createLowdbStore(options: LowdbStoreOptions): Store {
     ...postQueries(engine),
     ...subscriptionQueries(engine),
     ...inboxQueries(engine),
+    ...announcementQueries(engine),
+    ...feedQueries(engine),
   };
 }

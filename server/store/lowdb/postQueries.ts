@@ -2,21 +2,14 @@
 import type { EventRecord, LikeResult, PostRecord, PostStore } from '../store.js';
 import { likeNotifiesAuthor } from '../visibility.js';
 import type { CommitEngine } from './commitEngine.js';
+import { recordEvent as recordEventIn } from './events.js';
 import { newId } from './ids.js';
 
 export function postQueries(engine: CommitEngine): PostStore {
   const { change, commit, ensureOpen, now } = engine;
 
-  const recordEvent = (event: Omit<EventRecord, 'seq' | 'id' | 'createdAt'>): EventRecord => {
-    const record: EventRecord = {
-      seq: engine.state().latestSeq + 1,
-      id: newId(),
-      createdAt: now(),
-      ...event,
-    };
-    change(['event', record]);
-    return record;
-  };
+  const recordEvent = (event: Omit<EventRecord, 'seq' | 'id' | 'createdAt'>): EventRecord =>
+    recordEventIn(engine, event);
 
   return {
     async publishPost(input) {

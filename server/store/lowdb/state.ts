@@ -3,7 +3,7 @@
  * (10,000 users, 1,000 posts, 100,000 likes, 100,000 events). It is built from the file's document
  * on open and turned back into one on every write; records are replaced, never mutated in place.
  */
-import type { EventRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
 import { dropUpTo, insertSorted } from './sortedSeqs.js';
@@ -34,6 +34,26 @@ export interface StoreState {
   /** userId → seqs of their own posts in the subscriber stream, which they never see. */
   ownPostSeqs: Map<string, number[]>;
   readState: Map<string, ReadState>;
+  feeds: Map<string, FeedRecord>;
+  /** feedId → keys of the entries seen, in the order seen (a Set keeps insertion order). */
+  feedEntriesSeen: Map<string, Set<string>>;
+}
+
+/**
+ * Seen keys kept per feed. A feed carries its newest entries (rarely more than a few hundred), so
+ * a key forgotten after this many newer ones is of an entry the feed dropped long ago.
+ */
+export const SEEN_KEYS_MAX = 5_000;
+
+/** Appends keys in order, forgetting the oldest beyond SEEN_KEYS_MAX; deterministic for replay. */
+export function addSeenKeys(state: StoreState, feedId: string, keys: readonly string[]): void {
+  const seen = state.feedEntriesSeen.get(feedId) ?? new Set<string>();
+  for (const key of keys) seen.add(key);
+  for (const oldest of seen) {
+    if (seen.size <= SEEN_KEYS_MAX) break;
+    seen.delete(oldest);
+  }
+  state.feedEntriesSeen.set(feedId, seen);
 }
 
 export function buildState(document: StoreDocument): StoreState {
@@ -57,6 +77,8 @@ export function buildState(document: StoreDocument): StoreState {
     userStreams: new Map(),
     ownPostSeqs: new Map(),
     readState: new Map(Object.entries(document.readState)),
+    feeds: new Map((document.feeds ?? []).map((feed) => [feed.id, feed])),
+    feedEntriesSeen: toSetMap(document.feedEntriesSeen ?? {}),
   };
   for (const user of document.users) putUser(state, user);
   for (const token of document.tokens) putToken(state, token);
@@ -81,6 +103,8 @@ export function toDocument(state: StoreState): StoreDocument {
     subscriptions: Object.fromEntries(state.subscriptions),
     events: state.events,
     readState: Object.fromEntries(state.readState),
+    feeds: [...state.feeds.values()],
+    feedEntriesSeen: fromSetMap(state.feedEntriesSeen),
   };
 }
 

@@ -27,10 +27,12 @@ export interface EventRow {
   post_id: string;
   post_title: string;
   actor_name: string;
+  url: string | null;
+  text: string | null;
 }
 
 export const EVENT_COLUMNS =
-  'e.seq, e.id, e.type, e.created_at, e.audience_user_id, e.actor_id, e.post_id, e.post_title, e.actor_name';
+  'e.seq, e.id, e.type, e.created_at, e.audience_user_id, e.actor_id, e.post_id, e.post_title, e.actor_name, e.url, e.text';
 
 export function toEvent(row: EventRow): EventRecord {
   return {
@@ -46,6 +48,8 @@ export function toEvent(row: EventRow): EventRecord {
     postId: row.post_id,
     postTitle: row.post_title,
     actorName: row.actor_name,
+    ...(row.url === null ? {} : { url: row.url }),
+    ...(row.text === null ? {} : { text: row.text }),
   };
 }
 

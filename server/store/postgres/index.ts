@@ -9,6 +9,7 @@
 import {
   ConflictError,
   type EventRecord,
+  type FeedRecord,
   type LikeResult,
   type PostRecord,
   type Store,
@@ -88,11 +89,15 @@ interface PostRow {
   excerpt: string | null;
   created_at: Date;
   updated_at: Date;
+  source_feed_id: string | null;
+  source_feed_title: string | null;
+  source_url: string | null;
 }
 
 const USER_COLUMNS = 'id, username, password_hash, is_admin, is_author, created_at';
 const TOKEN_COLUMNS = 'id, user_id, token_hash, device, created_at, last_used_at';
-const POST_COLUMNS = 'id, author_id, title, body, excerpt, created_at, updated_at';
+const POST_COLUMNS =
+  'id, author_id, title, body, excerpt, created_at, updated_at, source_feed_id, source_feed_title, source_url';
 
 const toUser = (row: UserRow): UserRecord => ({
   id: row.id,
@@ -120,6 +125,50 @@ const toPost = (row: PostRow): PostRecord => ({
   ...(row.excerpt === null ? {} : { excerpt: row.excerpt }),
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
+  ...(row.source_feed_id === null
+    ? {}
+    : {
+        source: {
+          feedId: row.source_feed_id,
+          feedTitle: row.source_feed_title ?? '',
+          url: row.source_url ?? '',
+        },
+      }),
+});
+
+interface FeedRow {
+  id: string;
+  url: string;
+  title: string;
+  added_by: string;
+  created_at: Date;
+  status: 'ok' | 'failing';
+  last_error: string | null;
+  failures: number;
+  last_polled_at: Date | null;
+  next_poll_at: Date;
+  etag: string | null;
+  last_modified: string | null;
+  claimed_until: Date | null;
+}
+
+const FEED_COLUMNS =
+  'id, url, title, added_by, created_at, status, last_error, failures, last_polled_at, next_poll_at, etag, last_modified, claimed_until';
+
+const toFeed = (row: FeedRow): FeedRecord => ({
+  id: row.id,
+  url: row.url,
+  title: row.title,
+  addedBy: row.added_by,
+  createdAt: row.created_at.toISOString(),
+  status: row.status,
+  ...(row.last_error === null ? {} : { lastError: row.last_error }),
+  failures: row.failures,
+  ...(row.last_polled_at === null ? {} : { lastPolledAt: row.last_polled_at.toISOString() }),
+  nextPollAt: row.next_poll_at.toISOString(),
+  ...(row.etag === null ? {} : { etag: row.etag }),
+  ...(row.last_modified === null ? {} : { lastModified: row.last_modified }),
+  ...(row.claimed_until === null ? {} : { claimedUntil: row.claimed_until.toISOString() }),
 });
 
 /** The same key lowdb uses: usernames are unique case-insensitively. */
@@ -167,8 +216,8 @@ async function insertEvent(
   const record: EventRecord = { seq: await nextSeq(client), id: newId(), ...event };
   await client.query(
     `INSERT INTO events (seq, id, type, created_at, audience_user_id, actor_id, post_id,
-                         post_title, actor_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+                         post_title, actor_name, url, text)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       record.seq,
       record.id,
@@ -179,6 +228,8 @@ async function insertEvent(
       record.postId,
       record.postTitle,
       record.actorName,
+      record.url ?? null,
+      record.text ?? null,
     ],
   );
   return record;
@@ -432,6 +483,193 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     // posts ----------------------------------------------------------------------------------
+    findFirstAdmin: () =>
+      firstUser(
+        `SELECT ${USER_COLUMNS} FROM users WHERE is_admin ORDER BY created_at, id LIMIT 1`,
+        [],
+      ),
+
+    async announce(announcement) {
+      const event = await write((client) =>
+        insertEvent(client, {
+          type: 'announcement',
+          createdAt: now(),
+          audience: announcement.audience,
+          actorId: announcement.actorId,
+          actorName: announcement.actorName,
+          postId: '',
+          postTitle: announcement.title,
+          ...(announcement.text === undefined ? {} : { text: announcement.text }),
+          ...(announcement.url === undefined ? {} : { url: announcement.url }),
+        }),
+      );
+      latest.saw(event.seq);
+      count({ events: 1 });
+      return event;
+    },
+
+    async addFeed(input, seenKeys) {
+      const feed = await write(async (client) => {
+        const record: FeedRecord = {
+          id: newId(),
+          ...input,
+          createdAt: now(),
+          status: 'ok',
+          failures: 0,
+        };
+        const { rows } = await client.query<{ id: string }>(
+          `INSERT INTO feeds (id, url, title, added_by, created_at, status, failures,
+                              last_polled_at, next_poll_at, etag, last_modified)
+           VALUES ($1, $2, $3, $4, $5, 'ok', 0, $6, $7, $8, $9)
+           ON CONFLICT (url) DO NOTHING RETURNING id`,
+          [
+            record.id,
+            record.url,
+            record.title,
+            record.addedBy,
+            record.createdAt,
+            record.lastPolledAt ?? null,
+            record.nextPollAt,
+            record.etag ?? null,
+            record.lastModified ?? null,
+          ],
+        );
+        if (!rows[0]) throw new ConflictError('this feed is already followed');
+        await client.query(
+          `INSERT INTO feed_entries_seen (feed_id, key, seen_at)
+           SELECT $1, key, $3 FROM unnest($2::text[]) AS key ON CONFLICT DO NOTHING`,
+          [record.id, seenKeys, record.createdAt],
+        );
+        return record;
+      });
+      return feed;
+    },
+
+    async getFeed(id) {
+      const { rows } = await db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM feeds WHERE id = $1`, [
+        id,
+      ]);
+      return rows[0] && toFeed(rows[0]);
+    },
+
+    async listFeeds() {
+      const { rows } = await db.query<FeedRow>(
+        `SELECT ${FEED_COLUMNS} FROM feeds ORDER BY created_at, id`,
+      );
+      return rows.map(toFeed);
+    },
+
+    async removeFeed(id) {
+      return write(async (client) => {
+        const { rowCount } = await client.query('DELETE FROM feeds WHERE id = $1', [id]);
+        return (rowCount ?? 0) > 0;
+      });
+    },
+
+    async listDueFeeds(at, limit) {
+      const { rows } = await db.query<FeedRow>(
+        `SELECT ${FEED_COLUMNS} FROM feeds
+          WHERE next_poll_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+          ORDER BY next_poll_at LIMIT $2`,
+        [at, Math.max(0, limit)],
+      );
+      return rows.map(toFeed);
+    },
+
+    async claimFeed(id, at, until) {
+      // One UPDATE: of several nodes claiming at once, exactly one gets the row back.
+      const rows = await write(async (client) => {
+        const result = await client.query<FeedRow>(
+          `UPDATE feeds SET claimed_until = $3
+            WHERE id = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
+            RETURNING ${FEED_COLUMNS}`,
+          [id, at, until],
+        );
+        return result.rows;
+      });
+      return rows[0] && toFeed(rows[0]);
+    },
+
+    async recordPoll(id, update, entries) {
+      const result = await write(async (client) => {
+        const { rows } = await client.query<FeedRow>(
+          `UPDATE feeds SET title = $2, status = $3, failures = $4, next_poll_at = $5,
+                  last_error = $6, last_polled_at = coalesce($7, last_polled_at),
+                  etag = $8, last_modified = $9, claimed_until = NULL
+            WHERE id = $1 RETURNING ${FEED_COLUMNS}`,
+          [
+            id,
+            update.title,
+            update.status,
+            update.failures,
+            update.nextPollAt,
+            update.lastError ?? null,
+            update.lastPolledAt ?? null,
+            update.etag ?? null,
+            update.lastModified ?? null,
+          ],
+        );
+        const feed = rows[0];
+        if (!feed) return undefined;
+        const published: { post: PostRecord; event: EventRecord }[] = [];
+        const keys = new Set<string>();
+        for (const entry of entries) {
+          if (keys.has(entry.key)) continue;
+          keys.add(entry.key);
+          const at = now();
+          // The key goes in first: an entry seen before (or by another node) inserts nothing.
+          const seen = await client.query(
+            `INSERT INTO feed_entries_seen (feed_id, key, seen_at) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING`,
+            [id, entry.key, at],
+          );
+          if ((seen.rowCount ?? 0) === 0) continue;
+          const post: PostRecord = {
+            id: newId(),
+            authorId: feed.added_by,
+            title: entry.title,
+            body: entry.html,
+            excerpt: entry.excerpt,
+            createdAt: at,
+            updatedAt: at,
+            source: { feedId: id, feedTitle: update.title, url: entry.url },
+          };
+          await client.query(
+            `INSERT INTO posts (id, author_id, title, body, excerpt, created_at, updated_at,
+                                source_feed_id, source_feed_title, source_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [
+              post.id,
+              post.authorId,
+              post.title,
+              post.body,
+              entry.excerpt,
+              at,
+              at,
+              id,
+              update.title,
+              entry.url,
+            ],
+          );
+          const event = await insertEvent(client, {
+            type: 'new_post',
+            createdAt: at,
+            audience: { kind: 'subscribers' },
+            actorId: feed.added_by,
+            actorName: update.title,
+            postId: post.id,
+            postTitle: post.title,
+            url: entry.url,
+          });
+          published.push({ post, event });
+        }
+        return published;
+      });
+      for (const { event } of result ?? []) latest.saw(event.seq);
+      if (result && result.length > 0) count({ posts: result.length, events: result.length });
+      return result;
+    },
+
     async publishPost(input) {
       const result = await write(async (client) => {
         const { rows } = await client.query<{ username: string }>(

@@ -16,6 +16,7 @@ import {
   applyRead,
   applySync,
   initialBell,
+  itemHref,
   safePostUrl,
   type BellState,
 } from './bellState.js';
@@ -77,7 +78,7 @@ export function startBell(root: HTMLElement): void {
     const entry = document.createElement('li');
     entry.className = item.read ? 'is-read' : 'is-unread';
     const anchor = document.createElement('a');
-    anchor.href = safePostUrl(item.post.url, location.href) ?? '#';
+    anchor.href = safePostUrl(itemHref(item), location.href) ?? '#';
     anchor.dataset.notificationId = item.id;
     const message = document.createElement('span');
     message.className = 'bell-message';
@@ -96,7 +97,7 @@ export function startBell(root: HTMLElement): void {
 
   /** Marks the item read on the server (every device's badge drops), then opens its post. */
   function openItem(item: NotificationItem): void {
-    const url = safePostUrl(item.post.url, location.href);
+    const url = safePostUrl(itemHref(item), location.href);
     const go = (): void => {
       if (url) location.assign(url);
     };

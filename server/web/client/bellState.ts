@@ -70,6 +70,14 @@ export function applyRead(state: BellState, change: ReadChangePayload): BellStat
   };
 }
 
+/** Where a click goes: the post, the announcement's link, or the notifications page. */
+export function itemHref(item: NotificationItem): string {
+  if (item.type !== 'announcement') return item.post.url;
+  return item.announcement.url ?? NOTIFICATIONS_PAGE;
+}
+
+const NOTIFICATIONS_PAGE = '/notifications';
+
 /** Only http(s) URLs are ever navigated to, whatever a payload says. */
 export function safePostUrl(url: string, base: string): string | undefined {
   try {

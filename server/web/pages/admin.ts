@@ -1,6 +1,12 @@
 /** Where an admin makes a user an author (or takes it back), or signs a user out everywhere. */
 import { LIMITS } from '../../../contract/wire.js';
 import { html } from '../html.js';
+import {
+  announcementSection,
+  feedsSection,
+  type AnnouncementFormState,
+  type FeedsState,
+} from './adminFeeds.js';
 import { field, formError, type FieldErrors } from './forms.js';
 import { csrfField, renderPage, type PageContext } from './layout.js';
 
@@ -11,6 +17,9 @@ export interface AdminState {
   signOutUsername?: string;
   signOutErrors?: FieldErrors;
   notice?: string;
+  /** The followed feeds and what went wrong adding one. */
+  feeds?: FeedsState;
+  announcement?: AnnouncementFormState;
 }
 
 export function renderAdmin(context: PageContext, state: AdminState = {}): string {
@@ -63,6 +72,8 @@ export function renderAdmin(context: PageContext, state: AdminState = {}): strin
         <button type="submit" class="button danger">Sign out everywhere</button>
       </div>
     </form>
+    ${announcementSection(context, state.announcement)}
+    ${feedsSection(context, state.feeds ?? { feeds: [] })}
   </section>`;
   return renderPage(context, { title: 'Admin', main, notice: state.notice });
 }

@@ -1,6 +1,6 @@
 /** The bell's list as a plain page: what the bell links to when scripts are off. */
-import type { NotificationItem } from '../../../contract/wire.js';
-import { html } from '../html.js';
+import { linkOf, type NotificationItem } from '../../../contract/wire.js';
+import { html, type SafeHtml } from '../html.js';
 import { timeOf } from './fragments.js';
 import { csrfField, renderPage, type PageContext } from './layout.js';
 
@@ -19,7 +19,7 @@ export function renderNotifications(context: PageContext, items: NotificationIte
             ${items.map(
               (item) =>
                 html`<li class="${item.read ? 'is-read' : 'is-unread'}">
-                  <a href="${item.post.url}">${item.message}</a> ${timeOf(item.createdAt)}
+                  ${notificationLine(item)} ${timeOf(item.createdAt)}
                 </li>`,
             )}
           </ul>`
@@ -27,4 +27,16 @@ export function renderNotifications(context: PageContext, items: NotificationIte
     }
   </section>`;
   return renderPage(context, { title: 'Notifications', main });
+}
+
+/** A post or a linked announcement is a link; an announcement without one is read here. */
+function notificationLine(item: NotificationItem): SafeHtml {
+  const link = linkOf(item);
+  const text =
+    item.type === 'announcement' && item.announcement.text
+      ? html`<span class="announcement-text">${item.announcement.text}</span>`
+      : '';
+  return link === undefined
+    ? html`<span>${item.message}</span> ${text}`
+    : html`<a href="${link}">${item.message}</a> ${text}`;
 }

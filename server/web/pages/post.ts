@@ -1,4 +1,4 @@
-import { postPagePath, type Post } from '../../../contract/wire.js';
+import { postPagePath, type Post, type PostSource } from '../../../contract/wire.js';
 import { html, type SafeHtml } from '../html.js';
 import { byline, likeForm, subscribeForm } from './fragments.js';
 import { csrfField, renderPage, type PageContext } from './layout.js';
@@ -15,7 +15,7 @@ export function renderPost(context: PageContext, view: PostView, notice?: string
   const { post, canEdit, canDelete } = view;
   const main = html`<article class="post">
     <h1>${post.title}</h1>
-    ${byline(post)}
+    ${byline(post)} ${post.source && sourceLine(post.source)}
     <div class="post-body">${view.body}</div>
     <div class="post-actions">
       ${likeForm(context, post)} ${subscribeForm(context, postPagePath(post.id))}
@@ -35,4 +35,12 @@ export function renderPost(context: PageContext, view: PostView, notice?: string
     </div>
   </article>`;
   return renderPage(context, { title: post.title, main, notice });
+}
+
+/** An imported post names the blog it came from and links to the original article. */
+function sourceLine(source: PostSource): SafeHtml {
+  return html`<p class="post-source">
+    From <span class="source-title">${source.feedTitle}</span> ·
+    <a href="${source.url}" rel="nofollow ugc noopener noreferrer">Read the original</a>
+  </p>`;
 }

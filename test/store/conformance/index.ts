@@ -5,7 +5,9 @@
  * (lowdb's journal, files and retention) is tested beside it, not here.
  */
 import { accountConformance } from './accounts.js';
+import { announcementConformance } from './announcements.js';
 import type { StoreDriver } from './driver.js';
+import { feedConformance } from './feeds.js';
 import { inboxConformance } from './inbox.js';
 import { lifecycleConformance } from './lifecycle.js';
 import { postConformance } from './posts.js';
@@ -19,4 +21,6 @@ export function storeConformance(driver: StoreDriver): void {
   postConformance(driver);
   subscriptionConformance(driver);
   inboxConformance(driver);
+  announcementConformance(driver);
+  feedConformance(driver);
 }

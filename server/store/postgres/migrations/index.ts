@@ -4,6 +4,7 @@
  */
 import initial from './0001_initial.js';
 import tokensUsedPostsExcerpt from './0002_tokens_used_posts_excerpt.js';
+import feedsAnnouncements from './0003_feeds_announcements.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,8 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, tokensUsedPostsExcerpt];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  tokensUsedPostsExcerpt,
+  feedsAnnouncements,
+];

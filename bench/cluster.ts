@@ -1,0 +1,38 @@
+/**
+ * Several nodes for the bench (issue 12): a throwaway PostgreSQL (fsync on) and Redis, a lowdb
+ * seed copied in with `migrate-to-postgres`, and nodes sharing both, as docs/SCALING.md runs them.
+ */
+import { startPostgres, type RunningPostgres } from '../test/fixtures/postgres.js';
+import { startRedis, type RunningRedis } from '../test/fixtures/redis.js';
+import { runCli, startServer, type RunningServer } from '../test/fixtures/server.js';
+
+export interface Cluster {
+  nodes: RunningServer[];
+  stop(): Promise<void>;
+}
+
+/** Throwaway PostgreSQL and Redis, the seed copied in, and two nodes sharing them. */
+export async function startCluster(dataDir: string, count = 2): Promise<Cluster> {
+  let postgres: RunningPostgres | undefined;
+  let redis: RunningRedis | undefined;
+  const nodes: RunningServer[] = [];
+  const stop = async () => {
+    for (const node of nodes) await node.stop();
+    await Promise.all([postgres?.cleanup(), redis?.cleanup()]);
+  };
+  try {
+    [postgres, redis] = await Promise.all([startPostgres({ durable: true }), startRedis()]);
+    const databaseUrl = await postgres.createDatabase();
+    const copied = await runCli(
+      ['migrate-to-postgres', '--data-dir', dataDir, '--database-url', databaseUrl],
+      {},
+    );
+    if (copied.code !== 0) throw new Error(`migrate-to-postgres failed: ${copied.stderr}`);
+    const args = ['--database-url', databaseUrl, '--redis-url', redis.url];
+    for (let index = 0; index < count; index += 1) nodes.push(await startServer({ args }));
+    return { nodes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
