@@ -46,7 +46,11 @@ describe('isolation between users', () => {
   });
 
   it("over HTTP, bob lists only his own (empty) inbox and cannot mark alice's items", async () => {
-    assert.deepEqual(await listNotifications(server.url, bob.token), { items: [], unreadCount: 0 });
+    assert.deepEqual(await listNotifications(server.url, bob.token), {
+      items: [],
+      hasMore: false,
+      unreadCount: 0,
+    });
     assert.equal(await markRead(server.url, bob.token, { ids: [aliceItemId] }), 0);
     assert.equal(await markRead(server.url, bob.token, { all: true }), 0);
     assert.equal(await unreadCount(server.url, alice.token), 1, "alice's item is still unread");
@@ -61,7 +65,7 @@ describe('isolation between users', () => {
     const aliceEvents = recordEvents(aliceSocket);
     assert.deepEqual(sync.items, []);
     const listed = await bobSocket.timeout(5000).emitWithAck('notification:list', {});
-    assert.deepEqual(listed, { ok: true, items: [] });
+    assert.deepEqual(listed, { ok: true, items: [], hasMore: false });
     const marked = await bobSocket
       .timeout(5000)
       .emitWithAck('notification:mark-read', { ids: [aliceItemId] });
