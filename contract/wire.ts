@@ -308,6 +308,11 @@ export const API = {
 
 /** The public page of a post. Fixed now so URLs handed out stay valid. */
 export const postPagePath = (id: string): string => `/posts/${encodeURIComponent(id)}`;
+/**
+ * Redirects to the original article of a post imported from another blog's feed (404 for any other
+ * post). The tray opens this, on the server's own origin, instead of the foreign link itself.
+ */
+export const postOriginalPath = (id: string): string => `${postPagePath(id)}/original`;
 
 /**
  * Control characters (newlines included) and the bidi overrides and isolates (U+202A–U+202E,

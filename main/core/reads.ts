@@ -7,13 +7,13 @@
 import {
   describeIssues,
   LIMITS,
-  linkOf,
   MarkReadRequestSchema,
   type NotificationItem,
   type ReadChangePayload,
   type SyncPayload,
 } from '../../contract/wire.js';
 import type { ActionResult, InboxSnapshot } from '../../contract/ipc.js';
+import { clickUrlOf } from './clickTarget.js';
 import type { Connection } from './connection.js';
 import {
   addItem,
@@ -58,6 +58,8 @@ export function createReads(options: {
   /** Whether that connection is online (caught up by `sync`). */
   online: () => boolean;
   openUrl: (url: string) => Promise<ActionResult>;
+  /** The signed-in server's origin: where a post's off-origin link falls back to (clickTarget). */
+  serverOrigin: () => string;
   changed: () => void;
   failed: (message: string) => void;
 }): Reads {
@@ -197,9 +199,9 @@ export function createReads(options: {
         };
       }
       // An announcement without a link is read where it is shown: the inbox.
-      const link = linkOf(item);
-      if (link !== undefined) {
-        const opened = await options.openUrl(link);
+      const url = clickUrlOf(item, options.serverOrigin());
+      if (url !== undefined) {
+        const opened = await options.openUrl(url);
         if (!opened.ok) return opened;
       }
       if (!item.read) await markReadIds([item.id]);

@@ -29,9 +29,11 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     changed,
     paused: () => alerts.dropPending(),
   });
+  const serverOrigin = (): string =>
+    session.account()?.serverUrl ?? preferences.current().serverUrl;
   const openUrl = createLinkOpener({
     opener: deps.opener,
-    serverOrigin: () => session.account()?.serverUrl ?? preferences.current().serverUrl,
+    serverOrigin,
     log,
     refused: failed,
   });
@@ -39,6 +41,7 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     connection: () => session.connection(),
     online: () => session.status().state === 'online',
     openUrl,
+    serverOrigin,
     changed,
     failed,
   });

@@ -143,9 +143,21 @@ test('muted types are not queued, and read items never are', () => {
   assert.equal(wantsAlert(sampleItem(3, { read: true }), context()), false);
 });
 
-test('a post link off the server origin turns the click into "open the inbox"', () => {
+test('a post link off the server origin opens the server’s /original page for it, never the link', () => {
+  for (const url of ['https://evil.example/p1', 'javascript:alert(1)']) {
+    const evil = sampleItem(1, { post: { id: 'p/1', title: 'T', url } });
+    const alerts = composeBatch(batchOf([evil]), context(), allUnread);
+    assert.deepEqual(alerts[0]?.notification.action, {
+      kind: 'open-post',
+      itemId: 'n1',
+      url: `${SERVER}/posts/p%2F1/original`,
+    });
+  }
+});
+
+test('with no server configured, a post link off it turns the click into "open the inbox"', () => {
   const evil = sampleItem(1, { post: { id: 'p1', title: 'T', url: 'https://evil.example/p1' } });
-  const alerts = composeBatch(batchOf([evil]), context(), allUnread);
+  const alerts = composeBatch(batchOf([evil]), context({}, { serverUrl: '' }), allUnread);
   assert.deepEqual(alerts[0]?.notification.action, { kind: 'open-inbox' });
 });
 

@@ -6,10 +6,12 @@ import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { linkOf } from '../../contract/wire.js';
+import { API, linkOf, postOriginalPath } from '../../contract/wire.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
-import { like, publish, signUp, type TestUser } from '../fixtures/api.js';
+import { like, publish, request, signUp, type TestUser } from '../fixtures/api.js';
+import { startFeedServer } from '../fixtures/feedServer.js';
+import { FEED_ARGS, importPost } from '../fixtures/importedPost.js';
 import { createFakeClock } from './fakeClock.js';
 import {
   createCoreUnderTest,
@@ -181,15 +183,73 @@ test('settings changes are validated, saved to the file, and bad ones change not
   assert.equal(saved.serverUrl, app.core.snapshot().account?.serverUrl);
 });
 
-test('a post link to another origin is never opened, from the inbox or from a notification', async () => {
+test('a post link to another origin is never opened: the tray opens the server’s own /original page instead', async () => {
   const { server, ana, app } = await serverWithReader(['--public-url', 'http://blog.invalid']);
   const post = await publish(server.url, ana.token, 'Elsewhere');
   assert.match(post.url, /^http:\/\/blog\.invalid\//);
   const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.items.length === 1, 'the item');
   const id = snapshot.inbox.items[0]?.id ?? '';
+  const fallback = `${server.url}${postOriginalPath(post.id)}`;
+  assert.equal(new URL(fallback).origin, new URL(server.url).origin);
+
+  await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
+  assert.deepEqual(app.notifications[0]?.notification.action, {
+    kind: 'open-post',
+    itemId: id,
+    url: fallback,
+  });
+  app.notifications[0]?.click();
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 0, 'the click to mark it read');
 
   const result = await app.core.openItem(id);
-  assert.equal(result.ok, false);
+  assert.deepEqual(result, { ok: true });
+  assert.deepEqual(app.opened, [fallback, fallback], 'never the foreign link itself');
+});
+
+test('a post imported from another blog’s feed opens its original, through the server’s redirect', async () => {
+  const feeds = await startFeedServer();
+  defer(() => feeds.stop());
+  const { server, ana, app } = await serverWithReader(FEED_ARGS);
+  const original = 'https://elsewhere.example/2026/hello';
+  const imported = await importPost(server.url, ana.token, feeds, {
+    id: 'tag:elsewhere.example,2026:hello',
+    title: 'Hello from elsewhere',
+    link: original,
+    html: '<p>Hello.</p>',
+  });
+  const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 1, 'unread 1');
+  const item = snapshot.inbox.items[0];
+  assert.equal(item && linkOf(item), original, 'the notification carries the original link');
+
+  await waitFor(() => (app.notifications.length > 0 ? true : undefined), 'a notification');
+  const [raised] = app.notifications;
+  const page = `${server.url}${postOriginalPath(imported.id)}`;
+  assert.deepEqual(raised?.notification.action, { kind: 'open-post', itemId: item?.id, url: page });
+  raised?.click();
+  await waitForSnapshot(app.core, (s) => s.inbox.unreadCount === 0, 'the click to mark it read');
+  assert.deepEqual(app.opened, [page]);
+  assert.equal(app.core.snapshot().notice, null, 'no "not opened" notice');
+
+  // What the browser does with the page the tray opened.
+  const followed = await fetch(page, { redirect: 'manual' });
+  assert.equal(followed.status, 302);
+  assert.equal(followed.headers.get('location'), original);
+
+  assert.deepEqual(await app.core.openItem(item?.id ?? ''), { ok: true });
+  assert.deepEqual(app.opened, [page, page]);
+});
+
+test('an announcement whose link is on another origin opens the inbox, never the link', async () => {
+  const { server, ana, app } = await serverWithReader();
+  const sent = await request(server.url, 'POST', API.announcements, {
+    token: ana.token,
+    json: { title: 'Moving house', url: 'https://elsewhere.example/news' },
+  });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  const snapshot = await waitForSnapshot(app.core, (s) => s.inbox.items.length === 1, 'the item');
+  const id = snapshot.inbox.items[0]?.id ?? '';
+
+  const result = await app.core.openItem(id);
   assert.equal(result.ok ? '' : result.code, 'unsafe_url');
   assert.match(app.core.snapshot().notice?.message ?? '', /not opened/);
   assert.equal(

@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { API, ERROR_CODES, LIMITS, type HttpErrorBody } from '../../contract/wire.js';
-import { publish, request, signUp, subscribe, type TestUser } from '../fixtures/api.js';
+import { login, publish, request, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import {
   connectSocket,
@@ -220,7 +220,10 @@ describe('fuzzing every route and event', () => {
   });
 
   it(`${SOCKET_RUNS} random socket events: acks are typed, refusals change nothing`, async () => {
-    const { socket } = await connectSocket(server.url, ben.token);
+    // A fresh sign-in: the HTTP fuzzing above may have signed ben's first token out (a random
+    // POST to /api/auth/logout as ben is a legitimate request).
+    const { token } = await login(server.url, 'ben');
+    const { socket } = await connectSocket(server.url, token);
     try {
       await fc.assert(
         fc.asyncProperty(

@@ -9,7 +9,7 @@ import type { Page } from 'playwright';
 import { API } from '../../contract/wire.js';
 import { request, signUp, subscribe, TEST_PASSWORD, type TestUser } from '../fixtures/api.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
-import { expectNoAxeViolations } from '../web/axe.js';
+import { assertNoViolations } from '../fixtures/axe.js';
 import { startInboxWindow, waitUntil, type AppUnderTest } from './harness.js';
 
 const itemIn = (page: Page, text: string | RegExp) =>
@@ -60,7 +60,7 @@ describe('announcements in the inbox window', () => {
     assert.match((await linked.getAttribute('class')) ?? '', /type-announcement/);
     assert.match((await linked.getAttribute('aria-label')) ?? '', /^Unread\. Announcement: /);
     await linked.getByText('Down from 22:00 to 23:00.').waitFor();
-    await expectNoAxeViolations(page, 'the inbox with announcements');
+    await assertNoViolations(page, 'the inbox with announcements');
 
     await page.getByRole('button', { name: 'Announcements', exact: true }).click();
     assert.equal(await page.getByRole('article').count(), 2);
@@ -85,6 +85,6 @@ describe('announcements in the inbox window', () => {
       'the setting was saved',
       () => app.core.snapshot().settings.mutedTypes.includes('announcement') === muted,
     );
-    await expectNoAxeViolations(page, 'Settings');
+    await assertNoViolations(page, 'Settings');
   });
 });

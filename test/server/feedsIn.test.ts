@@ -34,6 +34,7 @@ import {
   type SampleEntry,
 } from '../fixtures/feedDocuments.js';
 import { startFeedServer, type FeedRoute, type FeedServer } from '../fixtures/feedServer.js';
+import { FEED_ARGS } from '../fixtures/importedPost.js';
 import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
 import {
   connectSocket,
@@ -42,8 +43,6 @@ import {
   type RecordedEvent,
   type TidingsSocket,
 } from '../fixtures/sockets.js';
-
-const FEED_ARGS = ['--allow-private-feeds', 'on', '--feed-timeout', '2'];
 
 const entry = (n: number, title = `Entry ${n}`): SampleEntry => ({
   id: `tag:blog.example,2026:${n}`,

@@ -11,7 +11,7 @@ import { listNotifications, request, signUp, subscribe, type TestUser } from '..
 import { rss, type SampleEntry } from '../fixtures/feedDocuments.js';
 import { startFeedServer, type FeedServer } from '../fixtures/feedServer.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
-import { expectNoAxeViolations } from './axe.js';
+import { assertNoViolations } from '../fixtures/axe.js';
 import { artifactPath, launchChromium } from './browser.js';
 import { signIn } from './blogUi.js';
 
@@ -72,7 +72,7 @@ test('an admin follows a feed, refreshes it, sees it fail, and removes it', asyn
   const failing = page.getByRole('row', { name: /Other blog/ });
   assert.match((await failing.textContent()) ?? '', /Failing/);
   assert.match((await failing.textContent()) ?? '', /web page, not a feed/);
-  await expectNoAxeViolations(page, 'the admin page with a failing feed');
+  await assertNoViolations(page, 'the admin page with a failing feed');
   await page.screenshot({ path: await artifactPath('admin-feeds.png'), fullPage: true });
 
   // The imported post's page names its source and passes axe too.
@@ -88,7 +88,7 @@ test('an admin follows a feed, refreshes it, sees it fail, and removes it', asyn
     await page.getByRole('link', { name: 'Read the original' }).getAttribute('href'),
     'https://blog.example/2',
   );
-  await expectNoAxeViolations(page, 'an imported post');
+  await assertNoViolations(page, 'an imported post');
 
   await page.goto(`${server.url}/admin`);
   page.once('dialog', (dialog) => void dialog.accept());
@@ -120,6 +120,6 @@ test('an admin sends an announcement from the admin page; the reader sees it in 
   // The live bell lists it too; without a link, it leads to the notifications page.
   const inBell = readerPage.locator('.bell-list a', { hasText: 'Maintenance tonight' });
   assert.equal(await inBell.getAttribute('href'), `${server.url}/notifications`);
-  await expectNoAxeViolations(readerPage, 'the notifications page with an announcement');
+  await assertNoViolations(readerPage, 'the notifications page with an announcement');
   assert.ok(admin.token);
 });

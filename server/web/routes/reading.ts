@@ -51,6 +51,23 @@ export function readingRoutes({
     sendPage(res, renderPost(context, view));
   });
 
+  /**
+   * The tray opens only its server's own pages, so for a post imported from another blog's feed it
+   * opens this one, and the blog vouches for the one link it stored (an http(s) link, checked at
+   * import) for that post. Nothing from the request goes into the Location: no open redirect.
+   */
+  router.get('/posts/:id/original', async (req, res) => {
+    const { session } = visitors.of(req);
+    const post = await posts.get(session?.user, String(req.params.id));
+    if (post.source === undefined) {
+      throw new DomainError(
+        'not_found',
+        'This post was written here; it has no original elsewhere.',
+      );
+    }
+    res.redirect(302, post.source.url);
+  });
+
   // The page script posts this same form with fetch and takes the JSON answer.
   router.post('/posts/:id/like', async (req, res) => {
     const session = visitors.signedIn(req, res);
