@@ -176,7 +176,7 @@ export async function serve(
     const shared = redis && shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
-    const push = createSocketPush(io, timedStore, metrics, log, handoff);
+    const push = createSocketPush(io, timedStore, metrics, log, handoff, shared?.moveSubscriber);
     revokedElsewhere = (revocation) => {
       if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
       else push.tokensRevoked(revocation.tokenIds);

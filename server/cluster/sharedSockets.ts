@@ -11,10 +11,18 @@
  * full (catchUpAfterOutage.ts). Publishes this node queued during the outage go out first; the
  * short wait lets those of the other nodes land too, so no late one arrives after a client's
  * fresh catch-up.
+ *
+ * A subscription change is the exception to "through the adapter": the adapter's `socketsJoin`
+ * only publishes a request and applies it when Redis echoes it back, on every node including this
+ * one, after the HTTP answer has gone out. A post published right after through another node is
+ * broadcast there to its OWN sockets at once, so it could run before that node had read the
+ * request and miss (or, after unsubscribing, reach) the user's sockets on it. So this node moves
+ * its own sockets at once and asks every other node to move theirs with an acknowledged
+ * serverSideEmit, and the change is answered once they all have (bounded by MOVE_TIMEOUT_MS).
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from '../log.js';
-import type { TidingsServer } from '../realtime/socketServer.js';
+import { SUBSCRIBERS_ROOM, userRoom, type TidingsServer } from '../realtime/socketServer.js';
 import type { HandoffPeers, SyncHandoff } from '../realtime/syncHandoff.js';
 import { createCatchUpAfterOutage } from './catchUpAfterOutage.js';
 import type { RedisLink } from './redisLink.js';
@@ -25,6 +33,19 @@ const SETTLE_AFTER_OUTAGE_MS = 1_000;
 /** The channel prefix in Redis; distinct from socket.io's default so a shared Redis is clear. */
 const CHANNEL_PREFIX = 'tidings';
 
+/**
+ * How long a subscription change waits for the other nodes (a node whose Redis link is down may
+ * never answer); past it the change is answered anyway and the late node catches up on its own.
+ */
+const MOVE_TIMEOUT_MS = 2_000;
+
+/** This node's sockets of the user, in or out of the subscribers' room; no Redis involved. */
+function moveLocally(io: TidingsServer, userId: string, subscribed: boolean): void {
+  const sockets = io.local.in(userRoom(userId));
+  if (subscribed) sockets.socketsJoin(SUBSCRIBERS_ROOM);
+  else sockets.socketsLeave(SUBSCRIBERS_ROOM);
+}
+
 export interface SharedSockets {
   /** How this node offers its items to the other nodes' sockets in handoff. */
   peers: HandoffPeers;
@@ -32,6 +53,8 @@ export interface SharedSockets {
   receivePeerItems(handoff: SyncHandoff): void;
   /** The `since` a handshake's catch-up uses (catchUpAfterOutage.ts). */
   catchUpSince(since: number | undefined): number | undefined;
+  /** The user's sockets on every node in or out of the subscribers; resolves once all moved. */
+  moveSubscriber(userId: string, subscribed: boolean): Promise<void>;
 }
 
 export function shareSocketsThroughRedis(
@@ -49,11 +72,36 @@ export function shareSocketsThroughRedis(
       for (const socket of sockets) socket.conn.close();
     }, SETTLE_AFTER_OUTAGE_MS).unref();
   });
+  io.on('subscribers:move', (userId, subscribed, done) => {
+    moveLocally(io, userId, subscribed);
+    done(true);
+  });
   return {
     peers: { offer: (target, item) => io.serverSideEmit('handoff:item', target, item) },
     receivePeerItems(handoff) {
       io.on('handoff:item', (target, item) => handoff.offer(target, item));
     },
     catchUpSince: catchUp.since,
+    async moveSubscriber(userId, subscribed) {
+      moveLocally(io, userId, subscribed);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer from every node within ${MOVE_TIMEOUT_MS} ms`)),
+          MOVE_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([
+          io.serverSideEmitWithAck('subscribers:move', userId, subscribed),
+          timedOut,
+        ]);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        log.warn(`subscription change of user ${userId} not confirmed by every node: ${why}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }

@@ -137,7 +137,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     async setSubscribed(userId: string, subscribed: boolean): Promise<void> {
       if (subscribed) await store.subscribe(userId);
       else await store.unsubscribe(userId);
-      push.subscriptionChanged(userId, subscribed);
+      await push.subscriptionChanged(userId, subscribed);
     },
   };
 }

@@ -28,8 +28,11 @@ export interface Push {
     count: MarkReadAck,
     originSocketId?: string,
   ): void;
-  /** Moves the user's live sockets in or out of the subscribers' room. */
-  subscriptionChanged(userId: string, subscribed: boolean): void;
+  /**
+   * Moves the user's live sockets in or out of the subscribers' room. Resolves once they have
+   * moved, on every node, so a post published next (through any node) sees the change.
+   */
+  subscriptionChanged(userId: string, subscribed: boolean): Promise<void>;
   /** Disconnects sockets that authenticated with these tokens. */
   tokensRevoked(tokenIds: string[]): void;
   /** Disconnects every socket of the user. */
@@ -41,7 +44,7 @@ export const noPush: Push = {
   liked: () => undefined,
   announced: () => undefined,
   readChanged: () => undefined,
-  subscriptionChanged: () => undefined,
+  subscriptionChanged: () => Promise.resolve(),
   tokensRevoked: () => undefined,
   userTokensRevoked: () => undefined,
 };

@@ -21,6 +21,8 @@ export function createSocketPush(
   metrics: Metrics,
   log: Logger,
   handoff: SyncHandoff,
+  /** With several nodes: moves the user's sockets on every node (server/cluster/sharedSockets.ts). */
+  moveSubscriber?: (userId: string, subscribed: boolean) => Promise<void>,
 ): Push {
   const push: Push = {
     newPost(item, authorId) {
@@ -48,8 +50,11 @@ export function createSocketPush(
     },
 
     subscriptionChanged(userId, subscribed) {
+      if (moveSubscriber) return moveSubscriber(userId, subscribed);
+      // One node: the in-memory adapter moves the sockets before this returns; nothing to wait on.
       if (subscribed) io.in(userRoom(userId)).socketsJoin(SUBSCRIBERS_ROOM);
       else io.in(userRoom(userId)).socketsLeave(SUBSCRIBERS_ROOM);
+      return Promise.resolve();
     },
 
     tokensRevoked(tokenIds) {

@@ -32,6 +32,8 @@ export interface NodeToNodeEvents {
   'handoff:item': (target: LiveTarget, item: NotificationItem) => void;
   /** After a Redis outage: answer catch-ups in full for a while (catchUpAfterOutage.ts). */
   'catchup:full': () => void;
+  /** Move this node's sockets of the user in or out of the subscribers' room, then answer. */
+  'subscribers:move': (userId: string, subscribed: boolean, done: (moved: true) => void) => void;
 }
 
 export type TidingsServer = Server<
