@@ -1,4 +1,4 @@
-/** The few HTTP calls the orchestrator makes itself: publish, register, scrape metrics. */
+/** The few HTTP calls the orchestrator makes itself: publish, scrape metrics. */
 import { API } from '../contract/wire.js';
 import { BENCH_TITLE_PREFIX } from './protocol.js';
 import { wallNow } from './wallClock.js';
@@ -19,14 +19,6 @@ export function publishStamped(serverUrl: string, token: string): Promise<string
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ title: `${BENCH_TITLE_PREFIX}${wallNow()}`, body: 'A bench post.' }),
-  });
-}
-
-export async function register(serverUrl: string, username: string, password: string) {
-  await call(new URL(API.register, serverUrl).href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
   });
 }
 

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+// The fixtures' register sends the setup code of the server they started (its first account).
+import { register } from '../../test/fixtures/api.js';
 import { startServer } from '../../test/fixtures/server.js';
-import { register } from '../http.js';
 
 const CORE_IDLE = fileURLToPath(new URL('../coreIdle.ts', import.meta.url));
 // Inside node_modules, so the bundle's external imports (socket.io-client, zod) resolve.
