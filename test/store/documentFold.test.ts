@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyChange } from '../../server/store/lowdb/changes.js';
 import { DATA_FILE_NAME, JOURNAL_FILE_NAME } from '../../server/store/lowdb/index.js';
@@ -32,43 +32,53 @@ after(async () => {
   for (const temp of temps) await temp.dispose();
 });
 
+function nth<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  assert.ok(item !== undefined, `item ${index} exists`);
+  return item;
+}
+
 /** Every kind of change the store journals, with likes taken back and given again. */
 async function busyHistory(store: Store): Promise<void> {
   const admin = await addUser(store, 'admin', true);
   const author = await addUser(store, 'author', true);
   const readers = [];
   for (let i = 0; i < 6; i++) readers.push(await addUser(store, `reader${i}`));
-  const token = await store.createToken({ userId: readers[0]!.id, tokenHash: 'h0', device: 'd' });
-  await store.createToken({ userId: readers[1]!.id, tokenHash: 'h1', device: 'd' });
+  const token = await store.createToken({
+    userId: nth(readers, 0).id,
+    tokenHash: 'h0',
+    device: 'd',
+  });
+  await store.createToken({ userId: nth(readers, 1).id, tokenHash: 'h1', device: 'd' });
   await store.revokeToken(token.id);
   await store.setRegistrationOpen(false);
-  await store.setAuthor(readers[5]!.id, true);
+  await store.setAuthor(nth(readers, 5).id, true);
   for (const reader of readers) await store.subscribe(reader.id);
   const posts = [];
   for (let i = 0; i < 12; i++) {
     const by = i % 3 === 0 ? admin : author;
     posts.push((await publish(store, by, `Post ${i}`)).post);
-    if (i === 4) await store.unsubscribe(readers[2]!.id);
-    if (i === 7) await store.subscribe(readers[2]!.id);
+    if (i === 4) await store.unsubscribe(nth(readers, 2).id);
+    if (i === 7) await store.subscribe(nth(readers, 2).id);
   }
   for (const [index, post] of posts.entries()) {
     for (const reader of readers.slice(0, 1 + (index % readers.length))) {
       await store.addLike(post.id, reader.id);
     }
   }
-  await store.addLike(posts[1]!.id, author.id); // the author's own like
-  await store.removeLike(posts[1]!.id, author.id);
-  await store.removeLike(posts[2]!.id, readers[0]!.id);
-  await store.removeLike(posts[3]!.id, readers[0]!.id);
-  await store.addLike(posts[2]!.id, readers[0]!.id); // liked again, silently
-  await store.updatePost(posts[5]!.id, { title: 'Post 5, edited' });
-  await store.deletePost(posts[6]!.id);
-  const inbox = await store.listInbox(readers[3]!.id, { afterSeq: 0, limit: 100 });
+  await store.addLike(nth(posts, 1).id, author.id); // the author's own like
+  await store.removeLike(nth(posts, 1).id, author.id);
+  await store.removeLike(nth(posts, 2).id, nth(readers, 0).id);
+  await store.removeLike(nth(posts, 3).id, nth(readers, 0).id);
+  await store.addLike(nth(posts, 2).id, nth(readers, 0).id); // liked again, silently
+  await store.updatePost(nth(posts, 5).id, { title: 'Post 5, edited' });
+  await store.deletePost(nth(posts, 6).id);
+  const inbox = await store.listInbox(nth(readers, 3).id, { afterSeq: 0, limit: 100 });
   await store.markRead(
-    readers[3]!.id,
+    nth(readers, 3).id,
     inbox.slice(-3).map(({ event }) => event.id),
   );
-  await store.markAllRead(readers[4]!.id);
+  await store.markAllRead(nth(readers, 4).id);
   await store.announce({
     actorId: admin.id,
     actorName: 'admin',
@@ -109,7 +119,7 @@ async function foldBothWays(dataDir: string, retention: RetentionPolicy, now: Da
   const state = buildState(parseDocument(snapshot, snapshotPath));
   for (const entry of entries) for (const change of entry.changes) applyChange(state, change);
   applyRetention(state, retention, now);
-  const lastCommit = entries.at(-1)!.commit;
+  const lastCommit = nth(entries, entries.length - 1).commit;
   const byTheStore = { ...toDocument(state), commit: lastCommit };
 
   const fold = startFold(parseDocument(snapshot, snapshotPath));
