@@ -13,13 +13,16 @@ import type { FoldRequest, FoldResult } from './snapshotFold.js';
  * itself before it loads the module.
  */
 function startWorker(request: FoldRequest): Worker {
+  // None of the process's own flags: `-e` or `--input-type` (a process started from a script
+  // string) would stop the worker from loading its file; it needs none.
+  const options = { workerData: request, execArgv: [] };
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./foldWorker.js', import.meta.url), { workerData: request });
+    return new Worker(new URL('./foldWorker.js', import.meta.url), options);
   }
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./foldWorker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: request });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 export interface FoldOutcome extends FoldResult {
