@@ -46,7 +46,7 @@ export function startFold(document: StoreDocument): DocumentFold {
     likes: toSetMap(document.likes),
     notifiedUnlikes: toSetMap(document.notifiedUnlikes),
     subscriptions: new Map(Object.entries(document.subscriptions)),
-    events: document.events,
+    events: eventsOf(document),
     readState: new Map(Object.entries(document.readState)),
     feeds: byId(document.feeds ?? []),
     feedEntriesSeen: toSetMap(document.feedEntriesSeen ?? {}),
@@ -155,12 +155,24 @@ export function finishFold(fold: DocumentFold): StoreDocument {
     likes: fromSetMap(fold.likes),
     notifiedUnlikes: fromSetMap(fold.notifiedUnlikes),
     subscriptions: Object.fromEntries(fold.subscriptions) as StoreDocument['subscriptions'],
-    events: fold.events,
+    events: documentEvents(fold.events),
     readState: Object.fromEntries(fold.readState),
     feeds: [...fold.feeds.values()],
     feedEntriesSeen: fromSetMap(fold.feedEntriesSeen),
     commit: fold.commit,
   };
+}
+
+/**
+ * The document's events as records, and back: the one place that knows how the file writes
+ * events, so a new file format (events column-wise, say) changes these two functions only.
+ */
+function eventsOf(document: StoreDocument): EventRecord[] {
+  return document.events;
+}
+
+function documentEvents(events: EventRecord[]): StoreDocument['events'] {
+  return events;
 }
 
 function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {
