@@ -246,7 +246,7 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
         // the version known to open, so the backup; one with a journal is folded in the worker,
         // which writes the backup once that succeeded.
         if (existing === null) await file.write({ ...emptyDocument(), commit: 0 });
-        if (files.length > 0) await folds.start(lastAppended, { backupPath });
+        if (files.length > 0) await folds.start(lastAppended, { backupPath, sealOrThrow: true });
         else if (existing !== null) await copyFileDurably(path, backupPath, durability);
       } catch (error) {
         throw new StorageUnavailableError(
@@ -260,7 +260,7 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       if (phase !== 'open') return;
       await commits.drain();
       await folds?.idle();
-      if (realJournal.bytes > 0 || (folds?.sealedBytes() ?? 0) > 0) {
+      if (realJournal.bytes > 0 || folds?.hasSealed()) {
         // A clean stop leaves one tidy snapshot. Through the group commit, so no append can
         // interleave; if it fails, the journal still holds everything and the next open folds it.
         compactNext = true;

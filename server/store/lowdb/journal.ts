@@ -94,7 +94,10 @@ export class JournalFile implements Adapter<string> {
     try {
       const handle = await open(this.path, 'a');
       try {
-        await handle.write(text);
+        // writeFile, not write: write() may store only part of the line on a nearly full disk
+        // and still succeed (a short write); writeFile goes on until all of it is written, or
+        // fails, and a failure is a torn line cut away before the next append.
+        await handle.writeFile(text);
         if (this.durability === 'power') await handle.datasync();
       } finally {
         await handle.close();

@@ -38,14 +38,20 @@ export interface SnapshotFolds {
   /**
    * Seals the journal (commits up to `lastCommit`) and starts a fold of every sealed segment,
    * unless one is running. Call only between appends. Never rejects: a fold that cannot start
-   * or finish is reported and retried with the next one.
+   * or finish is reported and retried with the next one; except, with `sealOrThrow` (at open,
+   * where the seal also proves the directory writable), a seal that fails.
    */
-  start(lastCommit: number, options?: { backupPath?: string }): Promise<void>;
+  start(
+    lastCommit: number,
+    options?: { backupPath?: string; sealOrThrow?: boolean },
+  ): Promise<void>;
   /** Resolves once no fold is running. */
   idle(): Promise<void>;
   running(): boolean;
-  /** Bytes of the sealed segments not yet folded. */
+  /** Bytes of the segments this process sealed and has not folded yet. */
   sealedBytes(): number;
+  /** Whether any sealed segment waits for a fold (one an earlier run left included). */
+  hasSealed(): boolean;
   stats(): FoldStats;
 }
 
@@ -101,6 +107,7 @@ export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFold
           sealedBytes += bytes;
         }
       } catch (error) {
+        if (more.sealOrThrow) throw error;
         fail('sealing the journal', error);
         return;
       }
@@ -112,6 +119,7 @@ export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFold
     idle: () => inFlight ?? Promise.resolve(),
     running: () => inFlight !== undefined,
     sealedBytes: () => sealedBytes,
+    hasSealed: () => sealed.length > 0,
     stats: () => ({ ...stats }),
   };
 }
