@@ -51,10 +51,12 @@ await Promise.all(likes);
 const histogram = monitorEventLoopDelay({ resolution: 1 });
 let last = performance.now();
 let longestGap = 0;
+let rssMax = 0;
 const probe = setInterval(() => {
   const now = performance.now();
   longestGap = Math.max(longestGap, now - last);
   last = now;
+  rssMax = Math.max(rssMax, process.memoryUsage.rss());
 }, 1);
 await new Promise((resolve) => setTimeout(resolve, 200));
 // The same probes with nothing running first: on a shared machine the OS alone delays timers.
@@ -65,9 +67,11 @@ await new Promise((resolve) => setTimeout(resolve, 2000));
 histogram.disable();
 const idleGapMs = longestGap - 1;
 const idleDelayMs = histogram.max / 1e6;
+const idleRss = rssMax;
 histogram.reset();
 histogram.enable();
 longestGap = 0;
+rssMax = 0;
 last = performance.now();
 started = performance.now();
 await store.close();
@@ -76,7 +80,7 @@ histogram.disable();
 clearInterval(probe);
 console.log(JSON.stringify({
   openMs, foldMs, loopDelayMaxMs: histogram.max / 1e6, timerGapMaxMs: longestGap - 1,
-  idleGapMs, idleDelayMs,
+  idleGapMs, idleDelayMs, idleRssMb: idleRss / 1e6, foldRssMb: rssMax / 1e6,
   workerFoldMs: store.foldStats?.().lastMs, bytes: store.stats().bytes,
 }));
 `;
@@ -109,7 +113,9 @@ try {
           `${ms(m.loopDelayMaxMs)} (monitorEventLoopDelay max); the same probes over 2 s ` +
           `with no fold: ${ms(m.idleGapMs)}, ${ms(m.idleDelayMs)}; fold ${ms(m.foldMs)}` +
           `${m.workerFoldMs === undefined ? '' : ` (worker ${ms(m.workerFoldMs)})`}; ` +
-          `open ${ms(m.openMs)}; ${((m.bytes ?? 0) / 1e6).toFixed(1)} MB of files after`,
+          `open ${ms(m.openMs)}; resident ${(m.idleRssMb ?? 0).toFixed(0)} MB before the fold, ` +
+          `at most ${(m.foldRssMb ?? 0).toFixed(0)} MB during it; ` +
+          `${((m.bytes ?? 0) / 1e6).toFixed(1)} MB of files after`,
       );
     } finally {
       await rm(copy, { recursive: true, force: true });
