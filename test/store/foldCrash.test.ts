@@ -39,7 +39,8 @@ async function newDir(): Promise<string> {
 }
 
 async function open(dataDir: string, more: Partial<LowdbStoreOptions> = {}): Promise<LowdbStore> {
-  const store = createLowdbStore({ dataDir, ...more });
+  // The worker even for this little data: it is what these stories are about.
+  const store = createLowdbStore({ dataDir, foldInWorkerFromBytes: 0, ...more });
   await store.open();
   stores.push(store);
   return store;

@@ -64,6 +64,12 @@ export interface LowdbStoreOptions {
    */
   durability?: Durability;
   /**
+   * Folds of less data than this (snapshot plus journal; default 256 KB) run on the event loop,
+   * where they cost a few ms; bigger ones in a worker thread (snapshotFolds.ts). 0: always in the
+   * worker (the tests of the worker use it).
+   */
+  foldInWorkerFromBytes?: number;
+  /**
    * Problems the store survives but an operator should hear of: a journal fold that failed (the
    * store goes on from the journal, and the next fold retries). The server logs them.
    */
@@ -232,6 +238,7 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
         durability,
         retention,
         now: clock,
+        inWorkerFromBytes: options.foldInWorkerFromBytes ?? 256 * 1024,
         sealed,
         sealedUpTo: lastAppended,
         onFolded: (commit) => {

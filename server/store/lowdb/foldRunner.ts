@@ -3,26 +3,44 @@
  * rejects with why it failed: an error the fold reported (a full disk, a bad segment) or the
  * worker ending without an answer (a crash). Nothing here touches the store's state.
  */
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FoldReply } from './foldWorker.js';
 import type { FoldRequest, FoldResult } from './snapshotFold.js';
 
 /**
  * The built server runs foldWorker.js. Tests and the bench run the TypeScript through tsx, whose
- * `--import` hook does not reach worker threads on Node 20: there the worker registers tsx
- * itself before it loads the module.
+ * `--import` hook does not reach worker threads on Node 20, and registering tsx in each worker
+ * costs about a second per fold. So there the worker module is bundled once per process with
+ * esbuild (a development dependency, as tsx is) and each worker runs that script.
  */
-function startWorker(request: FoldRequest): Worker {
+let bundledWorker: Promise<string> | undefined;
+
+async function bundleWorker(): Promise<string> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./foldWorker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (output === undefined) throw new Error('esbuild produced no fold worker');
+  return output.text;
+}
+
+async function startWorker(request: FoldRequest): Promise<Worker> {
   // None of the process's own flags: `-e` or `--input-type` (a process started from a script
   // string) would stop the worker from loading its file; it needs none.
   const options = { workerData: request, execArgv: [] };
   if (!import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./foldWorker.js', import.meta.url), options);
   }
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./foldWorker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  bundledWorker ??= bundleWorker();
+  return new Worker(await bundledWorker, { ...options, eval: true });
 }
 
 export interface FoldOutcome extends FoldResult {
@@ -30,9 +48,9 @@ export interface FoldOutcome extends FoldResult {
   ms: number;
 }
 
-export function runFold(request: FoldRequest): Promise<FoldOutcome> {
+export async function runFold(request: FoldRequest): Promise<FoldOutcome> {
+  const worker = await startWorker(request);
   return new Promise((resolve, reject) => {
-    const worker = startWorker(request);
     let answered = false;
     worker.once('message', (reply: FoldReply) => {
       answered = true;
