@@ -8,6 +8,8 @@ import { runCli, startServer, type RunningServer } from '../test/fixtures/server
 
 export interface Cluster {
   nodes: RunningServer[];
+  /** Every node killed with -9 at once, then started again on its port (a reconnect storm). */
+  killAndRestartAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,17 @@ export async function startCluster(dataDir: string, count = 2): Promise<Cluster>
     if (copied.code !== 0) throw new Error(`migrate-to-postgres failed: ${copied.stderr}`);
     const args = ['--database-url', databaseUrl, '--redis-url', redis.url];
     for (let index = 0; index < count; index += 1) nodes.push(await startServer({ args }));
-    return { nodes, stop };
+    return {
+      nodes,
+      async killAndRestartAll() {
+        await Promise.all(nodes.map((node) => node.kill9()));
+        const restarted = await Promise.all(
+          nodes.map((node) => startServer({ args, port: node.port })),
+        );
+        nodes.splice(0, nodes.length, ...restarted);
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

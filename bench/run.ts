@@ -15,7 +15,7 @@ import { coreFootprint } from './scenarios/coreFootprint.js';
 import { fanout } from './scenarios/fanout.js';
 import { likesUnderLoad, type LikesSetup } from './scenarios/likes.js';
 import { gateScenario } from './machineLoad.js';
-import { reconnectStorm } from './scenarios/reconnectStorm.js';
+import { reconnectStorm, type StormSetup } from './scenarios/reconnectStorm.js';
 import { storageGrowth } from './scenarios/storageGrowth.js';
 
 const quick = process.argv.includes('--quick');
@@ -106,7 +106,14 @@ async function main(): Promise<void> {
   }
   if (wants('storm')) {
     console.log('4. reconnect storm');
-    if (await quietEnough('storm')) await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000);
+    // PostgreSQL on two nodes (issue 12) beside lowdb on one, with as many clients.
+    const setups: StormSetup[] = [{ driver: 'lowdb' }, { driver: 'postgres', nodes: 2 }];
+    for (const setup of setups) {
+      const name = setup.driver === 'lowdb' ? 'storm, lowdb' : 'storm, postgres, 2 nodes';
+      if (await quietEnough(name)) {
+        await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000, setup);
+      }
+    }
   }
   if (wants('storage')) {
     console.log('5. storage growth');
