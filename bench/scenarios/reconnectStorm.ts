@@ -124,7 +124,7 @@ export async function reconnectStorm(
         : `PostgreSQL, ${setup.nodes} nodes over Redis, all killed with -9 and restarted`;
     console.log(
       `  [${mode}] reconnect storm, ${clients} clients: ${allBack ? 'all back and caught up' : 'NOT all back'} ` +
-        `${(backMs / 1000).toFixed(1)} s after the stop; fewest posts on a socket ${status.fewestPosts}/${BEFORE + AFTER}, ` +
+        `${(backMs / 1000).toFixed(1)} s after the stop; ${status.connected}/${clients} connected, fewest posts on a socket ${status.fewestPosts}/${BEFORE + AFTER}, ` +
         `${status.duplicates} duplicates; ${status.busyRefusals} handshakes told to retry later`,
     );
     return result;
