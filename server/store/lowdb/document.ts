@@ -9,7 +9,11 @@ import { z } from 'zod';
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 
-export const DOCUMENT_VERSION = 1;
+/**
+ * 2: events column-wise (EventColumnsSchema). Version 1 files (events as one object each) still
+ * open: parseDocument.ts migrates them in memory, and the next snapshot is written as version 2.
+ */
+export const DOCUMENT_VERSION = 2;
 
 // Only structure is checked, never content limits: the file must accept everything the store
 // accepted from its callers, or a valid write could become a file that refuses to open.
@@ -90,8 +94,52 @@ export const ReadStateSchema = z.strictObject({
   above: z.array(Seq),
 });
 
-export const DocumentSchema = z.strictObject({
-  version: z.literal(DOCUMENT_VERSION),
+/** An event's type in EventColumns: its position here. */
+export const EVENT_TYPES = [
+  'new_post',
+  'post_liked',
+  'announcement',
+] as const satisfies readonly EventRecord['type'][];
+
+/** A position in EventColumns.strings. */
+const StringRef = z.number().int().min(0);
+
+/**
+ * The events column-wise: position i of every array is the i-th event, ascending by seq. The ids,
+ * titles and names that events repeat are written once, in `strings`, and referred to by position,
+ * so a hundred thousand events are a few arrays of small numbers rather than a hundred thousand
+ * objects that repeat every key (a third of the file's size, and of the time JSON.parse takes).
+ * parseDocument.ts checks that the arrays agree in length and refer to strings that exist.
+ */
+export const EventColumnsSchema = z.strictObject({
+  strings: z.array(z.string()),
+  seq: z.array(Seq.min(1)),
+  id: z.array(Id),
+  /** A position in EVENT_TYPES. */
+  type: z.array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(EVENT_TYPES.length - 1),
+  ),
+  createdAt: z.array(Timestamp),
+  /** -1: the subscribers; otherwise the user the event is addressed to. */
+  audience: z.array(z.number().int().min(-1)),
+  actor: z.array(StringRef),
+  post: z.array(StringRef),
+  postTitle: z.array(StringRef),
+  actorName: z.array(StringRef),
+  /** [seq, fields] of the few events with a url or a text (announcements, imported posts). */
+  extras: z.array(
+    z.tuple([
+      Seq.min(1),
+      z.strictObject({ url: z.string().optional(), text: z.string().optional() }),
+    ]),
+  ),
+});
+
+const documentFields = {
   settings: z.strictObject({ registrationOpen: z.boolean() }),
   /** The newest seq ever issued; never reused, even after retention dropped the event. */
   latestSeq: Seq,
@@ -111,17 +159,32 @@ export const DocumentSchema = z.strictObject({
   notifiedUnlikes: z.record(Id, z.array(Id)),
   /** userId → the spans of seqs during which they were subscribed. */
   subscriptions: z.record(Id, z.array(SpanSchema)),
-  /** Ascending by seq. */
-  events: z.array(EventSchema),
   /** userId → read state; users who never read anything have no entry. */
   readState: z.record(Id, ReadStateSchema),
   /** Followed feeds (absent in files from before feeds: none). */
   feeds: z.array(FeedSchema).optional(),
   /** feedId → keys of the entries seen, oldest first, the newest SEEN_KEYS_MAX kept. */
   feedEntriesSeen: z.record(Id, z.array(z.string())).optional(),
+};
+
+export const DocumentSchema = z.strictObject({
+  version: z.literal(DOCUMENT_VERSION),
+  ...documentFields,
+  /** Ascending by seq. */
+  events: EventColumnsSchema,
+});
+
+/** Version 1, as written before issue 14: the same but for the events, one object each. */
+export const DocumentV1Schema = z.strictObject({
+  version: z.literal(1),
+  ...documentFields,
+  /** Ascending by seq. */
+  events: z.array(EventSchema),
 });
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;
+export type StoreDocumentV1 = z.infer<typeof DocumentV1Schema>;
+export type EventColumns = z.infer<typeof EventColumnsSchema>;
 export type ReadState = z.infer<typeof ReadStateSchema>;
 
 export function emptyDocument(): StoreDocument {
@@ -135,7 +198,23 @@ export function emptyDocument(): StoreDocument {
     likes: {},
     notifiedUnlikes: {},
     subscriptions: {},
-    events: [],
+    events: emptyEventColumns(),
     readState: {},
+  };
+}
+
+export function emptyEventColumns(): EventColumns {
+  return {
+    strings: [],
+    seq: [],
+    id: [],
+    type: [],
+    createdAt: [],
+    audience: [],
+    actor: [],
+    post: [],
+    postTitle: [],
+    actorName: [],
+    extras: [],
   };
 }

@@ -7,14 +7,9 @@
  * form in memory"); a record is built only for an event a query returns.
  */
 import type { EventRecord } from '../store.js';
+import { EVENT_TYPES as TYPES, type EventColumns } from './document.js';
 import { indexAfter } from './sortedSeqs.js';
-import type { StringTable } from './stringTable.js';
-
-const TYPES = [
-  'new_post',
-  'post_liked',
-  'announcement',
-] as const satisfies readonly EventRecord['type'][];
+import { StringTable } from './stringTable.js';
 /** In `audiences`: the event is addressed to the subscribers, not to one user. */
 const SUBSCRIBERS = -1;
 /** Retention drops from the front; the arrays are cut only once this many are dropped, in bulk. */
@@ -39,6 +34,59 @@ export class EventLog {
   #head = 0;
 
   constructor(private readonly strings: StringTable) {}
+
+  /** The log of a data file's events (checked by parseDocument.ts), its strings interned anew. */
+  static fromColumns(strings: StringTable, columns: EventColumns): EventLog {
+    const log = new EventLog(strings);
+    const number = columns.strings.map((value) => strings.intern(value));
+    const ref = (at: number): number => number[at] as number;
+    for (let at = 0; at < columns.seq.length; at++) {
+      const seq = columns.seq[at] as number;
+      const id = columns.id[at] as string;
+      const audience = columns.audience[at] as number;
+      log.#seqs.push(seq);
+      log.#ids.push(id);
+      log.#types.push(columns.type[at] as number);
+      log.#createdAts.push(columns.createdAt[at] as string);
+      log.#audiences.push(audience === SUBSCRIBERS ? SUBSCRIBERS : ref(audience));
+      log.#actors.push(ref(columns.actor[at] as number));
+      log.#posts.push(ref(columns.post[at] as number));
+      log.#titles.push(ref(columns.postTitle[at] as number));
+      log.#actorNames.push(ref(columns.actorName[at] as number));
+      log.#seqById.set(id, seq);
+    }
+    for (const [seq, extra] of columns.extras) log.#extras.set(seq, extra);
+    return log;
+  }
+
+  /** The events as the data file holds them, with only the strings they still refer to. */
+  toColumns(): EventColumns {
+    const written = new StringTable();
+    const columns: EventColumns = {
+      strings: [],
+      seq: this.#seqs.slice(this.#head),
+      id: this.#ids.slice(this.#head),
+      type: this.#types.slice(this.#head),
+      createdAt: this.#createdAts.slice(this.#head),
+      audience: [],
+      actor: [],
+      post: [],
+      postTitle: [],
+      actorName: [],
+      extras: [...this.#extras],
+    };
+    const ref = (number: number): number => written.intern(this.strings.at(number));
+    for (let at = this.#head; at < this.#seqs.length; at++) {
+      const audience = this.#audiences[at] as number;
+      columns.audience.push(audience === SUBSCRIBERS ? SUBSCRIBERS : ref(audience));
+      columns.actor.push(ref(this.#actors[at] as number));
+      columns.post.push(ref(this.#posts[at] as number));
+      columns.postTitle.push(ref(this.#titles[at] as number));
+      columns.actorName.push(ref(this.#actorNames[at] as number));
+    }
+    columns.strings = written.values();
+    return columns;
+  }
 
   get length(): number {
     return this.#seqs.length - this.#head;
@@ -162,4 +210,9 @@ export class EventLog {
       ...this.#extras.get(seq),
     };
   }
+}
+
+/** A data file's events as records (migrate-to-postgres, and the version 1 format). */
+export function eventRecords(columns: EventColumns): EventRecord[] {
+  return [...EventLog.fromColumns(new StringTable(), columns).records()];
 }

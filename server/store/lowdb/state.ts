@@ -77,7 +77,7 @@ export function buildState(document: StoreDocument): StoreState {
     likes: toLikerSets(strings, document.likes),
     notifiedUnlikes: toLikerSets(strings, document.notifiedUnlikes),
     subscriptions: new Map(Object.entries(document.subscriptions)),
-    events: new EventLog(strings),
+    events: EventLog.fromColumns(strings, document.events),
     subscriberStream: [],
     userStreams: new Map(),
     ownPostSeqs: new Map(),
@@ -91,7 +91,7 @@ export function buildState(document: StoreDocument): StoreState {
     state.posts.set(post.id, post);
     state.postOrder.push(post.id);
   }
-  for (const event of document.events) appendEvent(state, event);
+  indexEvents(state);
   return state;
 }
 
@@ -106,7 +106,7 @@ export function toDocument(state: StoreState): StoreDocument {
     likes: state.likes.toRecord(),
     notifiedUnlikes: state.notifiedUnlikes.toRecord(),
     subscriptions: Object.fromEntries(state.subscriptions),
-    events: [...state.events.records()],
+    events: state.events.toColumns(),
     readState: Object.fromEntries(state.readState),
     feeds: [...state.feeds.values()],
     feedEntriesSeen: fromSetMap(state.feedEntriesSeen),
@@ -138,11 +138,33 @@ export function deleteToken(state: StoreState, tokenId: string): boolean {
 /** Events arrive in seq order, so every index here is an append. */
 export function appendEvent(state: StoreState, event: EventRecord): void {
   state.events.append(event);
-  if (event.audience.kind === 'subscribers') {
-    state.subscriberStream.push(event.seq);
-    insertSorted(streamOf(state.ownPostSeqs, event.actorId), event.seq);
+  indexEvent(
+    state,
+    event.seq,
+    event.audience.kind === 'user' ? event.audience.userId : undefined,
+    event.actorId,
+  );
+}
+
+/** The streams of the events a state was built with. */
+function indexEvents(state: StoreState): void {
+  const { events } = state;
+  for (let i = 0; i < events.length; i++) {
+    indexEvent(state, events.seqAt(i), events.audienceUserAt(i), events.actorAt(i));
+  }
+}
+
+function indexEvent(
+  state: StoreState,
+  seq: number,
+  audienceUser: string | undefined,
+  actorId: string,
+): void {
+  if (audienceUser === undefined) {
+    state.subscriberStream.push(seq);
+    insertSorted(streamOf(state.ownPostSeqs, actorId), seq);
   } else {
-    insertSorted(streamOf(state.userStreams, event.audience.userId), event.seq);
+    insertSorted(streamOf(state.userStreams, audienceUser), seq);
   }
 }
 

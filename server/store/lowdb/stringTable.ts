@@ -25,6 +25,11 @@ export class StringTable {
     return this.#numbers.get(value);
   }
 
+  /** Every string, in the order of their numbers. */
+  values(): string[] {
+    return [...this.#strings];
+  }
+
   at(number: number): string {
     const value = this.#strings[number];
     if (value === undefined) throw new Error(`no interned string ${number}`);
