@@ -17,17 +17,17 @@ const CUT_AFTER = 4096;
 
 export class EventLog {
   /** Ascending. Positions below `#head` were dropped by retention and are cut in bulk later. */
-  readonly #seqs: number[] = [];
-  readonly #ids: string[] = [];
-  readonly #types: number[] = [];
+  #seqs: number[] = [];
+  #ids: string[] = [];
+  #types: number[] = [];
   /** As recorded: parsing a hundred thousand timestamps at open would cost more than they weigh. */
-  readonly #createdAts: string[] = [];
+  #createdAts: string[] = [];
   /** Interned user id, or SUBSCRIBERS. */
-  readonly #audiences: number[] = [];
-  readonly #actors: number[] = [];
-  readonly #posts: number[] = [];
-  readonly #titles: number[] = [];
-  readonly #actorNames: number[] = [];
+  #audiences: number[] = [];
+  #actors: number[] = [];
+  #posts: number[] = [];
+  #titles: number[] = [];
+  #actorNames: number[] = [];
   /** seq → an announcement's or imported post's url and text. */
   readonly #extras = new Map<number, { url?: string; text?: string }>();
   readonly #seqById = new Map<string, number>();
@@ -39,21 +39,24 @@ export class EventLog {
   static fromColumns(strings: StringTable, columns: EventColumns): EventLog {
     const log = new EventLog(strings);
     const number = columns.strings.map((value) => strings.intern(value));
-    const ref = (at: number): number => number[at] as number;
-    for (let at = 0; at < columns.seq.length; at++) {
-      const seq = columns.seq[at] as number;
-      const id = columns.id[at] as string;
-      const audience = columns.audience[at] as number;
-      log.#seqs.push(seq);
-      log.#ids.push(id);
-      log.#types.push(columns.type[at] as number);
-      log.#createdAts.push(columns.createdAt[at] as string);
-      log.#audiences.push(audience === SUBSCRIBERS ? SUBSCRIBERS : ref(audience));
-      log.#actors.push(ref(columns.actor[at] as number));
-      log.#posts.push(ref(columns.post[at] as number));
-      log.#titles.push(ref(columns.postTitle[at] as number));
-      log.#actorNames.push(ref(columns.actorName[at] as number));
-      log.#seqById.set(id, seq);
+    // A file this store wrote has each string once, so into a fresh table they keep their
+    // numbers and the columns are copied as they are (a memcpy, not a loop).
+    const same = number.every((value, at) => value === at);
+    const refs = (column: number[]): number[] =>
+      same ? column.slice() : column.map((at) => number[at] as number);
+    log.#seqs = columns.seq.slice();
+    log.#ids = columns.id.slice();
+    log.#types = columns.type.slice();
+    log.#createdAts = columns.createdAt.slice();
+    log.#audiences = same
+      ? columns.audience.slice()
+      : columns.audience.map((at) => (at === SUBSCRIBERS ? at : (number[at] as number)));
+    log.#actors = refs(columns.actor);
+    log.#posts = refs(columns.post);
+    log.#titles = refs(columns.postTitle);
+    log.#actorNames = refs(columns.actorName);
+    for (let at = 0; at < log.#ids.length; at++) {
+      log.#seqById.set(log.#ids[at] as string, log.#seqs[at] as number);
     }
     for (const [seq, extra] of columns.extras) log.#extras.set(seq, extra);
     return log;
@@ -212,7 +215,14 @@ export class EventLog {
   }
 }
 
-/** A data file's events as records (migrate-to-postgres, and the version 1 format). */
+/** Records (ascending by seq) as the data file holds them. */
+export function eventColumns(records: Iterable<EventRecord>): EventColumns {
+  const log = new EventLog(new StringTable());
+  for (const record of records) log.append(record);
+  return log.toColumns();
+}
+
+/** A data file's events as records (migrate-to-postgres, folding a journal into a snapshot). */
 export function eventRecords(columns: EventColumns): EventRecord[] {
   return [...EventLog.fromColumns(new StringTable(), columns).records()];
 }

@@ -14,8 +14,7 @@ import {
   type StoreDocument,
   type StoreDocumentV1,
 } from './document.js';
-import { EventLog } from './eventLog.js';
-import { StringTable } from './stringTable.js';
+import { eventColumns } from './eventLog.js';
 
 export function parseDocument(text: string, file: string): StoreDocument {
   if (text.trim() === '') {
@@ -57,9 +56,7 @@ function fromVersion1(raw: unknown, file: string): StoreDocument {
     old.latestSeq,
     file,
   );
-  const log = new EventLog(new StringTable());
-  for (const event of old.events) log.append(event);
-  return { ...old, version: DOCUMENT_VERSION, events: log.toColumns() };
+  return { ...old, version: DOCUMENT_VERSION, events: eventColumns(old.events) };
 }
 
 /** Every column holds one entry per event, and every reference names a string that exists. */

@@ -74,10 +74,11 @@ export function buildState(document: StoreDocument): StoreState {
     posts: new Map(),
     postOrder: [],
     strings,
+    // The events first: into the empty table, the file's strings keep their numbers.
+    events: EventLog.fromColumns(strings, document.events),
     likes: toLikerSets(strings, document.likes),
     notifiedUnlikes: toLikerSets(strings, document.notifiedUnlikes),
     subscriptions: new Map(Object.entries(document.subscriptions)),
-    events: EventLog.fromColumns(strings, document.events),
     subscriberStream: [],
     userStreams: new Map(),
     ownPostSeqs: new Map(),
