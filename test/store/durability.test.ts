@@ -131,6 +131,21 @@ describe('a bad data file is refused and left untouched', () => {
       /out of order/,
     ],
     [
+      'an event time that is not a timestamp',
+      (valid) => {
+        const document = JSON.parse(valid) as { events: { createdAt: string[] } };
+        document.events.createdAt[0] = 'yesterday';
+        return JSON.stringify(document);
+      },
+      /unexpected shape: .*events\.createdAt.*ISO 8601/,
+    ],
+    [
+      'a subscription span that is not [from, to]',
+      (valid) =>
+        JSON.stringify({ ...(JSON.parse(valid) as object), subscriptions: { someone: [[1]] } }),
+      /unexpected shape: .*subscriptions/,
+    ],
+    [
       'an event column shorter than the others',
       (valid) => {
         const document = JSON.parse(valid) as { events: Record<string, unknown[]> };
