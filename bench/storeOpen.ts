@@ -1,21 +1,20 @@
 /**
- * The embedded store alone at the likes scenario's data (10,000 users, 1,000 posts, 100,000 likes;
- * --quick: a tenth): how long opening it takes and how much memory it then holds. The data is
- * seeded through the Store (or taken from `--data-dir`, left as it is), then opened in a fresh
- * `node` process that runs the built store (dist/), with no server around it, three times.
- *
- *   node scripts/build.mjs && node --import tsx bench/storeOpen.ts [--quick] [--data-dir DIR]
+ * Opening the embedded store on a data directory, alone in a fresh `node` process running the
+ * built store (dist/), with no server around it: how long `open()` takes (read, check, build the
+ * indexes, keep the backup) and the process's memory once it is open and garbage-collected.
+ * The likes scenario reports it at its data; bench/storeOpenProbe.ts runs it by itself.
  */
-import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { seed } from './seed.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
-const quick = process.argv.includes('--quick');
-const dirAt = process.argv.indexOf('--data-dir');
-const given = dirAt === -1 ? undefined : process.argv[dirAt + 1];
-const plan = quick
-  ? { users: 1_000, authors: 10, subscribe: true, posts: 100, likesPerPost: 100 }
-  : { users: 10_000, authors: 10, subscribe: true, posts: 1_000, likesPerPost: 100 };
+export interface StoreOpenResult {
+  openMs: number;
+  /** The process's resident memory (VmRSS) and V8 heap in use, after a full GC, in bytes. */
+  residentBytes: number;
+  heapBytes: number;
+  events: number;
+  likes: number;
+}
 
 const OPEN_ONCE = `
 const { createLowdbStore } = await import(process.argv[1]);
@@ -25,34 +24,24 @@ await store.open();
 const openMs = performance.now() - started;
 globalThis.gc();
 const { rss, heapUsed } = process.memoryUsage();
-const { events, likes, bytes } = store.stats();
+const { events, likes } = store.stats();
 await store.close();
-console.log(JSON.stringify({ openMs, rss, heapUsed, events, likes, bytes }));
+console.log(JSON.stringify({ openMs, residentBytes: rss, heapBytes: heapUsed, events, likes }));
 `;
 
-let dataDir = given;
-try {
-  if (dataDir === undefined) {
-    console.log(
-      `seeding ${plan.users} users, ${plan.posts} posts, ${plan.posts * plan.likesPerPost} likes…`,
-    );
-    dataDir = (await seed(plan)).dataDir;
-  }
+export async function measureStoreOpen(dataDir: string): Promise<StoreOpenResult> {
   const storeModule = new URL('../dist/server/store/lowdb/index.js', import.meta.url).href;
-  for (let run = 1; run <= 3; run++) {
-    const out = execFileSync(
-      process.execPath,
-      ['--expose-gc', '--input-type=module', '-e', OPEN_ONCE, storeModule, dataDir],
-      { encoding: 'utf8' },
-    );
-    const m = JSON.parse(out) as Record<string, number>;
-    const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1e6).toFixed(0)} MB`;
-    console.log(
-      `  run ${run}: open ${(m.openMs ?? 0).toFixed(0)} ms; after gc rss ${mb(m.rss)}, heap ${mb(m.heapUsed)} ` +
-        `(${m.events} events, ${m.likes} likes, ${mb(m.bytes)} of files)`,
-    );
-  }
-} finally {
-  if (given === undefined && dataDir !== undefined)
-    await rm(dataDir, { recursive: true, force: true });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', '--input-type=module', '-e', OPEN_ONCE, storeModule, dataDir],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(stdout) as StoreOpenResult;
+}
+
+export function describeStoreOpen(result: StoreOpenResult): string {
+  return (
+    `open ${result.openMs.toFixed(0)} ms; then ${(result.residentBytes / 1e6).toFixed(0)} MB resident, ` +
+    `${(result.heapBytes / 1e6).toFixed(0)} MB heap (${result.events} events, ${result.likes} likes)`
+  );
 }
