@@ -28,6 +28,8 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     log,
     changed,
     paused: () => alerts.dropPending(),
+    // A live socket keeps the trust it was made with: reconnect, so the new CA file applies now.
+    trustChanged: () => session.wake(),
   });
   const serverOrigin = (): string =>
     session.account()?.serverUrl ?? preferences.current().serverUrl;
