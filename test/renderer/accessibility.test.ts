@@ -26,6 +26,7 @@ const SIGNED_OUT: AppSnapshot = {
   inbox: { items: [], unreadCount: 0, hasMore: false, loadingOlder: false },
   settings: { ...defaultSettings(), serverUrl: SERVER, username: 'reader' },
   notice: null,
+  about: { appName: 'Tidings', appVersion: '1.4.0', updates: { kind: 'disabled' } },
 };
 
 function item(seq: number, type: 'new_post' | 'post_liked', read: boolean): NotificationItem {
@@ -91,6 +92,8 @@ function heldBackend() {
     updateSettings: ok,
     pauseNotifications: ok,
     dismissNotice: () => Promise.resolve(),
+    checkForUpdates: ok,
+    installUpdate: ok,
   };
   return {
     backend,

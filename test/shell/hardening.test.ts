@@ -277,6 +277,8 @@ describe('the preload', () => {
       'updateSettings',
       'pauseNotifications',
       'dismissNotice',
+      'checkForUpdates',
+      'installUpdate',
     ];
     assert.deepEqual(Object.keys(api).sort(), [...methods].sort());
     for (const method of methods) assert.equal(typeof api[method], 'function', method);
@@ -322,6 +324,7 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
     inbox: { items: [], unreadCount: 0, hasMore: false, loadingOlder: false },
     settings: defaultSettings(),
     notice: null,
+    about: { appName: 'Tidings', appVersion: '1.0.0', updates: { kind: 'disabled' } },
   };
   const ok =
     (name: string) =>
@@ -354,6 +357,8 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
     dismissNotice: async (...args: unknown[]) => {
       calls.push(['dismissNotice', args]);
     },
+    checkForUpdates: ok('checkForUpdates'),
+    installUpdate: ok('installUpdate'),
   };
   return { core, calls };
 }
