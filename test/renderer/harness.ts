@@ -312,3 +312,10 @@ export async function waitUntil(
     await new Promise((tick) => setTimeout(tick, 25));
   }
 }
+
+/** What the tray menu's "Settings…" and "About" do to an open window: index.html#settings, #about. */
+export async function goToHash(page: Page, hash: string): Promise<void> {
+  await page.evaluate((next) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = next;
+  }, hash);
+}
