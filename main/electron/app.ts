@@ -163,6 +163,7 @@ async function start(): Promise<void> {
   e2e?.install({
     tooltip: () => tray?.tooltip() ?? '',
     menuLabels: () => tray?.menuLabels() ?? [],
+    chooseMenuItem: (label) => tray?.chooseMenuItem(label) ?? false,
     inboxShown: () => {
       const window = inbox.window();
       return window !== null && window.isVisible() && window.isFocused();
