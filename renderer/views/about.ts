@@ -170,14 +170,14 @@ export function createAboutView(context: ViewContext): View {
     update(next) {
       snapshot = next;
       const serverUrl = next.account?.serverUrl ?? '';
-      const online = next.status.state === 'online';
+      const connected = next.status.state === 'online';
       // Asked when the view comes on screen (not yet in the page), for another server, and when
       // the connection comes back (the server may have been upgraded meanwhile).
       const opening = !element.isConnected;
-      if (serverUrl !== '' && (opening || serverUrl !== askedFor || (online && !wasOnline))) {
+      if (serverUrl !== '' && (opening || serverUrl !== askedFor || (connected && !wasOnline))) {
         askServerVersion(serverUrl);
       }
-      wasOnline = online;
+      wasOnline = connected;
       render();
     },
     focus() {
