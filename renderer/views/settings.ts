@@ -1,7 +1,8 @@
 /**
  * Settings: server and account (sign out), notifications (on/off, sound, muted types, quiet
  * hours, pause), start at login and the global shortcut. Every control saves at once through updateSettings; the next
- * snapshot is the truth, so a refused change snaps back.
+ * snapshot is the truth, so a refused change snaps back. The private certificate authority has
+ * its own part (caFileSetting.ts); "About Tidings" opens the About screen.
  */
 import type { AppSnapshot, Settings, SettingsPatch } from '../../contract/ipc.js';
 import type { NotificationType } from '../../contract/wire.js';
