@@ -162,6 +162,9 @@ describe('IPC from the window', () => {
       [IPC_CHANNELS.pauseNotifications, ['60']],
       [IPC_CHANNELS.checkServer, ['x'.repeat(5000)]],
       [IPC_CHANNELS.markAllRead, ['extra']],
+      [IPC_CHANNELS.checkForUpdates, ['https://evil.example/feed']],
+      [IPC_CHANNELS.installUpdate, [{ version: '9.9.9' }]],
+      [IPC_CHANNELS.updateSettings, [{ caFile: 'relative/ca.pem' }]],
     ];
     for (const [channel, args] of bad) {
       const result = (await call(channel, args)) as { ok: boolean; code: string; message: string };
