@@ -152,14 +152,14 @@ describe('the fold from disk', () => {
       { maxEventAgeDays: 90, maxEvents: 7 },
       new Date(),
     );
-    assert.equal(byTheFold.events.length, 7);
+    assert.equal(byTheFold.events.seq.length, 7);
     assert.equal(JSON.stringify(byTheFold), JSON.stringify(byTheStore));
     const aged = await foldBothWays(
       temp.dataDir,
       { maxEventAgeDays: 1, maxEvents: 100_000 },
       new Date(Date.now() + 2 * 24 * 60 * 60 * 1000),
     );
-    assert.equal(aged.byTheFold.events.length, 0);
+    assert.equal(aged.byTheFold.events.seq.length, 0);
     assert.equal(JSON.stringify(aged.byTheFold), JSON.stringify(aged.byTheStore));
   });
 });

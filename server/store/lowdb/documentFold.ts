@@ -12,6 +12,7 @@
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import type { Change } from './changes.js';
+import { eventColumns, eventRecords } from './eventLog.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
 import { SEEN_KEYS_MAX, type RetentionPolicy } from './state.js';
 
@@ -164,15 +165,16 @@ export function finishFold(fold: DocumentFold): StoreDocument {
 }
 
 /**
- * The document's events as records, and back: the one place that knows how the file writes
+ * The document's events as records, and back (the file's column form, through eventLog.ts's codec):
+ * the one place that knows how the file writes
  * events, so a new file format (events column-wise, say) changes these two functions only.
  */
 function eventsOf(document: StoreDocument): EventRecord[] {
-  return document.events;
+  return eventRecords(document.events);
 }
 
 function documentEvents(events: EventRecord[]): StoreDocument['events'] {
-  return events;
+  return eventColumns(events);
 }
 
 function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {
