@@ -165,9 +165,9 @@ export function finishFold(fold: DocumentFold): StoreDocument {
 }
 
 /**
- * The document's events as records, and back (the file's column form, through eventLog.ts's codec):
- * the one place that knows how the file writes
- * events, so a new file format (events column-wise, say) changes these two functions only.
+ * The document's events as records, and back: the file holds them column-wise (version 2), and
+ * eventLog.ts's codec turns them into records and back. The one place here that knows how the
+ * file writes events, so a new file format changes these two functions only.
  */
 function eventsOf(document: StoreDocument): EventRecord[] {
   return eventRecords(document.events);
