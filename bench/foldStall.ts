@@ -48,6 +48,8 @@ for (let i = 0; i < 1000; i++) {
   if (user && post) likes.push(store.addLike(post.id, user.id));
 }
 await Promise.all(likes);
+// The garbage of opening and liking collected now, so a full GC of it does not land in a window.
+globalThis.gc();
 const histogram = monitorEventLoopDelay({ resolution: 1 });
 let last = performance.now();
 let longestGap = 0;
@@ -103,7 +105,7 @@ try {
       await cp(dataDir, copy, { recursive: true });
       const out = execFileSync(
         process.execPath,
-        ['--input-type=module', '-e', FOLD_ONCE, storeModule, copy],
+        ['--expose-gc', '--input-type=module', '-e', FOLD_ONCE, storeModule, copy],
         { encoding: 'utf8' },
       );
       const m = JSON.parse(out) as Record<string, number | undefined>;
