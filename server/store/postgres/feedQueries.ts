@@ -4,6 +4,7 @@
  * exactly once.
  */
 import { ConflictError, SEEN_KEYS_MAX, type FeedStore, type PostRecord } from '../store.js';
+import { importedPost, importedPostEvent } from '../newRecords.js';
 import type { EventRecord, FeedRecord } from '../store.js';
 import { newId } from '../lowdb/ids.js';
 import type { Queryable } from './database.js';
@@ -130,26 +131,11 @@ export function feedQueries(engine: PostgresEngine): FeedStore {
             [id, entry.key, at],
           );
           if (!unseen) continue;
-          const post: PostRecord = {
-            id: newId(),
-            authorId: feed.addedBy,
-            title: entry.title,
-            body: entry.html,
-            excerpt: entry.excerpt,
-            createdAt: at,
-            updatedAt: at,
-            source: { feedId: id, feedTitle: update.title, url: entry.url },
-          };
+          const post = importedPost(feed, update.title, entry, at);
           await insertPost(client, post);
           const event = await events.record({
-            type: 'new_post',
+            ...importedPostEvent(post, update.title),
             createdAt: at,
-            audience: { kind: 'subscribers' },
-            actorId: feed.addedBy,
-            actorName: update.title,
-            postId: post.id,
-            postTitle: post.title,
-            url: entry.url,
           });
           published.push({ post, event });
         }

@@ -2,9 +2,19 @@
 import type { LikeResult, PostRecord, PostStore } from '../store.js';
 import { likeNotifiesAuthor } from '../visibility.js';
 import { newId } from '../lowdb/ids.js';
+import type { Queryable } from './database.js';
 import type { PostgresEngine } from './engine.js';
 import { insertPost, POST_COLUMNS, toPost, type PostRow } from './postRows.js';
 import { affectsOneRow, firstRow } from './rows.js';
+
+/** The name an event shows for its actor (a snapshot: renaming later does not change it). */
+const usernameOf = (client: Queryable, userId: string) =>
+  firstRow(
+    client,
+    'SELECT username FROM users WHERE id = $1',
+    [userId],
+    (row: { username: string }) => row.username,
+  );
 
 export function postQueries(engine: PostgresEngine): PostStore {
   const { db, write, now, figures } = engine;
@@ -12,12 +22,7 @@ export function postQueries(engine: PostgresEngine): PostStore {
   return {
     async publishPost(input) {
       const result = await write(async (client, events) => {
-        const author = await firstRow(
-          client,
-          'SELECT username FROM users WHERE id = $1',
-          [input.authorId],
-          (row: { username: string }) => row.username,
-        );
+        const author = await usernameOf(client, input.authorId);
         if (author === undefined) throw new Error(`publishPost: no user with id ${input.authorId}`);
         const at = now();
         const post: PostRecord = { id: newId(), ...input, createdAt: at, updatedAt: at };
@@ -103,12 +108,7 @@ export function postQueries(engine: PostgresEngine): PostStore {
         if (!likeNotifiesAuthor({ likerId: userId, authorId: post.author_id, alreadyNotified })) {
           return { created: true };
         }
-        const liker = await firstRow(
-          client,
-          'SELECT username FROM users WHERE id = $1',
-          [userId],
-          (row: { username: string }) => row.username,
-        );
+        const liker = await usernameOf(client, userId);
         const event = await events.record({
           type: 'post_liked',
           createdAt: now(),

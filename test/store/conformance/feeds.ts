@@ -4,25 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  SEEN_KEYS_MAX,
-  type FeedPollUpdate,
-  type ImportedEntry,
-  type Store,
-} from '../../../server/store/store.js';
+import { SEEN_KEYS_MAX, type FeedPollUpdate, type Store } from '../../../server/store/store.js';
 import { withStore, type StoreDriver } from './driver.js';
-import { addUser, inboxOf } from './helpers.js';
+import { addUser, feedEntry as entry, inboxOf } from './helpers.js';
 
 const T0 = '2026-11-30T10:00:00.000Z';
 const LATER = '2026-11-30T10:15:00.000Z';
-
-const entry = (key: string): ImportedEntry => ({
-  key,
-  title: `Entry ${key}`,
-  html: `<p>${key}</p>`,
-  excerpt: key,
-  url: `https://blog.example/${key}`,
-});
 
 const polled = (overrides: Partial<FeedPollUpdate> = {}): FeedPollUpdate => ({
   title: 'Elsewhere',

@@ -9,23 +9,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createPostgresStore } from '../../../server/store/postgres/index.js';
-import type { ImportedEntry, Store } from '../../../server/store/store.js';
+import type { Store } from '../../../server/store/store.js';
 import { startPostgres, type RunningPostgres } from '../../fixtures/postgres.js';
-import { addUser, inboxOf, publish } from '../conformance/helpers.js';
+import { addUser, feedEntry as entry, inboxOf, publish } from '../conformance/helpers.js';
 
 async function openStore(connectionString: string): Promise<Store> {
   const store = createPostgresStore({ connectionString });
   await store.open();
   return store;
 }
-
-const entry = (key: string): ImportedEntry => ({
-  key,
-  title: `Entry ${key}`,
-  html: `<p>${key}</p>`,
-  excerpt: key,
-  url: `https://blog.example/${key}`,
-});
 
 /** Far longer than a publish takes; reached only when the publish waits for the open poll. */
 const STUCK_MS = 10_000;
