@@ -4,6 +4,7 @@
  * recorders and real files. Keep them small: everything with logic belongs in the core.
  */
 import type { AppSnapshot, ConnectionStatus, Settings, TidingsApi } from '../../contract/ipc.js';
+import type { UpdateSource } from './updates.js';
 
 /** Shows the unread count and connection state (tray image, tooltip, dock badge). */
 export interface BadgeSink {
@@ -12,7 +13,10 @@ export interface BadgeSink {
 
 /** What a click on a native notification does. */
 export type NotificationAction =
-  { kind: 'open-post'; itemId: string; url: string } | { kind: 'open-inbox' };
+  | { kind: 'open-post'; itemId: string; url: string }
+  | { kind: 'open-inbox' }
+  /** A new version of the app is ready: the click opens the About view. */
+  | { kind: 'open-about' };
 
 export interface NativeNotification {
   title: string;
@@ -73,6 +77,10 @@ export interface CoreDependencies {
   deviceName?: string;
   /** The OS proxy per URL; without it every connection is direct (plain Node). */
   resolveProxy?: ResolveProxy;
+  /** This build's name and version, for the About view and update checks. */
+  app?: { name: string; version: string };
+  /** Where new versions come from; absent, this build does not update itself. */
+  updates?: UpdateSource;
 }
 
 /**

@@ -62,6 +62,8 @@ export function createIpcRoutes(core: TidingsCore): Record<Channel, Route> {
     [IPC_CHANNELS.dismissNotice]: withArgs(z.tuple([z.number().int().min(0)]), ([id]) =>
       core.dismissNotice(id),
     ),
+    [IPC_CHANNELS.checkForUpdates]: withArgs(z.tuple([]), () => core.checkForUpdates()),
+    [IPC_CHANNELS.installUpdate]: withArgs(z.tuple([]), () => core.installUpdate()),
   };
 }
 

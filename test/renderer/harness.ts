@@ -26,6 +26,7 @@ import {
   type NativeNotification,
   type SettingsStore,
   type TidingsCore,
+  type UpdateSource,
   type UrlOpener,
 } from '../../main/core/index.js';
 
@@ -51,6 +52,8 @@ export type WindowBackend = Pick<
   | 'updateSettings'
   | 'pauseNotifications'
   | 'dismissNotice'
+  | 'checkForUpdates'
+  | 'installUpdate'
 >;
 
 type ForwardedMethod = Exclude<keyof typeof IPC_CHANNELS, 'snapshot'>;
@@ -119,6 +122,18 @@ export interface InboxWindow {
 export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
 }
+
+export interface StartOptions extends OpenOptions {
+  /** Where new versions come from (test/fixtures/updateFeed.ts); absent, none. */
+  updates?: UpdateSource;
+  /** Settings to start with, as if saved by an earlier run. */
+  settings?: Partial<Settings>;
+}
+
+/** The version the About view shows: package.json's, as Electron's app.getVersion() gives it. */
+export const APP_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export async function openWindow(
   backend: WindowBackend,
@@ -241,9 +256,10 @@ export interface AppUnderTest extends InboxWindow {
 }
 
 /** The real core with recorder ports, started, and the inbox window open on it. */
-export async function startInboxWindow(options: OpenOptions = {}): Promise<AppUnderTest> {
+export async function startInboxWindow(options: StartOptions = {}): Promise<AppUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-window-'));
   const settingsPath = join(dir, 'settings.json');
+  if (options.settings) writeFileSync(settingsPath, JSON.stringify(options.settings));
   const shell: ShellRecorder = { opened: [], notifications: [], badges: [], log: [] };
   const opener: UrlOpener = {
     open(url) {
@@ -259,6 +275,8 @@ export async function startInboxWindow(options: OpenOptions = {}): Promise<AppUn
     opener,
     log: (message) => shell.log.push(message),
     deviceName: 'renderer test',
+    app: { name: 'Tidings', version: APP_VERSION },
+    ...(options.updates ? { updates: options.updates } : {}),
   });
   await core.start();
   let window: InboxWindow;
@@ -293,4 +311,11 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((tick) => setTimeout(tick, 25));
   }
+}
+
+/** What the tray menu's "Settings…" and "About" do to an open window: index.html#settings, #about. */
+export async function goToHash(page: Page, hash: string): Promise<void> {
+  await page.evaluate((next) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = next;
+  }, hash);
 }

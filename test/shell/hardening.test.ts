@@ -162,6 +162,9 @@ describe('IPC from the window', () => {
       [IPC_CHANNELS.pauseNotifications, ['60']],
       [IPC_CHANNELS.checkServer, ['x'.repeat(5000)]],
       [IPC_CHANNELS.markAllRead, ['extra']],
+      [IPC_CHANNELS.checkForUpdates, ['https://evil.example/feed']],
+      [IPC_CHANNELS.installUpdate, [{ version: '9.9.9' }]],
+      [IPC_CHANNELS.updateSettings, [{ caFile: 'relative/ca.pem' }]],
     ];
     for (const [channel, args] of bad) {
       const result = (await call(channel, args)) as { ok: boolean; code: string; message: string };
@@ -277,6 +280,8 @@ describe('the preload', () => {
       'updateSettings',
       'pauseNotifications',
       'dismissNotice',
+      'checkForUpdates',
+      'installUpdate',
     ];
     assert.deepEqual(Object.keys(api).sort(), [...methods].sort());
     for (const method of methods) assert.equal(typeof api[method], 'function', method);
@@ -322,6 +327,7 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
     inbox: { items: [], unreadCount: 0, hasMore: false, loadingOlder: false },
     settings: defaultSettings(),
     notice: null,
+    about: { appName: 'Tidings', appVersion: '1.0.0', updates: { kind: 'disabled' } },
   };
   const ok =
     (name: string) =>
@@ -354,6 +360,8 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
     dismissNotice: async (...args: unknown[]) => {
       calls.push(['dismissNotice', args]);
     },
+    checkForUpdates: ok('checkForUpdates'),
+    installUpdate: ok('installUpdate'),
   };
   return { core, calls };
 }
