@@ -23,7 +23,7 @@ import {
 } from '../../contract/wire.js';
 import type { ConnectionStatus } from '../../contract/ipc.js';
 import type { Clock } from './ports.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Route } from './network.js';
 import { describeNetworkError } from './serverApi.js';
 
@@ -55,6 +55,7 @@ export interface ConnectionOptions {
   route?: () => Promise<Route>;
   clock: Clock;
   random?: () => number;
+  /** RECONNECT_BACKOFF unless given: the first retry after a drop is spread over 5 s. */
   backoff?: BackoffPolicy;
   log: (message: string) => void;
 }
@@ -132,7 +133,8 @@ export function createConnection(
   /** `serverSaysMs`: a busy server's `retryAfterMs`, honoured instead of our own backoff. */
   const scheduleRetry = (reason: string, serverSaysMs?: number): void => {
     if (closed || retryTimer !== null) return;
-    const delay = serverSaysMs ?? backoffDelay(attempt, random, options.backoff ?? DEFAULT_BACKOFF);
+    const delay =
+      serverSaysMs ?? backoffDelay(attempt, random, options.backoff ?? RECONNECT_BACKOFF);
     attempt += 1;
     const retryAt = clock.now() + delay;
     retryTimer = clock.setTimeout(() => {

@@ -10,6 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { Server as SocketServer } from 'socket.io';
 import { startServer } from '../fixtures/server.js';
 import { PROTOCOL_VERSION, titleOf, type ServerToClientEvents } from '../../contract/wire.js';
+import type { ConnectionStatus } from '../../contract/ipc.js';
+import { createConnection } from '../../main/core/connection.js';
 import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import { ALERT_RULES } from '../../main/core/alertPolicy.js';
@@ -326,12 +328,11 @@ test('retries back off exponentially while the server is down, and start over on
     retryNow(delays.at(-1) ?? 0);
     delays.push(await nextDelay(`offline after failed attempt ${attempt}`));
   }
-  // Attempt n waits between half and all of 1 s × 2ⁿ.
+  // The first retry after the drop comes within 0.5 to 5 s (spread out for storms); attempt n
+  // after it waits between half and all of 1 s × 2ⁿ.
   delays.forEach((delay, attempt) => {
-    assert.ok(
-      delay >= 500 * 2 ** attempt && delay <= 1_000 * 2 ** attempt,
-      `attempt ${attempt} waited ${delay} ms`,
-    );
+    const [least, most] = attempt === 0 ? [500, 5_000] : [500 * 2 ** attempt, 1_000 * 2 ** attempt];
+    assert.ok(delay >= least && delay <= most, `attempt ${attempt} waited ${delay} ms`);
   });
 
   const again = await startServer({ dataDir: server.dataDir, port: server.port });
@@ -347,7 +348,50 @@ test('retries back off exponentially while the server is down, and start over on
   await again.stop();
   const afterSuccess = await nextDelay('offline after the second stop');
   assert.ok(
-    afterSuccess >= 500 && afterSuccess <= 1_000,
+    afterSuccess >= 500 && afterSuccess <= 5_000,
     `the backoff was reset: ${afterSuccess} ms`,
   );
+});
+
+test("after a server restart, the connection's first retry follows its random source over 0.5 to 5 s, not within 1 s", async () => {
+  const { server, ben } = await startBlog(defer);
+  const connect = async (roll: number) => {
+    const clock = createFakeClock(Date.now());
+    const statuses: ConnectionStatus[] = [];
+    const connection = createConnection(
+      {
+        serverUrl: server.url,
+        token: ben.token,
+        highestSeq: () => 0,
+        clock,
+        random: () => roll,
+        log: () => undefined,
+      },
+      {
+        status: (status) => void statuses.push(status),
+        sync: () => undefined,
+        newItem: () => undefined,
+        unreadCount: () => undefined,
+        remoteRead: () => undefined,
+        unauthorized: () => undefined,
+      },
+    );
+    cleanups.push(() => Promise.resolve(connection.close()));
+    connection.open();
+    await waitFor(() => statuses.find((s) => s.state === 'online'), `online (roll ${roll})`);
+    return { clock, statuses };
+  };
+  const early = await connect(0);
+  const late = await connect(0.999_999);
+
+  await server.stop();
+  const firstRetry = async ({ clock, statuses }: Awaited<ReturnType<typeof connect>>) => {
+    const offline = await waitFor(
+      () => statuses.find((s) => s.state === 'offline'),
+      'offline after the stop',
+    );
+    return offline.state === 'offline' ? offline.retryAt - clock.now() : -1;
+  };
+  assert.equal(await firstRetry(early), 500);
+  assert.equal(await firstRetry(late), 5_000);
 });

@@ -1,0 +1,52 @@
+/**
+ * What a connected socket keeps (issue 14: memory per connection at 10,000 sockets). The upgrade
+ * request a WebSocket client came in on is read at the handshake and then let go: engine.io's
+ * upgrade response object would otherwise hold it, headers and all, as long as the connection.
+ * Through a real socket.io server (Tidings' own createSocketServer) and a real WebSocket client;
+ * whether the request is still reachable is asked of V8's garbage collector through a WeakRef.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { io as connectClient } from 'socket.io-client';
+import { createSocketServer } from '../../server/realtime/socketServer.js';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const everything = {
+  isOriginAllowed: () => true,
+  isOwnOrigin: () => true,
+  isHostAllowed: () => true,
+};
+
+test('a WebSocket client’s upgrade request is let go once its socket is connected', async () => {
+  const httpServer = createServer();
+  const io = createSocketServer(httpServer, everything);
+  after(() => io.close());
+  let request: WeakRef<IncomingMessage> | undefined;
+  io.engine.on('connection', (raw: { request: IncomingMessage }) => {
+    request = new WeakRef(raw.request);
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+
+  const client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+  after(() => client.close());
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('connect_error', reject);
+  });
+  assert.ok(io.of('/').sockets.size === 1 && request, 'connected through the server');
+
+  // Collection runs after the current turn's references are gone.
+  for (let round = 0; round < 5 && request.deref() !== undefined; round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+  }
+  assert.equal(request.deref(), undefined, 'the upgrade request is still held by the connection');
+  assert.equal(client.connected, true);
+});
