@@ -5,3 +5,4 @@ export { systemClock } from './systemClock.js';
 export { parseSettings, defaultSettings, DEFAULT_SETTINGS } from './settingsSchema.js';
 export { credentialAccount, KEYCHAIN_SERVICE } from './credentials/credentialAccount.js';
 export { checkPostUrl } from './postUrlGuard.js';
+export { createAccountsCore } from './accountsCore.js';

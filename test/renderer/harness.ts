@@ -21,6 +21,7 @@ import { IPC_CHANNELS, type AppSnapshot, type Settings } from '../../contract/ip
 import {
   createTidingsCore,
   parseSettings,
+  type AccountsCore,
   type BadgeSink,
   type CredentialStore,
   type NativeNotification,
@@ -36,22 +37,26 @@ export const ARTIFACTS_DIR = join(ROOT, 'test', 'artifacts');
 /** The tray popover's size. */
 export const WINDOW_SIZE = { width: 380, height: 560 };
 
-/** What the page can reach: the core's side of contract/ipc.ts's TidingsApi. */
-export type WindowBackend = Pick<
-  TidingsCore,
-  | 'snapshot'
-  | 'subscribe'
-  | 'checkServer'
-  | 'signIn'
-  | 'signOut'
-  | 'markRead'
-  | 'markAllRead'
-  | 'loadOlder'
-  | 'openItem'
-  | 'updateSettings'
-  | 'pauseNotifications'
-  | 'dismissNotice'
->;
+/**
+ * What the page can reach: the core's side of contract/ipc.ts's TidingsApi. A one-account core
+ * has no removeAccount; the several-account core (createAccountsCore) has everything.
+ */
+export type WindowBackend = Partial<Pick<AccountsCore, 'removeAccount'>> &
+  Pick<
+    TidingsCore,
+    | 'snapshot'
+    | 'subscribe'
+    | 'checkServer'
+    | 'signIn'
+    | 'signOut'
+    | 'markRead'
+    | 'markAllRead'
+    | 'loadOlder'
+    | 'openItem'
+    | 'updateSettings'
+    | 'pauseNotifications'
+    | 'dismissNotice'
+  >;
 
 type ForwardedMethod = Exclude<keyof typeof IPC_CHANNELS, 'snapshot'>;
 const FORWARDED = Object.keys(IPC_CHANNELS).filter(
@@ -153,9 +158,9 @@ export async function openWindow(
       const list = Array.isArray(args) ? args : [];
       if (method === 'getSnapshot') return backend.snapshot();
       // The page is the untrusted side, as with real IPC: the core validates what arrives.
-      const call = backend[method as Exclude<ForwardedMethod, 'getSnapshot'>] as (
-        ...values: unknown[]
-      ) => unknown;
+      const call = backend[method as Exclude<ForwardedMethod, 'getSnapshot'>] as
+        ((...values: unknown[]) => unknown) | undefined;
+      if (call === undefined) throw new Error(`this backend has no ${method}`);
       return call(...list);
     });
     await page.addInitScript({ content: BRIDGE_SCRIPT });

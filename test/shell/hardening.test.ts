@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { IPC_CHANNELS, type AppSnapshot, type TidingsApi } from '../../contract/ipc.js';
 import { LIMITS } from '../../contract/wire.js';
-import type { TidingsCore } from '../../main/core/ports.js';
+import type { AccountsCore } from '../../main/core/ports.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import { createIpcRoutes, dispatchIpc } from '../../main/electron/ipcRoutes.js';
 import {
@@ -314,7 +314,7 @@ describe('the preload', () => {
 });
 
 /** A core stand-in that records what reaches it. */
-function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
+function recordingCore(): { core: AccountsCore; calls: [string, unknown[]][] } {
   const calls: [string, unknown[]][] = [];
   const snapshot: AppSnapshot = {
     account: null,
@@ -329,8 +329,9 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
       calls.push([name, args]);
       return { ok: true as const };
     };
-  const core: TidingsCore = {
+  const core: AccountsCore = {
     start: async () => undefined,
+    reloadSettings: () => undefined,
     stop: async () => undefined,
     snapshot: () => {
       calls.push(['snapshot', []]);
@@ -354,6 +355,7 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
     dismissNotice: async (...args: unknown[]) => {
       calls.push(['dismissNotice', args]);
     },
+    removeAccount: ok('removeAccount'),
   };
   return { core, calls };
 }
