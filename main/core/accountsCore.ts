@@ -30,6 +30,8 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string) => console.warn(message));
   let members: Member[] = [];
+  // Handed to an account added while the window is open, so it does not pop up under the user's eyes.
+  let inboxVisible = false;
   const changed = (): void => publisher.publish();
 
   const preferences = createPreferences({
@@ -99,6 +101,7 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
       badge: { show: () => undefined },
       notifier: notifierFor(member),
     });
+    member.core.setInboxVisible(inboxVisible);
     member.unsubscribe = member.core.subscribe((snapshot) => {
       if (!members.includes(member)) return;
       passOnNotice(member, snapshot);
@@ -152,7 +155,10 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
     snapshot: () => publisher.snapshot(),
     subscribe: (listener) => publisher.subscribe(listener),
     wake: () => members.forEach((member) => member.core.wake()),
-    setInboxVisible: (visible) => members.forEach((member) => member.core.setInboxVisible(visible)),
+    setInboxVisible(visible) {
+      inboxVisible = visible;
+      for (const member of members) member.core.setInboxVisible(visible);
+    },
     reloadSettings() {
       preferences.load();
       for (const member of members) member.core.reloadSettings();

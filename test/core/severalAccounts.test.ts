@@ -221,3 +221,35 @@ test('one account stays as simple as before: its snapshot, tooltip and intents n
   assert.deepEqual(app.core.snapshot().accounts, []);
   assert.equal(app.tokens.size, 0);
 });
+
+test('a restart restores both accounts from settings and the keychain, in their order, both connected', async () => {
+  const blogA = await startBlog(defer);
+  const blogB = await startBlog(defer);
+  const dir = await mkdtemp(join(tmpdir(), 'tidings-accounts-'));
+  defer(() => rm(dir, { recursive: true, force: true }));
+  const tokens = new Map<string, string>();
+  const first = await accountsApp(dir, tokens);
+  await signIn(first, blogA.server.url, blogA.ben);
+  await signIn(first, blogB.server.url, blogB.ben);
+  await waitForSnapshot(first.core, allOnline(2), 'both accounts online');
+  await first.core.stop();
+  // Missed while the app was closed: caught up on start, on each server.
+  await publish(blogA.server.url, blogA.ana.token, 'While away on A');
+  await publish(blogB.server.url, blogB.ana.token, 'While away on B');
+
+  const second = await accountsApp(dir, tokens);
+  await second.core.start();
+  const snapshot = await waitForSnapshot(
+    second.core,
+    (s) => allOnline(2)(s) && s.inbox.unreadCount === 2,
+    'both accounts back, with what they missed',
+  );
+  assert.deepEqual(
+    snapshot.accounts?.map((account) => [account.serverUrl, account.username, account.unreadCount]),
+    [
+      [blogA.server.url, 'ben', 1],
+      [blogB.server.url, 'ben', 1],
+    ],
+  );
+  assert.equal(second.badges.at(-1)?.unreadCount, 2);
+});

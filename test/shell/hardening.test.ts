@@ -162,6 +162,11 @@ describe('IPC from the window', () => {
       [IPC_CHANNELS.pauseNotifications, ['60']],
       [IPC_CHANNELS.checkServer, ['x'.repeat(5000)]],
       [IPC_CHANNELS.markAllRead, ['extra']],
+      [IPC_CHANNELS.markAllRead, [['x'.repeat(5000)]]],
+      [IPC_CHANNELS.markRead, [['n1'], 42]],
+      [IPC_CHANNELS.openItem, ['n1', '']],
+      [IPC_CHANNELS.removeAccount, []],
+      [IPC_CHANNELS.removeAccount, [{ id: 'http://x#a' }]],
     ];
     for (const [channel, args] of bad) {
       const result = (await call(channel, args)) as { ok: boolean; code: string; message: string };
@@ -183,6 +188,9 @@ describe('IPC from the window', () => {
       dispatchIpc(routes, { channel, sender: inboxSender, args }, trusted, () => undefined);
 
     assert.deepEqual(await call(IPC_CHANNELS.markRead, [['n1', 'n2']]), { ok: true });
+    await call(IPC_CHANNELS.markRead, [['n3'], 'http://127.0.0.1:4300#ana']);
+    await call(IPC_CHANNELS.markAllRead, [['http://127.0.0.1:4300#ana']]);
+    await call(IPC_CHANNELS.removeAccount, ['http://127.0.0.1:4300#ana']);
     await call(IPC_CHANNELS.signIn, [
       { serverUrl: 'http://127.0.0.1:4300', username: 'ana', password: 'pw' },
     ]);
@@ -191,7 +199,10 @@ describe('IPC from the window', () => {
     const snapshot = (await call(IPC_CHANNELS.getSnapshot, [])) as AppSnapshot;
     assert.equal(snapshot.status.state, 'signed-out');
     assert.deepEqual(calls, [
-      ['markRead', [['n1', 'n2']]],
+      ['markRead', [['n1', 'n2'], undefined]],
+      ['markRead', [['n3'], 'http://127.0.0.1:4300#ana']],
+      ['markAllRead', [['http://127.0.0.1:4300#ana']]],
+      ['removeAccount', ['http://127.0.0.1:4300#ana']],
       ['signIn', [{ serverUrl: 'http://127.0.0.1:4300', username: 'ana', password: 'pw' }]],
       ['updateSettings', [{ sound: false, mutedTypes: ['post_liked'] }]],
       ['pauseNotifications', [60]],
@@ -277,16 +288,21 @@ describe('the preload', () => {
       'updateSettings',
       'pauseNotifications',
       'dismissNotice',
+      'removeAccount',
     ];
     assert.deepEqual(Object.keys(api).sort(), [...methods].sort());
     for (const method of methods) assert.equal(typeof api[method], 'function', method);
     assert.ok(!JSON.stringify(Object.keys(api)).includes('ipc'), 'no ipcRenderer on the API');
 
     await api.markRead(['n1']);
+    await api.markRead(['n2'], 'http://s#u');
+    await api.removeAccount('http://s#u');
     await api.pauseNotifications(60);
     await api.signIn({ serverUrl: 'http://s', username: 'u', password: 'p' });
     assert.deepEqual(invoked, [
       [IPC_CHANNELS.markRead, [['n1']]],
+      [IPC_CHANNELS.markRead, [['n2'], 'http://s#u']],
+      [IPC_CHANNELS.removeAccount, ['http://s#u']],
       [IPC_CHANNELS.pauseNotifications, [60]],
       [IPC_CHANNELS.signIn, [{ serverUrl: 'http://s', username: 'u', password: 'p' }]],
     ]);
