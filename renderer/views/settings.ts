@@ -8,6 +8,7 @@ import type { NotificationType } from '../../contract/wire.js';
 import { el, replaceChildren } from '../elements.js';
 import { icon } from '../icons.js';
 import { isClockTime, pauseDescription } from '../present.js';
+import { createAccountList } from './accounts.js';
 import type { View, ViewContext } from './view.js';
 
 const MUTABLE_TYPES: { type: NotificationType; label: string }[] = [
@@ -50,6 +51,7 @@ export function createSettingsView(context: ViewContext): View {
   const userValue = el('dd', {});
   const signOut = el('button', { type: 'button', class: 'danger' }, 'Sign out');
   const status = el('p', { class: 'settings-status', role: 'status', 'aria-live': 'polite' });
+  const accounts = createAccountList(context);
 
   const enabled = checkbox(
     'setting-notifications',
@@ -128,6 +130,7 @@ export function createSettingsView(context: ViewContext): View {
         ),
         signOut,
       ),
+      accounts.element,
       el(
         'section',
         { 'aria-labelledby': 'settings-notifications' },
@@ -251,6 +254,10 @@ export function createSettingsView(context: ViewContext): View {
     element,
     update(next) {
       snapshot = next;
+      // Among several accounts the list below speaks for each; one "signed in as" would not.
+      const accountSection = signOut.parentElement;
+      if (accountSection) accountSection.hidden = (next.accounts?.length ?? 0) > 1;
+      accounts.update(next);
       serverValue.textContent = next.account?.serverUrl ?? next.settings.serverUrl;
       userValue.textContent = next.account?.username ?? next.settings.username;
       render(next.settings);

@@ -19,7 +19,9 @@ import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../fixtures/chromium.js';
 import { IPC_CHANNELS, type AppSnapshot, type Settings } from '../../contract/ipc.js';
 import {
+  createAccountsCore,
   createTidingsCore,
+  type CoreDependencies,
   parseSettings,
   type AccountsCore,
   type BadgeSink,
@@ -239,14 +241,28 @@ export function memoryCredentialStore(): CredentialStore {
   };
 }
 
-export interface AppUnderTest extends InboxWindow {
-  core: TidingsCore;
+export interface AppUnderTest<Core extends TidingsCore = TidingsCore> extends InboxWindow {
+  core: Core;
   shell: ShellRecorder;
   settingsPath: string;
 }
 
 /** The real core with recorder ports, started, and the inbox window open on it. */
-export async function startInboxWindow(options: OpenOptions = {}): Promise<AppUnderTest> {
+export function startInboxWindow(options: OpenOptions = {}): Promise<AppUnderTest> {
+  return startWindowOn(createTidingsCore, options);
+}
+
+/** The same with the several-account core the tray app runs (createAccountsCore). */
+export function startAccountsWindow(
+  options: OpenOptions = {},
+): Promise<AppUnderTest<AccountsCore>> {
+  return startWindowOn(createAccountsCore, options);
+}
+
+async function startWindowOn<Core extends WindowBackend & TidingsCore>(
+  createCore: (dependencies: CoreDependencies) => Core,
+  options: OpenOptions,
+): Promise<AppUnderTest<Core>> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-window-'));
   const settingsPath = join(dir, 'settings.json');
   const shell: ShellRecorder = { opened: [], notifications: [], badges: [], log: [] };
@@ -256,7 +272,7 @@ export async function startInboxWindow(options: OpenOptions = {}): Promise<AppUn
       return Promise.resolve();
     },
   };
-  const core = createTidingsCore({
+  const core = createCore({
     credentials: memoryCredentialStore(),
     settings: fileSettingsStore(settingsPath),
     badge: { show: (badge) => shell.badges.push(badge) },
