@@ -42,6 +42,7 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
       for (const member of members) member.core.reloadSettings();
       changed();
     },
+    // Each account's open batch is not raised once it closes: composeBatch checks the pause.
     paused: () => undefined,
   });
   const network = createNetwork({
