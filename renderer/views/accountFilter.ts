@@ -1,8 +1,10 @@
 /**
  * The inbox's account filter: shown only while the app follows more than one account, beside the
- * type filters. "All accounts" or one of them; an account that goes away resets it to all.
+ * type filters. "All accounts" or one of them; an account that goes away resets it to all. Under
+ * it, the accounts that are not connected are named: the banner speaks for the app as a whole,
+ * which is online while any account is.
  */
-import type { AccountSummary, InboxItem } from '../../contract/ipc.js';
+import type { AccountSummary, ConnectionStatus, InboxItem } from '../../contract/ipc.js';
 import { accountLabel } from '../../contract/accounts.js';
 import { el, replaceChildren } from '../elements.js';
 
@@ -13,13 +15,29 @@ export interface AccountFilter {
   update(accounts: AccountSummary[] | undefined): void;
 }
 
+/** Short words for a state; Settings' account list has the details and the countdown. */
+const STATE_WORDS: Record<ConnectionStatus['state'], string> = {
+  online: 'connected',
+  connecting: 'connecting',
+  offline: 'offline',
+  'signed-out': 'signed out',
+  'server-incompatible': 'needs a different app version',
+  'waiting-for-keychain': 'waiting for the keychain',
+};
+
 export function createAccountFilter(changed: () => void): AccountFilter {
   const select = el('select', { id: 'inbox-account-filter' });
+  const trouble = el('p', { class: 'account-trouble', role: 'status', hidden: true });
   const element = el(
     'div',
     { class: 'account-filter', hidden: true },
-    el('label', { for: 'inbox-account-filter' }, 'Account'),
-    select,
+    el(
+      'div',
+      { class: 'account-choice' },
+      el('label', { for: 'inbox-account-filter' }, 'Account'),
+      select,
+    ),
+    trouble,
   );
   let signature = '';
   select.addEventListener('change', changed);
@@ -29,6 +47,12 @@ export function createAccountFilter(changed: () => void): AccountFilter {
     selected: () => (select.value === '' ? null : select.value),
     update(accounts = []) {
       element.hidden = accounts.length <= 1;
+      const troubled = accounts.filter((account) => account.status.state !== 'online');
+      trouble.hidden = troubled.length === 0;
+      trouble.textContent =
+        troubled.length === 0
+          ? ''
+          : `Not connected: ${troubled.map((account) => `${accountLabel(account)} (${STATE_WORDS[account.status.state]})`).join(', ')}`;
       const next = accounts.map((account) => `${account.id}\n${account.unreadCount}`).join('\n');
       if (next === signature) return;
       signature = next;

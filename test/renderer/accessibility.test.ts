@@ -321,7 +321,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
         },
       });
       await page.locator('.item-account').first().waitFor();
-      await assertNoViolations(page, 'the inbox of several accounts');
+      await page.getByText(/^Not connected: reader@notes\.example\.net:8443 \(offline\)/).waitFor();
+      await assertNoViolations(page, 'the inbox of several accounts, some not connected');
       await page.getByLabel('Account', { exact: true }).selectOption(SEVERAL[1]?.id ?? '');
       await page.getByText('1 unread').waitFor();
       await assertNoViolations(page, 'the inbox filtered to one account');
