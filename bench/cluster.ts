@@ -6,8 +6,16 @@ import { startPostgres, type RunningPostgres } from '../test/fixtures/postgres.j
 import { startRedis, type RunningRedis } from '../test/fixtures/redis.js';
 import { runCli, startServer, type RunningServer } from '../test/fixtures/server.js';
 
+/**
+ * How long a node may take to listen: longer than the tests' 15 s, because a node restarted in a
+ * reconnect storm starts while thousands of clients keep the same 2 cores busy.
+ */
+const START_MS = 60_000;
+
 export interface Cluster {
   nodes: RunningServer[];
+  /** Every node killed with -9 at once, then started again on its port (a reconnect storm). */
+  killAndRestartAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,8 +37,26 @@ export async function startCluster(dataDir: string, count = 2): Promise<Cluster>
     );
     if (copied.code !== 0) throw new Error(`migrate-to-postgres failed: ${copied.stderr}`);
     const args = ['--database-url', databaseUrl, '--redis-url', redis.url];
-    for (let index = 0; index < count; index += 1) nodes.push(await startServer({ args }));
-    return { nodes, stop };
+    for (let index = 0; index < count; index += 1) {
+      nodes.push(await startServer({ args, startTimeoutMs: START_MS }));
+    }
+    return {
+      nodes,
+      async killAndRestartAll() {
+        await Promise.all(nodes.map((node) => node.kill9()));
+        const restarted = await Promise.allSettled(
+          nodes.map((node) => startServer({ args, port: node.port, startTimeoutMs: START_MS })),
+        );
+        // Those that did start are stopped with the rest, even when another did not.
+        nodes.splice(0, nodes.length);
+        for (const outcome of restarted) {
+          if (outcome.status === 'fulfilled') nodes.push(outcome.value);
+        }
+        const failed = restarted.find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -4,6 +4,7 @@
  *   npm run bench               full run (10,000 sockets; several minutes)
  *   npm run bench -- --quick    the same scenarios, smaller, in under two minutes
  *   npm run bench -- --only=fanout,likes,storm,storage,core
+ *   npm run bench -- --only=storm-postgres     one of the storm's two set-ups (or storm-lowdb)
  *   npm run bench -- --force    run even on a busy machine; figures marked NOT REPORTABLE
  *
  * The server runs as built JS (dist/), with rate limits off; clients run in child processes.
@@ -104,9 +105,19 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (wants('storm')) {
+  // PostgreSQL on two nodes (issue 12) beside lowdb on one, with as many clients;
+  // `--only=storm-lowdb` or `--only=storm-postgres` runs one of them.
+  const stormSetups = ([{ driver: 'lowdb' }, { driver: 'postgres', nodes: 2 }] as const).filter(
+    (setup) => wants('storm') || only?.has(`storm-${setup.driver}`),
+  );
+  if (stormSetups.length > 0) {
     console.log('4. reconnect storm');
-    if (await quietEnough('storm')) await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000);
+    for (const setup of stormSetups) {
+      const name = setup.driver === 'lowdb' ? 'storm, lowdb' : 'storm, postgres, 2 nodes';
+      if (await quietEnough(name)) {
+        await reconnectStorm(SIZES.storm, CLIENT_PROCESSES, 60_000, setup);
+      }
+    }
   }
   if (wants('storage')) {
     console.log('5. storage growth');

@@ -97,7 +97,28 @@ export interface AppSnapshot {
   accounts?: AccountSummary[];
   /** A message the user should see (a failed mark-read that was rolled back, say), or null. */
   notice: { id: number; kind: 'error' | 'info'; message: string } | null;
+  /** This copy of the app and its updates, for the About view. */
+  about: AboutInfo;
 }
+
+export interface AboutInfo {
+  appName: string;
+  appVersion: string;
+  updates: UpdateStatus;
+}
+
+/** Where this copy stands with new versions (main/core/updates.ts decides). */
+export type UpdateStatus =
+  | { kind: 'idle' }
+  | { kind: 'checking' }
+  /** This build does not update itself (not an installed release, or no update feed). */
+  | { kind: 'disabled' }
+  | { kind: 'up-to-date'; version: string }
+  /** A newer version was found and is downloading. */
+  | { kind: 'available'; version: string }
+  /** Downloaded: it installs when the app quits, or now with installUpdate(). */
+  | { kind: 'downloaded'; version: string }
+  | { kind: 'error'; message: string };
 
 /** Results for actions that can fail in a way the user must read. */
 export type ActionResult<T extends object = object> =
@@ -133,6 +154,10 @@ export interface TidingsApi {
   /** Pause native notifications for `minutes`, or resume with 0. */
   pauseNotifications(minutes: number): Promise<ActionResult>;
   dismissNotice(id: number): Promise<void>;
+  /** Looks for a new version now; the snapshot's `about.updates` follows the check. */
+  checkForUpdates(): Promise<ActionResult>;
+  /** Quits and installs the downloaded version ("Restart to install"). */
+  installUpdate(): Promise<ActionResult>;
 }
 
 /** IPC channel names between preload and main; one per TidingsApi method plus the push. */
@@ -150,4 +175,6 @@ export const IPC_CHANNELS = {
   pauseNotifications: 'tidings:pause-notifications',
   dismissNotice: 'tidings:dismiss-notice',
   removeAccount: 'tidings:remove-account',
+  checkForUpdates: 'tidings:check-for-updates',
+  installUpdate: 'tidings:install-update',
 } as const;

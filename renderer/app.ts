@@ -6,6 +6,7 @@ import type { AppSnapshot, TidingsApi } from '../contract/ipc.js';
 import { el, replaceChildren } from './elements.js';
 import { icon } from './icons.js';
 import { connectionBanner, windowTitle } from './present.js';
+import { createAboutView } from './views/about.js';
 import { createInboxView } from './views/inbox.js';
 import { createSettingsView } from './views/settings.js';
 import { createSignInView } from './views/signIn.js';
@@ -22,8 +23,9 @@ export interface App {
 
 export function createApp(root: HTMLElement, api: TidingsApi, now: () => number = Date.now): App {
   let snapshot: AppSnapshot | null = null;
-  // The tray menu's "Settings…" opens the window at index.html#settings.
-  const screenFromHash = (): Screen => (location.hash === '#settings' ? 'settings' : 'inbox');
+  // The tray menu's "Settings…" and "About" open the window at index.html#settings, #about.
+  const screenFromHash = (): Screen =>
+    location.hash === '#settings' ? 'settings' : location.hash === '#about' ? 'about' : 'inbox';
   let screen: Screen = screenFromHash();
   window.addEventListener('hashchange', () => context.navigate(screenFromHash()));
   let current: View | null = null;
@@ -71,6 +73,7 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
       done: () => context.navigate('settings'),
       cancel: () => context.navigate('settings'),
     }),
+    about: createAboutView(context),
   };
 
   function renderBanner(): void {
@@ -89,7 +92,8 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
       : null;
     // Signing out clears the stale account, which brings back the sign-in screen, prefilled.
     action?.addEventListener('click', () => void api.signOut());
-    replaceChildren(banner, el('span', { class: 'banner-text' }, content.text), action);
+    const detail = content.detail ? el('span', { class: 'banner-detail' }, content.detail) : null;
+    replaceChildren(banner, el('span', { class: 'banner-text' }, content.text, detail), action);
   }
 
   function takeCoreNotice(next: AppSnapshot): void {
@@ -127,13 +131,17 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
 
   function render(screenChanged = false): void {
     if (!snapshot) return;
-    const next: View = !snapshot.account
-      ? views.signIn
-      : screen === 'settings'
-        ? views.settings
-        : screen === 'add-account'
-          ? views.addAccount
-          : views.inbox;
+    // About needs no account (the tray menu opens it at any time); the other screens do.
+    const next: View =
+      screen === 'about'
+        ? views.about
+        : !snapshot.account
+          ? views.signIn
+          : screen === 'settings'
+            ? views.settings
+            : screen === 'add-account'
+              ? views.addAccount
+              : views.inbox;
     next.update(snapshot);
     if (next !== current) {
       const hadFocus = current?.element.contains(document.activeElement) ?? false;
@@ -164,7 +172,7 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
 
   return {
     update(next) {
-      if (!next.account) screen = 'inbox';
+      if (!next.account && screen === 'settings') screen = 'inbox';
       takeCoreNotice(next);
       snapshot = next;
       render();

@@ -125,6 +125,8 @@ export interface Banner {
   text: string;
   /** Offer "Sign in again" (the session ended while the account is still set up). */
   offerSignIn: boolean;
+  /** Why, when the core knows (a certificate that is not trusted says what to do about it). */
+  detail?: string;
 }
 
 /** The connection banner above the inbox, or null when online. */
@@ -137,7 +139,13 @@ export function connectionBanner(status: ConnectionStatus, now: number): Banner 
     case 'offline': {
       const seconds = secondsUntil(status.retryAt, now);
       const text = seconds > 0 ? `Offline — retrying in ${seconds}s` : 'Offline — retrying now…';
-      return { tone: 'warning', text, offerSignIn: false };
+      const reason = status.reason?.trim() ?? '';
+      return {
+        tone: 'warning',
+        text,
+        offerSignIn: false,
+        ...(reason === '' ? {} : { detail: reason.charAt(0).toUpperCase() + reason.slice(1) }),
+      };
     }
     case 'signed-out':
       return {

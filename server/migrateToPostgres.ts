@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { lockDataDir } from './dataDirLock.js';
 import type { StoreDocument } from './store/lowdb/document.js';
 import { createLowdbStore, DATA_FILE_NAME } from './store/lowdb/index.js';
+import { eventRecords } from './store/lowdb/eventLog.js';
 import { parseDocument } from './store/lowdb/parseDocument.js';
 import { openDatabase, type Queryable } from './store/postgres/database.js';
 import { toStorageError } from './store/postgres/errors.js';
@@ -189,7 +190,7 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       ['post_title', 'text'],
       ['actor_name', 'text'],
     ],
-    blog.events.map((e) => [
+    eventRecords(blog.events).map((e) => [
       e.seq,
       e.id,
       e.type,
@@ -258,7 +259,7 @@ export async function migrateToPostgres(options: MigrateOptions): Promise<string
     return (
       `copied ${blog.users.length} users, ${blog.tokens.length} tokens, ` +
       `${blog.posts.length} posts, ${likes} likes, ${subscriptions} subscription spans, ` +
-      `${blog.events.length} events and ${Object.keys(blog.readState).length} read states ` +
+      `${blog.events.seq.length} events and ${Object.keys(blog.readState).length} read states ` +
       `from ${options.dataDir} into PostgreSQL`
     );
   } finally {

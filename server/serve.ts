@@ -7,6 +7,7 @@ import { createServer, type RequestListener, type Server as HttpServer } from 'n
 import type { AddressInfo, Socket } from 'node:net';
 import { connectRedis, type RedisLink } from './cluster/redisLink.js';
 import { redisLimiters } from './cluster/sharedRateLimits.js';
+import { shareSocketCapThroughRedis } from './cluster/sharedSocketCap.js';
 import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
@@ -192,6 +193,7 @@ export async function serve(
       tokenIdleDays: config.tokenIdleDays,
     });
     const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
+    const socketCap = redis && shareSocketCapThroughRedis(redis, config.maxSocketsPerUser);
     attachSocketHandlers(io, {
       ...services,
       store: timedStore,
@@ -200,6 +202,7 @@ export async function serve(
       log,
       isOwnOrigin: origins.isOwnOrigin,
       maxSocketsPerUser: config.maxSocketsPerUser,
+      socketCap,
       trustProxy: config.trustProxy,
       handoff,
       admission: createAdmission(config.maxCatchingUp),
@@ -254,6 +257,7 @@ export async function serve(
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();
+          await socketCap?.stop();
           await openRedis?.close();
           await opened.close();
         })();

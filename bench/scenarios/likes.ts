@@ -17,6 +17,7 @@ import { likeKey } from '../likeKey.js';
 import type { LikeOrder } from '../protocol.js';
 import { seed, type SeedPlan } from '../seed.js';
 import { describe, residentBytes, summarize, type Summary } from '../stats.js';
+import { describeStoreOpen, measureStoreOpen, type StoreOpenResult } from '../storeOpen.js';
 import { itemAt } from '../itemAt.js';
 
 /** lowdb on one node (with its durability), or PostgreSQL on two nodes sharing it over Redis. */
@@ -28,6 +29,8 @@ export interface LikesResult {
   setup: LikesSetup;
   /** Each node's resident memory at the end, in bytes. */
   residentBytes: number[];
+  /** lowdb: the store alone opening the seeded data (bench/storeOpen.ts). */
+  opened?: StoreOpenResult;
   seedMs: number;
   dataBytes: number;
   perSecond: number;
@@ -59,6 +62,9 @@ export async function likesUnderLoad(
 ): Promise<LikesResult> {
   const seeded = await seed(plan);
   const dataBytes = await dataSize(seeded.dataDir);
+  // The store alone opening this data, before any server runs on it (lowdb only: PostgreSQL
+  // nodes hold no data in memory).
+  const opened = setup.driver === 'lowdb' ? await measureStoreOpen(seeded.dataDir) : undefined;
   const cluster = setup.driver === 'postgres' ? await startCluster(seeded.dataDir) : undefined;
   const nodes =
     setup.driver === 'lowdb'
@@ -110,6 +116,7 @@ export async function likesUnderLoad(
       plan,
       setup,
       residentBytes: resident,
+      ...(opened === undefined ? {} : { opened }),
       seedMs: seeded.seedMs,
       dataBytes,
       perSecond,
@@ -132,6 +139,7 @@ export async function likesUnderLoad(
         `${plan.posts * plan.likesPerPost} likes (${(dataBytes / 1e6).toFixed(1)} MB): like → author ${describe(result.latency)}; ` +
         `event loop p99 ${result.eventLoopP99Ms?.toFixed(1)} ms, max ${result.eventLoopMaxMs?.toFixed(1)} ms; ` +
         `server resident ${rss}; ` +
+        (opened === undefined ? '' : `the store alone: ${describeStoreOpen(opened)}; `) +
         `${missing} not received, ${failed.length} failed` +
         (failed.length ? ` (${failed.slice(0, 3).join('; ')})` : ''),
     );

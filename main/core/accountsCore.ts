@@ -11,6 +11,7 @@ import { parseServerAddress } from '../../contract/serverAddress.js';
 import type { AccountsCore, CoreDependencies, Notifier, TidingsCore } from './ports.js';
 import { accountSettings, type AccountSlot } from './accountSettings.js';
 import { composeSnapshot } from './accountsSnapshot.js';
+import { createAppUpdates } from './appUpdates.js';
 import { createNetwork } from './network.js';
 import { createPreferences } from './preferences.js';
 import { createPublisher } from './publisher.js';
@@ -44,6 +45,18 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
     },
     // Each account's open batch is not raised once it closes: composeBatch checks the pause.
     paused: () => undefined,
+    // A live socket keeps the trust it was made with: every account reconnects with the new CA file.
+    trustChanged: () => members.forEach((member) => member.core.wake()),
+  });
+  // The app updates once, whatever the number of accounts: the composer owns the checker.
+  const updates = createAppUpdates({
+    app: deps.app ?? { name: 'Tidings', version: '0.0.0' },
+    source: deps.updates,
+    notifier: deps.notifier,
+    settings: () => preferences.current(),
+    clock,
+    log,
+    changed: () => changed(),
   });
   const network = createNetwork({
     ...(deps.resolveProxy === undefined ? {} : { resolveProxy: deps.resolveProxy }),
@@ -60,6 +73,7 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
         ),
       ),
       settings: preferences.copy(),
+      about: updates.about(),
     }),
     badge: deps.badge,
     clock,
@@ -93,8 +107,11 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
       noticeId: null,
       unsubscribe: () => undefined,
     };
+    // Without `updates`, an account's own core checks for none: the composer's checker does.
+    const accountDeps: CoreDependencies = { ...deps };
+    delete accountDeps.updates;
     member.core = createTidingsCore({
-      ...deps,
+      ...accountDeps,
       clock,
       log,
       settings: accountSettings(preferences, member),
@@ -148,9 +165,11 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
       preferences.load();
       members = preferences.current().accounts.map((account) => createMember({ ...account }));
       await Promise.all(members.map((member) => member.core.start()));
+      updates.start();
       changed();
     },
     async stop() {
+      updates.stop();
       await Promise.all(members.map((member) => member.core.stop()));
     },
     snapshot: () => publisher.snapshot(),
@@ -250,5 +269,7 @@ export function createAccountsCore(deps: CoreDependencies): AccountsCore {
     updateSettings: async (patch) => preferences.update(patch),
     pauseNotifications: async (minutes) => preferences.pause(minutes),
     dismissNotice: async (id) => publisher.dismissNotice(id),
+    checkForUpdates: () => updates.checkNow(),
+    installUpdate: () => updates.install(),
   };
 }

@@ -25,6 +25,7 @@ import type { ConnectionStatus } from '../../contract/ipc.js';
 import type { Clock } from './ports.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Route } from './network.js';
+import { describeNetworkError } from './serverApi.js';
 
 /** How long an ack may take before the call counts as failed. */
 export const ACK_TIMEOUT_MS = 8_000;
@@ -162,7 +163,7 @@ export function createConnection(
       retryAfterMs > 0
         ? Math.min(retryAfterMs, MAX_SERVER_RETRY_MS)
         : undefined;
-    scheduleRetry(describeConnectError(error), serverSays);
+    scheduleRetry(describeConnectError(error, options.serverUrl), serverSays);
   });
 
   socket.on('disconnect', (reason) => {
@@ -245,10 +246,27 @@ export function createConnection(
   };
 }
 
-function describeConnectError(error: Error): string {
+function describeConnectError(error: Error & { description?: unknown }, serverUrl: string): string {
+  // A refused certificate says what to do about it (a private CA's file in Settings), as sign-in
+  // does, rather than "cannot be reached".
+  const code = tlsErrorCode(error.description);
+  if (code !== null) {
+    const described = describeNetworkError({ name: 'Error', message: code, code }, serverUrl);
+    if (described.code === 'certificate_untrusted') return described.message;
+  }
   if (error.message === 'timeout') return 'the server did not answer';
   if (/websocket error|xhr poll error/i.test(error.message)) return 'the server cannot be reached';
   return error.message;
+}
+
+/**
+ * The Node error code behind engine.io's "websocket error": ws reports the TLS failure as an
+ * ErrorEvent whose `error` holds it.
+ */
+function tlsErrorCode(description: unknown): string | null {
+  const holder = description as { code?: unknown; error?: { code?: unknown } } | null | undefined;
+  const code = holder?.error?.code ?? holder?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 function describeDisconnect(reason: string): string {

@@ -6,3 +6,4 @@ export { parseSettings, defaultSettings, DEFAULT_SETTINGS } from './settingsSche
 export { credentialAccount, KEYCHAIN_SERVICE } from './credentials/credentialAccount.js';
 export { checkPostUrl } from './postUrlGuard.js';
 export { createAccountsCore } from './accountsCore.js';
+export type { UpdateSource } from './updates.js';

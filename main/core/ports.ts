@@ -10,6 +10,7 @@ import type {
   Settings,
   TidingsApi,
 } from '../../contract/ipc.js';
+import type { UpdateSource } from './updates.js';
 
 /** Shows the unread count and connection state (tray image, tooltip, dock badge). */
 export interface BadgeSink {
@@ -18,7 +19,10 @@ export interface BadgeSink {
 
 /** What a click on a native notification does. */
 export type NotificationAction =
-  { kind: 'open-post'; itemId: string; url: string } | { kind: 'open-inbox' };
+  | { kind: 'open-post'; itemId: string; url: string }
+  | { kind: 'open-inbox' }
+  /** A new version of the app is ready: the click opens the About view. */
+  | { kind: 'open-about' };
 
 export interface NativeNotification {
   title: string;
@@ -81,6 +85,10 @@ export interface CoreDependencies {
   deviceName?: string;
   /** The OS proxy per URL; without it every connection is direct (plain Node). */
   resolveProxy?: ResolveProxy;
+  /** This build's name and version, for the About view and update checks. */
+  app?: { name: string; version: string };
+  /** Where new versions come from; absent, this build does not update itself. */
+  updates?: UpdateSource;
 }
 
 /**

@@ -29,6 +29,8 @@ export function createPreferences(options: {
   changed: () => void;
   /** Called when a pause begins, before it is saved. */
   paused: () => void;
+  /** Called after a saved change of the CA file: connections must be made again with it. */
+  trustChanged?: () => void;
 }): Preferences {
   // Loaded by load(), as ports.ts promises; until then the defaults stand in.
   let settings = defaultSettings();
@@ -75,7 +77,10 @@ export function createPreferences(options: {
           return { ok: false, code: 'invalid_ca_file', message };
         }
       }
-      return save({ ...settings, ...parsed.data });
+      const trustChanged = caFile !== undefined && caFile !== settings.caFile;
+      const saved = save({ ...settings, ...parsed.data });
+      if (saved.ok && trustChanged) options.trustChanged?.();
+      return saved;
     },
     pause(minutes) {
       if (

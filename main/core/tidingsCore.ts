@@ -7,6 +7,7 @@
  */
 import type { Clock, CoreDependencies, TidingsCore } from './ports.js';
 import { createAlerts } from './alerts.js';
+import { createAppUpdates } from './appUpdates.js';
 import { createLinkOpener } from './links.js';
 import { createNetwork } from './network.js';
 import { createPreferences } from './preferences.js';
@@ -28,6 +29,8 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     log,
     changed,
     paused: () => alerts.dropPending(),
+    // A live socket keeps the trust it was made with: reconnect, so the new CA file applies now.
+    trustChanged: () => session.wake(),
   });
   const serverOrigin = (): string =>
     session.account()?.serverUrl ?? preferences.current().serverUrl;
@@ -100,12 +103,22 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     notify: (kind, message) => publisher.notify(kind, message),
     clearNotice: () => publisher.clearNotice(),
   });
+  const updates = createAppUpdates({
+    app: deps.app ?? { name: 'Tidings', version: '0.0.0' },
+    source: deps.updates,
+    notifier: deps.notifier,
+    settings: () => preferences.current(),
+    clock,
+    log,
+    changed,
+  });
   const publisher = createPublisher({
     read: () => ({
       account: session.account(),
       status: session.status(),
       inbox: reads.snapshot(),
       settings: preferences.copy(),
+      about: updates.about(),
     }),
     badge: deps.badge,
     clock,
@@ -116,9 +129,11 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     async start() {
       preferences.load();
       await session.start();
+      updates.start();
       changed();
     },
     async stop() {
+      updates.stop();
       session.stop();
       alerts.dropPending();
     },
@@ -140,5 +155,7 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     updateSettings: async (patch) => preferences.update(patch),
     pauseNotifications: async (minutes) => preferences.pause(minutes),
     dismissNotice: async (id) => publisher.dismissNotice(id),
+    checkForUpdates: () => updates.checkNow(),
+    installUpdate: () => updates.install(),
   };
 }

@@ -19,8 +19,6 @@ import {
 import { snapshotTooltip } from '../core/badgeText.js';
 import { createAccountsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
-import { systemClock } from '../core/systemClock.js';
-import { createUpdateChecker } from '../core/updates.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { LIMITS } from '../../contract/wire.js';
 import { appUserModelId } from './appIdentity.js';
@@ -118,6 +116,7 @@ async function start(): Promise<void> {
       platform,
       log,
       openInbox: showInbox,
+      openAbout: () => windows?.show('about'),
       markRead: (ids, account) => void core.markRead(ids, account),
       onShown: e2e?.recordShown,
     }),
@@ -126,13 +125,8 @@ async function start(): Promise<void> {
     deviceName: `Tidings ${app.getVersion()} on ${hostname()}`.slice(0, LIMITS.deviceNameMax),
     // Chromium knows the OS proxy (system settings, PAC, WPAD); Node does not.
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
-  });
-
-  const updates = createUpdateChecker({
-    source: createElectronUpdateSource({ isPackaged: app.isPackaged, log }),
-    currentVersion: app.getVersion(),
-    clock: systemClock,
-    log,
+    app: { name: app.getName(), version: app.getVersion() },
+    updates: createElectronUpdateSource({ isPackaged: app.isPackaged, log }),
   });
 
   windows = createInboxWindowController({
@@ -157,8 +151,12 @@ async function start(): Promise<void> {
       openSettings: () => inbox.show('settings'),
       markAllRead: () => void core.markAllRead(),
       pause: (minutes) => void core.pauseNotifications(minutes),
-      checkForUpdates: () => void checkForUpdatesAndSay(),
-      about: () => void showAbout(),
+      // Both open the About view, which shows the check as it goes.
+      checkForUpdates: () => {
+        inbox.show('about');
+        void core.checkForUpdates();
+      },
+      about: () => inbox.show('about'),
       signOut: () => void core.signOut().then(() => inbox.show()),
       quit: () => app.quit(),
     },
@@ -166,6 +164,7 @@ async function start(): Promise<void> {
   e2e?.install({
     tooltip: () => tray?.tooltip() ?? '',
     menuLabels: () => tray?.menuLabels() ?? [],
+    chooseMenuItem: (label) => tray?.chooseMenuItem(label) ?? false,
     inboxShown: () => {
       const window = inbox.window();
       return window !== null && window.isVisible() && window.isFocused();
@@ -264,7 +263,6 @@ async function start(): Promise<void> {
     clearTimeout(pauseEnds);
     clearTimeout(tooltipTick);
     unsubscribe();
-    updates.stop();
     shortcut.dispose();
     ipc.dispose();
     void core
@@ -279,31 +277,6 @@ async function start(): Promise<void> {
         app.quit();
       });
   });
-
-  async function checkForUpdatesAndSay(): Promise<void> {
-    const state = await updates.checkNow();
-    const message =
-      state.kind === 'available'
-        ? `Tidings ${state.version} is available. It is downloading and will be installed when you quit Tidings.`
-        : state.kind === 'up-to-date'
-          ? `Tidings ${state.version} is the newest version.`
-          : state.kind === 'disabled'
-            ? 'This copy of Tidings does not update itself (it is not an installed release).'
-            : state.kind === 'error'
-              ? `Tidings could not check for updates: ${state.message}`
-              : 'Tidings is checking for updates.';
-    await dialog.showMessageBox({ type: 'info', title: 'Tidings', message, buttons: ['OK'] });
-  }
-
-  async function showAbout(): Promise<void> {
-    await dialog.showMessageBox({
-      type: 'info',
-      title: 'About Tidings',
-      message: `Tidings ${app.getVersion()}`,
-      detail: `A blog's notifications on your desktop.\nElectron ${process.versions.electron ?? '?'}, Node ${process.versions.node}.`,
-      buttons: ['OK'],
-    });
-  }
 
   const userData = app.getPath('userData');
   if ((await readTrialPort(userData)) !== null) {
@@ -320,7 +293,6 @@ async function start(): Promise<void> {
 
   await core.start();
   follow(core.snapshot());
-  updates.start();
 
   const snapshot = core.snapshot();
   const firstRun = snapshot.account === null && snapshot.settings.serverUrl === '';

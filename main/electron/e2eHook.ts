@@ -9,6 +9,8 @@ import type { ShownNotification } from './notifier.js';
 export interface E2eHook {
   tooltip(): string;
   menuLabels(): string[];
+  /** Chooses a tray menu item by its label; false when there is none. */
+  chooseMenuItem(label: string): boolean;
   notifications: ShownNotification[];
   /** URLs the app would have opened in the browser; under test nothing is really opened. */
   openedUrls: string[];
@@ -20,7 +22,7 @@ export interface E2eRecorder {
   recordShown(shown: ShownNotification): void;
   /** Records instead of opening a browser. */
   opener: UrlOpener;
-  install(reads: Pick<E2eHook, 'tooltip' | 'menuLabels' | 'inboxShown'>): void;
+  install(reads: Pick<E2eHook, 'tooltip' | 'menuLabels' | 'chooseMenuItem' | 'inboxShown'>): void;
 }
 
 declare global {

@@ -79,6 +79,8 @@ export function createIpcRoutes(core: AccountsCore): Record<Channel, Route> {
     [IPC_CHANNELS.removeAccount]: withArgs(z.tuple([AccountIdSchema]), ([id]) =>
       core.removeAccount(id),
     ),
+    [IPC_CHANNELS.checkForUpdates]: withArgs(z.tuple([]), () => core.checkForUpdates()),
+    [IPC_CHANNELS.installUpdate]: withArgs(z.tuple([]), () => core.installUpdate()),
   };
 }
 

@@ -22,6 +22,8 @@ export function createElectronNotifier(options: {
   log: (message: string) => void;
   /** A summary's click (and a post whose link failed the origin check) opens the inbox. */
   openInbox: () => void;
+  /** An update's "ready — restart to install" opens the About view. */
+  openAbout: () => void;
   /** The "Mark as read" button: marks the items read (in their account), opens nothing. */
   markRead: (itemIds: string[], account?: string) => void;
   /** Called for each toast shown; the e2e hook records them. */
@@ -58,6 +60,7 @@ export function createElectronNotifier(options: {
         if (!settle()) return;
         // The core opens a post; what opens the inbox is the shell's to do.
         if (notification.action.kind === 'open-inbox') options.openInbox();
+        if (notification.action.kind === 'open-about') options.openAbout();
         onClick();
       };
       toast.on('click', click);

@@ -42,6 +42,8 @@ const api: TidingsApi = {
   dismissNotice: async (id) => {
     await ipcRenderer.invoke(IPC_CHANNELS.dismissNotice, id);
   },
+  checkForUpdates: () => invoke<ActionResult>(IPC_CHANNELS.checkForUpdates),
+  installUpdate: () => invoke<ActionResult>(IPC_CHANNELS.installUpdate),
 };
 
 contextBridge.exposeInMainWorld('tidings', api);

@@ -54,6 +54,8 @@ export interface TrayController {
   tooltip(): string;
   /** The menu's labels, for the e2e hook (a tray menu cannot be read back either). */
   menuLabels(): string[];
+  /** Does what choosing that menu item does, for the e2e hook (a tray menu cannot be clicked). */
+  chooseMenuItem(label: string): boolean;
   /** Where the icon is on screen; all zeros where the OS does not say (most Linux desktops). */
   bounds(): Rectangle;
   destroy(): void;
@@ -147,6 +149,13 @@ export function createTray(options: {
     },
     tooltip: () => badge.tooltip,
     menuLabels: () => template.flatMap((item) => (item.label ? [item.label] : [])),
+    chooseMenuItem(label) {
+      const item = template.find((entry) => entry.label === label);
+      if (!item?.click) return false;
+      // Electron passes the item, its window and the event; the menu's handlers read none of them.
+      (item.click as () => void)();
+      return true;
+    },
     bounds: () => tray.getBounds(),
     destroy() {
       nativeTheme.off('updated', render);

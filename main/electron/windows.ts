@@ -21,8 +21,10 @@ import {
   withContentSecurityPolicy,
 } from './security.js';
 
-/** The views the window can open on; the renderer reads the hash ("#settings"). */
-export type InboxView = 'inbox' | 'settings';
+/** The views the window can open on; the renderer reads the hash ("#settings", "#about"). */
+export type InboxView = 'inbox' | 'settings' | 'about';
+
+const hashOf = (view: InboxView): { hash?: string } => (view === 'inbox' ? {} : { hash: view });
 
 export interface InboxWindowController {
   /** Opens the window, placed at the tray icon, in front and focused. */
@@ -132,7 +134,7 @@ export function createInboxWindowController(options: {
       place(created);
       bringForward(created);
     });
-    void created.loadFile(options.pagePath, view === 'settings' ? { hash: 'settings' } : {});
+    void created.loadFile(options.pagePath, hashOf(view));
     options.onCreated?.(created);
     return created;
   };
@@ -142,7 +144,7 @@ export function createInboxWindowController(options: {
       win = create(view);
       return;
     }
-    if (view === 'settings') void win.loadFile(options.pagePath, { hash: 'settings' });
+    if (view !== 'inbox') void win.loadFile(options.pagePath, hashOf(view));
     if (!win.isVisible()) place(win);
     bringForward(win);
   };

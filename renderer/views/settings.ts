@@ -1,7 +1,8 @@
 /**
  * Settings: server and account (sign out), notifications (on/off, sound, muted types, quiet
  * hours, pause), start at login and the global shortcut. Every control saves at once through updateSettings; the next
- * snapshot is the truth, so a refused change snaps back.
+ * snapshot is the truth, so a refused change snaps back. The private certificate authority has
+ * its own part (caFileSetting.ts); "About Tidings" opens the About screen.
  */
 import type { AppSnapshot, Settings, SettingsPatch } from '../../contract/ipc.js';
 import type { NotificationType } from '../../contract/wire.js';
@@ -9,6 +10,7 @@ import { el, replaceChildren } from '../elements.js';
 import { icon } from '../icons.js';
 import { isClockTime, pauseDescription } from '../present.js';
 import { createAccountList } from './accounts.js';
+import { createCaFileSetting } from './caFileSetting.js';
 import type { View, ViewContext } from './view.js';
 
 const MUTABLE_TYPES: { type: NotificationType; label: string }[] = [
@@ -105,6 +107,10 @@ export function createSettingsView(context: ViewContext): View {
     ),
   );
 
+  const caFile = createCaFileSetting(context);
+  const about = el('button', { type: 'button', class: 'secondary' }, 'About Tidings');
+  about.addEventListener('click', () => context.navigate('about'));
+
   const element = el(
     'main',
     { class: 'screen settings' },
@@ -148,7 +154,9 @@ export function createSettingsView(context: ViewContext): View {
         el('h2', { id: 'settings-general' }, 'General'),
         startAtLogin.row,
         shortcutRow,
+        about,
       ),
+      caFile.element,
       status,
     ),
   );
@@ -261,6 +269,7 @@ export function createSettingsView(context: ViewContext): View {
       serverValue.textContent = next.account?.serverUrl ?? next.settings.serverUrl;
       userValue.textContent = next.account?.username ?? next.settings.username;
       render(next.settings);
+      caFile.update(next.settings);
     },
     focus() {
       back.focus();

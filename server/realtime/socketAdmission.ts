@@ -9,8 +9,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface SocketCap {
-  /** Counts the connection against the user's cap; false when the user already holds `max`. */
-  admit(userId: string, connection: ClosingConnection): boolean;
+  /**
+   * Counts the connection against the user's cap; false when the user already holds `max`.
+   * Several nodes over Redis answer asynchronously (server/cluster/sharedSocketCap.ts).
+   */
+  admit(userId: string, connection: ClosingConnection): boolean | Promise<boolean>;
   /** Sockets the user holds now (for tests and metrics). */
   heldBy(userId: string): number;
 }
@@ -20,7 +23,12 @@ export interface ClosingConnection {
   once(event: 'close', listener: () => void): unknown;
 }
 
-export function createSocketCap(max: number): SocketCap {
+/** One node's own count, which answers at once. */
+export interface NodeSocketCap extends SocketCap {
+  admit(userId: string, connection: ClosingConnection): boolean;
+}
+
+export function createSocketCap(max: number): NodeSocketCap {
   const held = new Map<string, number>();
   const admitted = new WeakSet<ClosingConnection>();
   return {

@@ -23,7 +23,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { SubscriptionStore } from '../store/store.js';
 import { authWithWebSession } from '../web/socketSession.js';
-import { createSocketCap, handshakeAddress } from './socketAdmission.js';
+import { createSocketCap, handshakeAddress, type SocketCap } from './socketAdmission.js';
 import {
   SUBSCRIBERS_ROOM,
   tokenRoom,
@@ -51,6 +51,8 @@ export interface SocketHandlerDependencies {
   /** The session cookie is honoured only from these (server/web/socketSession.ts). */
   isOwnOrigin: OriginCheck;
   maxSocketsPerUser: number;
+  /** With several nodes, the cap counted across them; this node's own count when absent. */
+  socketCap?: SocketCap;
   trustProxy: boolean;
   handoff: SyncHandoff;
   admission: AdmissionControl;
@@ -73,7 +75,7 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
 export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDependencies): void {
   const { accounts, inbox, store, rateLimits, metrics, log, handoff, admission, seams = {} } = deps;
   const catchUpSince = deps.catchUpSince ?? ((since: number | undefined) => since);
-  const cap = createSocketCap(deps.maxSocketsPerUser);
+  const cap = deps.socketCap ?? createSocketCap(deps.maxSocketsPerUser);
   /** Admitted sockets still catching up, by socket id: their slot is given back after `sync`. */
   const catchingUp = new Map<string, () => void>();
   const finishCatchUp = (socketId: string): void => {
@@ -114,7 +116,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
         'This token is not valid (signed out or revoked); sign in again.',
       );
     }
-    if (!cap.admit(session.user.id, socket.conn)) {
+    if (!(await cap.admit(session.user.id, socket.conn))) {
       throw new DomainError(
         'rate_limited',
         `This account already has ${deps.maxSocketsPerUser} connections open (the most allowed); close one, e.g. another tab or device, and try again.`,

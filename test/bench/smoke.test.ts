@@ -1,7 +1,8 @@
 /**
  * The bench's own code, run small: a handful of subscribers in client processes get every post,
- * and a reconnect storm loses nothing. It checks that the bench measures what it
- * says (every sample arrives, nothing is double-counted), never how fast: no timing assertions.
+ * and a reconnect storm loses nothing, on lowdb and on two PostgreSQL nodes. It checks that the
+ * bench measures what it says (every sample arrives, nothing is double-counted), never how fast:
+ * no timing assertions.
  * The real figures come from `npm run bench` (docs/BENCHMARKS.md).
  */
 import { describe, it } from 'node:test';
@@ -24,6 +25,12 @@ describe('the bench, run small', () => {
     assert.equal(result.allBack, true);
     // Counted once per id: delivery is at least once and clients de-duplicate on id (the
     // contract), so a rare duplicate on the wire is allowed; the bench reports how many.
+    assert.equal(result.fewestPosts, result.posts);
+  });
+
+  it('after every node of two on PostgreSQL is killed, every client is back with every post', async () => {
+    const result = await reconnectStorm(20, 2, 30_000, { driver: 'postgres', nodes: 2 });
+    assert.equal(result.allBack, true);
     assert.equal(result.fewestPosts, result.posts);
   });
 });

@@ -39,6 +39,7 @@ function member(
       inbox: { items, unreadCount: items.length, hasMore: false, loadingOlder: false },
       settings: defaultSettings(),
       notice: null,
+      about: { appName: 'Tidings', appVersion: '1.0.0', updates: { kind: 'idle' } },
     },
   };
 }

@@ -15,6 +15,7 @@ import type {
   ResolveProxy,
   TidingsCore,
 } from '../../main/core/ports.js';
+import type { UpdateSource } from '../../main/core/updates.js';
 import { createFileSettingsStore } from '../../main/core/settings/fileSettingsStore.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { signUp, subscribe, type TestUser } from '../fixtures/api.js';
@@ -50,6 +51,8 @@ export async function createCoreUnderTest(
     settingsDir?: string;
     clock?: Clock;
     resolveProxy?: ResolveProxy;
+    app?: { name: string; version: string };
+    updates?: UpdateSource;
   } = {},
 ): Promise<CoreUnderTest> {
   const ownsDir = options.settingsDir === undefined;
@@ -82,6 +85,8 @@ export async function createCoreUnderTest(
     deviceName: 'core test',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolveProxy ? { resolveProxy: options.resolveProxy } : {}),
+    ...(options.app ? { app: options.app } : {}),
+    ...(options.updates ? { updates: options.updates } : {}),
   });
   return under;
 }

@@ -67,6 +67,7 @@ test('publisher: the badge hears only visible changes; a notice is numbered and 
       status: { state: 'online' },
       inbox: { items: [], unreadCount, hasMore: false, loadingOlder: false },
       settings: defaultSettings(),
+      about: { appName: 'Tidings', appVersion: '1.0.0', updates: { kind: 'disabled' } },
     }),
     badge: { show: (badge) => void badges.push(badge) },
     clock: createFakeClock(NOON),

@@ -3,7 +3,10 @@
  * real server; the page has no `require`, and may neither navigate away nor open windows; the tray
  * menu has its items; a reader signs in through the window, a post by the author moves the tray
  * tooltip and raises one notification, and clicking it marks the post read on the server; a burst
- * of posts becomes one summary whose click opens the inbox, focused.
+ * of posts becomes one summary whose click opens the inbox, focused. The tray's "About Tidings"
+ * opens the About view (this build's version, the server and its version, "does not update
+ * itself" when unpackaged), and Settings has the private certificate authority's field, which
+ * refuses a file that is not a certificate and keeps the setting.
  *
  * Electron's binary is downloaded from GitHub on first use, which some machines (CI sandboxes,
  * this project's build machines) cannot do. Without a binary this test reports itself SKIPPED with
@@ -15,7 +18,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +32,7 @@ import { startKeyring, startSessionBus, startXvfb, stopAll } from '../fixtures/d
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binary = findElectronBinary();
 
-test('the tray app in real Electron: locked-down page, tray menu, sign in, a notification and its click, a summary’s click', async (t) => {
+test('the tray app in real Electron: locked-down page, tray menu, sign in, a notification and its click, a summary’s click, About and the CA field', async (t) => {
   if (!binary) {
     t.skip(
       'Electron e2e did not run: no Electron binary in node_modules/electron/dist (its download from GitHub is not possible here)',
@@ -147,6 +150,36 @@ test('the tray app in real Electron: locked-down page, tray menu, sign in, a not
       async () => (await electronApp.evaluate(() => globalThis.tidingsE2E?.inboxShown())) === true,
       'the inbox open and focused',
     );
+
+    // The tray's About opens the About view in the window.
+    assert.equal(
+      await electronApp.evaluate(() => globalThis.tidingsE2E?.chooseMenuItem('About Tidings')),
+      true,
+    );
+    await window.getByRole('heading', { name: 'About Tidings' }).waitFor();
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.equal(await window.locator('.app-version').textContent(), pkg.version);
+    assert.equal(await window.locator('.server-url').textContent(), blog.url);
+    const health = (await (await fetch(`${blog.url}/healthz`)).json()) as { version: string };
+    await window.locator('.server-version').filter({ hasText: health.version }).waitFor();
+    // Run from the source tree, the app is unpackaged: it says it does not update itself.
+    await window.getByText(/does not update itself/).waitFor();
+
+    // Settings' certificate authority: a file that is not a certificate is refused, nothing kept.
+    await window.getByRole('button', { name: 'Back to inbox' }).click();
+    await window.getByRole('button', { name: 'Settings' }).click();
+    await window.getByRole('heading', { name: 'Private certificate authority' }).waitFor();
+    const notPem = join(home, 'not-a-ca.pem');
+    await writeFile(notPem, 'not a certificate\n');
+    await window.getByLabel('Certificate file').fill(notPem);
+    await window.getByRole('button', { name: 'Use this file' }).click();
+    await window
+      .locator('#setting-ca-error')
+      .filter({ hasText: /holds no PEM certificate/ })
+      .waitFor();
+    await window.getByText('Only the system’s authorities are trusted.').waitFor();
   } finally {
     await app?.close().catch(() => undefined);
     stopAll(started);

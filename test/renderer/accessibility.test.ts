@@ -2,7 +2,8 @@
  * axe-core (test/fixtures/axe.ts) over every view and state of the inbox window, in light and dark:
  * sign-in (empty, refused, checking the server, waiting for the keychain), the inbox (empty, read
  * and unread items, an announcement, each filter, loading older, a notice, offline, server
- * incompatible) and Settings (with the global shortcut). No violations.
+ * incompatible), Settings (with the global shortcut, and the certificate authority field set and
+ * refused) and About (every update state, with a server and signed out). No violations.
  *
  * The window is the real renderer in Chromium through the harness, with its strict CSP. States the
  * real core passes through in a blink (checking, loading older, the keychain wait) are held still
@@ -22,7 +23,7 @@ import type {
 import type { NotificationItem } from '../../contract/wire.js';
 import { defaultSettings } from '../../main/core/index.js';
 import { assertNoViolations } from '../fixtures/axe.js';
-import { openWindow, type InboxWindow, type WindowBackend } from './harness.js';
+import { goToHash, openWindow, type InboxWindow, type WindowBackend } from './harness.js';
 
 const SERVER = 'https://blog.example.org';
 const ACCOUNT = { serverUrl: SERVER, username: 'reader' };
@@ -32,6 +33,7 @@ const SIGNED_OUT: AppSnapshot = {
   inbox: { items: [], unreadCount: 0, hasMore: false, loadingOlder: false },
   settings: { ...defaultSettings(), serverUrl: SERVER, username: 'reader' },
   notice: null,
+  about: { appName: 'Tidings', appVersion: '1.4.0', updates: { kind: 'disabled' } },
 };
 
 function item(seq: number, type: 'new_post' | 'post_liked', read: boolean): NotificationItem {
@@ -111,6 +113,7 @@ function heldBackend() {
   const listeners = new Set<(snapshot: AppSnapshot) => void>();
   let releaseCheck: (() => void) | null = null;
   let holdCheck = false;
+  let settingsRefusal: string | null = null;
   const ok = (): Promise<ActionResult> => Promise.resolve({ ok: true });
   const backend: WindowBackend = {
     snapshot: () => current,
@@ -135,10 +138,18 @@ function heldBackend() {
     markAllRead: ok,
     loadOlder: ok,
     openItem: ok,
-    updateSettings: ok,
+    updateSettings: () => {
+      const message = settingsRefusal;
+      settingsRefusal = null;
+      return Promise.resolve(
+        message === null ? { ok: true } : { ok: false, code: 'invalid_ca_file', message },
+      );
+    },
     pauseNotifications: ok,
     dismissNotice: () => Promise.resolve(),
     removeAccount: ok,
+    checkForUpdates: ok,
+    installUpdate: ok,
   };
   return {
     backend,
@@ -153,6 +164,9 @@ function heldBackend() {
     },
     holdNextCheck() {
       holdCheck = true;
+    },
+    refuseNextSettings(message: string) {
+      settingsRefusal = message;
     },
     release() {
       holdCheck = false;
@@ -345,6 +359,50 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Back to inbox' }).click();
       await page.getByRole('heading', { name: 'Inbox' }).waitFor();
       held.replace(SIGNED_OUT);
+    });
+
+    it('settings: the certificate authority field, set and refused', async () => {
+      signedIn({ state: 'online' });
+      held.show({ settings: { ...SIGNED_OUT.settings, caFile: '/etc/ssl/private-ca.pem' } });
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('heading', { name: 'Private certificate authority' }).waitFor();
+      await assertNoViolations(page, 'Settings with a certificate authority file');
+      held.refuseNextSettings('The certificate authority file /nope.pem cannot be read (ENOENT).');
+      await page.getByLabel('Certificate file').fill('/nope.pem');
+      await page.getByRole('button', { name: 'Use this file' }).click();
+      await page
+        .locator('#setting-ca-error')
+        .filter({ hasText: /ENOENT/ })
+        .waitFor();
+      await assertNoViolations(page, 'Settings with a refused certificate authority file');
+      held.show({ settings: SIGNED_OUT.settings });
+      await page.getByRole('button', { name: 'Back to inbox' }).click();
+      await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    });
+
+    it('about: every update state, with and without a server', async () => {
+      signedIn({ state: 'online' });
+      await goToHash(page, '#about');
+      await page.getByRole('heading', { name: 'About Tidings' }).waitFor();
+      const states: [AppSnapshot['about']['updates'], RegExp][] = [
+        [{ kind: 'idle' }, /Not checked/],
+        [{ kind: 'checking' }, /Checking for updates/],
+        [{ kind: 'disabled' }, /does not update itself/],
+        [{ kind: 'up-to-date', version: '1.4.0' }, /is up to date/],
+        [{ kind: 'available', version: '1.5.0' }, /is downloading/],
+        [{ kind: 'downloaded', version: '1.5.0' }, /Restart to install it now/],
+        [{ kind: 'error', message: 'the feed answered 404' }, /Could not check/],
+      ];
+      for (const [updates, text] of states) {
+        held.show({ about: { ...SIGNED_OUT.about, updates } });
+        await page.locator('.update-status').filter({ hasText: text }).waitFor();
+        await assertNoViolations(page, `About, updates ${updates.kind}`);
+      }
+      held.show({ ...SIGNED_OUT, status: { state: 'signed-out' } });
+      await page.getByText('Not signed in to a server.').waitFor();
+      await assertNoViolations(page, 'About, signed out');
+      await goToHash(page, '');
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
     });
   });
 }

@@ -29,6 +29,7 @@ import {
   type NativeNotification,
   type SettingsStore,
   type TidingsCore,
+  type UpdateSource,
   type UrlOpener,
 } from '../../main/core/index.js';
 
@@ -58,6 +59,8 @@ export type WindowBackend = Partial<Pick<AccountsCore, 'removeAccount'>> &
     | 'updateSettings'
     | 'pauseNotifications'
     | 'dismissNotice'
+    | 'checkForUpdates'
+    | 'installUpdate'
   >;
 
 type ForwardedMethod = Exclude<keyof typeof IPC_CHANNELS, 'snapshot'>;
@@ -126,6 +129,18 @@ export interface InboxWindow {
 export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
 }
+
+export interface StartOptions extends OpenOptions {
+  /** Where new versions come from (test/fixtures/updateFeed.ts); absent, none. */
+  updates?: UpdateSource;
+  /** Settings to start with, as if saved by an earlier run. */
+  settings?: Partial<Settings>;
+}
+
+/** The version the About view shows: package.json's, as Electron's app.getVersion() gives it. */
+export const APP_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export async function openWindow(
   backend: WindowBackend,
@@ -248,23 +263,24 @@ export interface AppUnderTest<Core extends TidingsCore = TidingsCore> extends In
 }
 
 /** The real core with recorder ports, started, and the inbox window open on it. */
-export function startInboxWindow(options: OpenOptions = {}): Promise<AppUnderTest> {
+export function startInboxWindow(options: StartOptions = {}): Promise<AppUnderTest> {
   return startWindowOn(createTidingsCore, options);
 }
 
 /** The same with the several-account core the tray app runs (createAccountsCore). */
 export function startAccountsWindow(
-  options: OpenOptions = {},
+  options: StartOptions = {},
 ): Promise<AppUnderTest<AccountsCore>> {
   return startWindowOn(createAccountsCore, options);
 }
 
 async function startWindowOn<Core extends WindowBackend & TidingsCore>(
   createCore: (dependencies: CoreDependencies) => Core,
-  options: OpenOptions,
+  options: StartOptions,
 ): Promise<AppUnderTest<Core>> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-window-'));
   const settingsPath = join(dir, 'settings.json');
+  if (options.settings) writeFileSync(settingsPath, JSON.stringify(options.settings));
   const shell: ShellRecorder = { opened: [], notifications: [], badges: [], log: [] };
   const opener: UrlOpener = {
     open(url) {
@@ -280,6 +296,8 @@ async function startWindowOn<Core extends WindowBackend & TidingsCore>(
     opener,
     log: (message) => shell.log.push(message),
     deviceName: 'renderer test',
+    app: { name: 'Tidings', version: APP_VERSION },
+    ...(options.updates ? { updates: options.updates } : {}),
   });
   await core.start();
   let window: InboxWindow;
@@ -314,4 +332,11 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((tick) => setTimeout(tick, 25));
   }
+}
+
+/** What the tray menu's "Settings…" and "About" do to an open window: index.html#settings, #about. */
+export async function goToHash(page: Page, hash: string): Promise<void> {
+  await page.evaluate((next) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = next;
+  }, hash);
 }

@@ -164,6 +164,13 @@ describe('connection banner', () => {
     assert.equal(secondsUntil(NOW - 10, NOW), 0);
   });
 
+  it('says why it is offline when the core knows (a refused certificate says what to do)', () => {
+    const reason = "the server's certificate is not trusted by this computer";
+    const banner = connectionBanner({ state: 'offline', retryAt: NOW, reason }, NOW);
+    assert.equal(banner?.detail, "The server's certificate is not trusted by this computer");
+    assert.equal(connectionBanner({ state: 'offline', retryAt: NOW }, NOW)?.detail, undefined);
+  });
+
   it('offers to sign in again only when signed out, and shows why', () => {
     const banner = connectionBanner({ state: 'signed-out', reason: 'token revoked' }, NOW);
     assert.deepEqual(banner, {

@@ -18,3 +18,22 @@ export function routeElectronToStandIn(): void {
     )}`,
   );
 }
+
+const UPDATER_STAND_IN = new URL('./electronUpdaterStandIn.ts', import.meta.url).href;
+
+/**
+ * Makes `import 'electron-updater'` resolve to its stand-in: the real one needs Electron's app,
+ * net module and a packaged app-update.yml. Its feed-reading code is tested for real in
+ * test/core/updates.test.ts; this checks only how the shell drives it.
+ */
+export function routeElectronUpdaterToStandIn(): void {
+  register(
+    `data:text/javascript,${encodeURIComponent(
+      `export async function resolve(specifier, context, next) {
+        return specifier === 'electron-updater'
+          ? { url: ${JSON.stringify(UPDATER_STAND_IN)}, shortCircuit: true }
+          : next(specifier, context);
+      }`,
+    )}`,
+  );
+}

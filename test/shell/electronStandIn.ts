@@ -248,8 +248,9 @@ class FakeApp extends EventEmitter {
   getVersion(): string {
     return '0.0.0-stand-in';
   }
+  /** Electron names the app from package.json's productName when it has one. */
   getName(): string {
-    return 'tidings';
+    return 'Tidings';
   }
   /** Electron's order: before-quit, then will-quit, whose preventDefault stops the exit. */
   quit(): void {

@@ -162,6 +162,9 @@ describe('IPC from the window', () => {
       [IPC_CHANNELS.pauseNotifications, ['60']],
       [IPC_CHANNELS.checkServer, ['x'.repeat(5000)]],
       [IPC_CHANNELS.markAllRead, ['extra']],
+      [IPC_CHANNELS.checkForUpdates, ['https://evil.example/feed']],
+      [IPC_CHANNELS.installUpdate, [{ version: '9.9.9' }]],
+      [IPC_CHANNELS.updateSettings, [{ caFile: 'relative/ca.pem' }]],
       [IPC_CHANNELS.markAllRead, [['x'.repeat(5000)]]],
       [IPC_CHANNELS.markRead, [['n1'], 42]],
       [IPC_CHANNELS.openItem, ['n1', '']],
@@ -289,6 +292,8 @@ describe('the preload', () => {
       'pauseNotifications',
       'dismissNotice',
       'removeAccount',
+      'checkForUpdates',
+      'installUpdate',
     ];
     assert.deepEqual(Object.keys(api).sort(), [...methods].sort());
     for (const method of methods) assert.equal(typeof api[method], 'function', method);
@@ -338,6 +343,7 @@ function recordingCore(): { core: AccountsCore; calls: [string, unknown[]][] } {
     inbox: { items: [], unreadCount: 0, hasMore: false, loadingOlder: false },
     settings: defaultSettings(),
     notice: null,
+    about: { appName: 'Tidings', appVersion: '1.0.0', updates: { kind: 'disabled' } },
   };
   const ok =
     (name: string) =>
@@ -372,6 +378,8 @@ function recordingCore(): { core: AccountsCore; calls: [string, unknown[]][] } {
       calls.push(['dismissNotice', args]);
     },
     removeAccount: ok('removeAccount'),
+    checkForUpdates: ok('checkForUpdates'),
+    installUpdate: ok('installUpdate'),
   };
   return { core, calls };
 }

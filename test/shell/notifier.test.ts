@@ -20,6 +20,7 @@ before(async () => {
 interface Harness {
   notifier: Notifier;
   inboxOpened: number;
+  aboutOpened: number;
   markedRead: string[][];
   coreClicks: number;
 }
@@ -28,6 +29,7 @@ function harness(platform: NodeJS.Platform): Harness {
   const state: Harness = {
     notifier: null as unknown as Notifier,
     inboxOpened: 0,
+    aboutOpened: 0,
     markedRead: [],
     coreClicks: 0,
   };
@@ -36,6 +38,7 @@ function harness(platform: NodeJS.Platform): Harness {
     platform,
     log: () => undefined,
     openInbox: () => (state.inboxOpened += 1),
+    openAbout: () => (state.aboutOpened += 1),
     markRead: (ids) => state.markedRead.push(ids),
   });
   return state;
@@ -85,6 +88,26 @@ describe('a summary notification', () => {
     assert.equal(h.inboxOpened, 0);
     assert.equal(h.coreClicks, 1);
   });
+});
+
+describe('a new version ready to install', () => {
+  const ready: NativeNotification = {
+    title: 'Tidings',
+    body: 'Tidings 1.2.0 is ready — restart to install',
+    silent: true,
+    action: { kind: 'open-about' },
+    itemIds: [],
+  };
+  for (const platform of ['linux', 'win32', 'darwin'] as const) {
+    test(`on ${platform}, its click opens the About view, not the inbox, and it has no button`, () => {
+      const h = harness(platform);
+      const toast = show(h, ready);
+      assert.deepEqual(toast.options['actions'], []);
+      toast.userClicks();
+      assert.equal(h.aboutOpened, 1);
+      assert.equal(h.inboxOpened, 0);
+    });
+  }
 });
 
 describe('"Mark as read" on the toast', () => {

@@ -15,6 +15,7 @@ import {
   createLowdbStore,
 } from '../../server/store/lowdb/index.js';
 import { CorruptDataError, StorageUnavailableError } from '../../server/store/store.js';
+import { DOCUMENT_VERSION } from '../../server/store/lowdb/document.js';
 import { JournalFile } from '../../server/store/lowdb/journal.js';
 import { addUser, inboxOf, makeDataDir, openTempStore, publish } from './tempStore.js';
 
@@ -72,7 +73,7 @@ describe('persistence', () => {
     assert.equal(await store.isRegistrationOpen(), true);
     await store.close();
     const file = JSON.parse(await readFile(join(dataDir, DATA_FILE_NAME), 'utf8')) as object;
-    assert.equal((file as { version: number }).version, 1);
+    assert.equal((file as { version: number }).version, DOCUMENT_VERSION);
   });
 
   it('each successful open keeps a last-good copy that can be restored', async () => {
@@ -106,7 +107,11 @@ describe('a bad data file is refused and left untouched', () => {
     ['an empty file', () => '', /empty/],
     ['a truncated file', (valid) => valid.slice(0, valid.length / 2), /not valid JSON/],
     ['text that is not JSON', () => 'hello, world', /not valid JSON/],
-    ['another format version', (valid) => valid.replace('"version":1', '"version":7'), /version 7/],
+    [
+      'another format version',
+      (valid) => valid.replace(`"version":${DOCUMENT_VERSION}`, '"version":7'),
+      /version 7/,
+    ],
     ['no version at all', () => '[1,2,3]', /unsupported format version/],
     [
       'the wrong shape',
@@ -116,12 +121,47 @@ describe('a bad data file is refused and left untouched', () => {
     [
       'events out of order',
       (valid) => {
-        const document = JSON.parse(valid) as { events: { seq: number }[] };
-        const first = document.events[0];
-        if (first) document.events.push({ ...first });
+        const document = JSON.parse(valid) as { events: Record<string, unknown[]> };
+        // A second event with the first one's seq, every column kept the same length.
+        for (const [name, column] of Object.entries(document.events)) {
+          if (name !== 'strings' && name !== 'extras') column.push(column[0]);
+        }
         return JSON.stringify(document);
       },
       /out of order/,
+    ],
+    [
+      'an event time that is not a timestamp',
+      (valid) => {
+        const document = JSON.parse(valid) as { events: { createdAt: string[] } };
+        document.events.createdAt[0] = 'yesterday';
+        return JSON.stringify(document);
+      },
+      /unexpected shape: .*events\.createdAt.*ISO 8601/,
+    ],
+    [
+      'a subscription span that is not [from, to]',
+      (valid) =>
+        JSON.stringify({ ...(JSON.parse(valid) as object), subscriptions: { someone: [[1]] } }),
+      /unexpected shape: .*subscriptions/,
+    ],
+    [
+      'an event column shorter than the others',
+      (valid) => {
+        const document = JSON.parse(valid) as { events: Record<string, unknown[]> };
+        document.events.actor?.pop();
+        return JSON.stringify(document);
+      },
+      /events\.actor has 0 entries for 1 events/,
+    ],
+    [
+      'an event that refers to a string that is not there',
+      (valid) => {
+        const document = JSON.parse(valid) as { events: { postTitle: number[] } };
+        document.events.postTitle[0] = 99;
+        return JSON.stringify(document);
+      },
+      /events\.postTitle of seq 1 refers to string 99/,
     ],
   ];
 

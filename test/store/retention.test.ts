@@ -18,7 +18,7 @@ after(async () => {
 async function fileOf(temp: TempStore) {
   const text = await readFile(join(temp.dataDir, DATA_FILE_NAME), 'utf8');
   return JSON.parse(text) as {
-    events: { seq: number }[];
+    events: { seq: number[] };
     readState: Record<string, { cursor: number; above: number[] }>;
     subscriptions: Record<string, unknown>;
   };
@@ -50,10 +50,7 @@ describe('retention', () => {
     assert.equal(await store.unreadCount(reader.id), 1);
 
     const file = await fileOf(temp);
-    assert.deepEqual(
-      file.events.map((event) => event.seq),
-      [3],
-    );
+    assert.deepEqual(file.events.seq, [3]);
     assert.deepEqual(file.readState[reader.id], { cursor: 0, above: [] }, 'stale marks pruned');
     const reopened = await temp.reopen({ clock: () => new Date(now) });
     assert.equal(reopened.latestSeq(), 3);
@@ -75,10 +72,7 @@ describe('retention', () => {
     assert.equal(await store.markAllRead(reader.id), 3);
     for (let i = 4; i <= 8; i++) events.push((await publish(store, author, `post ${i}`)).event);
 
-    assert.deepEqual(
-      (await fileOf(temp)).events.map((event) => event.seq),
-      [4, 5, 6, 7, 8],
-    );
+    assert.deepEqual((await fileOf(temp)).events.seq, [4, 5, 6, 7, 8]);
     assert.equal(await store.unreadCount(reader.id), 5);
     await store.markRead(reader.id, [events[5]?.id ?? '']);
     assert.equal(await store.unreadCount(reader.id), 4);

@@ -23,12 +23,10 @@ import {
 } from './document.js';
 import {
   addSeenKeys,
-  addToSetMap,
   appendEvent,
   deleteToken,
   putToken,
   putUser,
-  removeFromSetMap,
   type StoreState,
 } from './state.js';
 
@@ -104,21 +102,21 @@ export function applyChange(state: StoreState, change: Change): void {
       const id = change[1];
       if (!state.posts.delete(id)) return;
       state.postOrder.splice(state.postOrder.lastIndexOf(id), 1);
-      state.likes.delete(id);
-      state.notifiedUnlikes.delete(id);
+      state.likes.deletePost(id);
+      state.notifiedUnlikes.deletePost(id);
       return;
     }
     case 'like':
-      addToSetMap(state.likes, change[1], change[2]);
-      removeFromSetMap(state.notifiedUnlikes, change[1], change[2]);
+      state.likes.add(change[1], change[2]);
+      state.notifiedUnlikes.delete(change[1], change[2]);
       return;
     case 'unlike': {
       const [, postId, userId] = change;
-      removeFromSetMap(state.likes, postId, userId);
+      state.likes.delete(postId, userId);
       // Every standing like by someone other than the author was notified; remember that, so
       // liking again stays silent.
       if (state.posts.get(postId)?.authorId !== userId) {
-        addToSetMap(state.notifiedUnlikes, postId, userId);
+        state.notifiedUnlikes.add(postId, userId);
       }
       return;
     }

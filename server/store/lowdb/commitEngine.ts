@@ -105,7 +105,12 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
   /** Writes everything in memory as the new snapshot, then empties the journal. */
   const writeSnapshot = async (): Promise<void> => {
     db.data = { ...toDocument(state), commit: commitNo };
-    await db.write();
+    try {
+      await db.write();
+    } finally {
+      // The state holds the data in its compact form; the document was only its serialisation.
+      db.data = emptyDocument();
+    }
     journaled = [];
     // The snapshot holds every commit the journal does and says so (`commit`), so a journal
     // that could not be removed is merely skipped at open; the commits stand.
@@ -180,6 +185,8 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       const existing = file.lastText();
       state = buildState(db.data);
       commitNo = db.data.commit ?? 0;
+      // From here on the state holds the data; keeping the parsed document too would double it.
+      db.data = emptyDocument();
       // Everything is checked before anything is written: a bad journal leaves both files as
       // they were.
       for (const entry of parseJournal(journalText ?? '', journalPath, commitNo)) {

@@ -9,7 +9,11 @@ import { z } from 'zod';
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 
-export const DOCUMENT_VERSION = 1;
+/**
+ * 2: events column-wise (EventColumnsSchema). Version 1 files (events as one object each) still
+ * open: parseDocument.ts migrates them in memory, and the next snapshot is written as version 2.
+ */
+export const DOCUMENT_VERSION = 2;
 
 // Only structure is checked, never content limits: the file must accept everything the store
 // accepted from its callers, or a valid write could become a file that refuses to open.
@@ -90,8 +94,93 @@ export const ReadStateSchema = z.strictObject({
   above: z.array(Seq),
 });
 
-export const DocumentSchema = z.strictObject({
-  version: z.literal(DOCUMENT_VERSION),
+/** An event's type in EventColumns: its position here. */
+export const EVENT_TYPES = [
+  'new_post',
+  'post_liked',
+  'announcement',
+] as const satisfies readonly EventRecord['type'][];
+
+/**
+ * A column: an array of a hundred thousand values of one kind. Checked in one loop rather than
+ * by a schema per element (which costs zod about 0.2 µs a value and copies the array: 0.2 s of an
+ * open at the likes data), and kept as the very array JSON.parse made.
+ */
+function column<T>(what: string, isValue: (value: unknown) => value is T) {
+  return z.custom<T[]>((value) => Array.isArray(value) && value.every(isValue), {
+    message: `expected an array of ${what}`,
+  });
+}
+
+const intColumn = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  column(
+    `integers from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`,
+    (value): value is number =>
+      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
+  );
+
+const stringColumn = column('strings', (value): value is string => typeof value === 'string');
+
+const isSeq = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+const isSpan = (span: unknown): span is SubscriptionSpan =>
+  Array.isArray(span) &&
+  span.length === 2 &&
+  isSeq(span[0]) &&
+  (span[1] === null || isSeq(span[1]));
+
+/**
+ * userId → subscription spans: ten thousand entries at the likes data. Checked in one loop too,
+ * as zod's record would check each key and copy the object, key by key (0.1 s of an open).
+ */
+const spansByUser = z.custom<Record<string, SubscriptionSpan[]>>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((spans) => Array.isArray(spans) && spans.every(isSpan)),
+  { message: 'expected user id → subscription spans [from, to or null]' },
+);
+
+/** The pattern of z.iso.datetime(), which `Timestamp` checks one value at a time. */
+const TIMESTAMP_PATTERN = z.core.regexes.datetime({});
+const timestampColumn = column(
+  'ISO 8601 timestamps',
+  (value): value is string => typeof value === 'string' && TIMESTAMP_PATTERN.test(value),
+);
+
+/**
+ * The events column-wise: position i of every array is the i-th event, ascending by seq. The ids,
+ * titles and names that events repeat are written once, in `strings`, and referred to by position,
+ * so a hundred thousand events are a few arrays of small numbers rather than a hundred thousand
+ * objects that repeat every key (a third of the file's size, and of the time JSON.parse takes).
+ * parseDocument.ts checks that the arrays agree in length and refer to strings that exist.
+ */
+export const EventColumnsSchema = z.strictObject({
+  strings: stringColumn,
+  seq: intColumn(1),
+  id: stringColumn,
+  /** A position in EVENT_TYPES. */
+  type: intColumn(0, EVENT_TYPES.length - 1),
+  createdAt: timestampColumn,
+  /** -1: the subscribers; otherwise the user the event is addressed to. */
+  audience: intColumn(-1),
+  /** Positions in `strings`, as are the next three. */
+  actor: intColumn(0),
+  post: intColumn(0),
+  postTitle: intColumn(0),
+  actorName: intColumn(0),
+  /** [seq, fields] of the few events with a url or a text (announcements, imported posts). */
+  extras: z.array(
+    z.tuple([
+      Seq.min(1),
+      z.strictObject({ url: z.string().optional(), text: z.string().optional() }),
+    ]),
+  ),
+});
+
+const documentFields = {
   settings: z.strictObject({ registrationOpen: z.boolean() }),
   /** The newest seq ever issued; never reused, even after retention dropped the event. */
   latestSeq: Seq,
@@ -106,22 +195,37 @@ export const DocumentSchema = z.strictObject({
   /** In publish order, oldest first. */
   posts: z.array(PostSchema),
   /** postId → ids of the users who like it now. */
-  likes: z.record(Id, z.array(Id)),
+  likes: z.record(Id, stringColumn),
   /** postId → users whose like was notified and later taken back: liking again stays silent. */
   notifiedUnlikes: z.record(Id, z.array(Id)),
   /** userId → the spans of seqs during which they were subscribed. */
-  subscriptions: z.record(Id, z.array(SpanSchema)),
-  /** Ascending by seq. */
-  events: z.array(EventSchema),
+  subscriptions: spansByUser,
   /** userId → read state; users who never read anything have no entry. */
   readState: z.record(Id, ReadStateSchema),
   /** Followed feeds (absent in files from before feeds: none). */
   feeds: z.array(FeedSchema).optional(),
   /** feedId → keys of the entries seen, oldest first, the newest SEEN_KEYS_MAX kept. */
   feedEntriesSeen: z.record(Id, z.array(z.string())).optional(),
+};
+
+export const DocumentSchema = z.strictObject({
+  version: z.literal(DOCUMENT_VERSION),
+  ...documentFields,
+  /** Ascending by seq. */
+  events: EventColumnsSchema,
+});
+
+/** Version 1, as written before issue 14: the same but for the events, one object each. */
+export const DocumentV1Schema = z.strictObject({
+  version: z.literal(1),
+  ...documentFields,
+  /** Ascending by seq. */
+  events: z.array(EventSchema),
 });
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;
+export type StoreDocumentV1 = z.infer<typeof DocumentV1Schema>;
+export type EventColumns = z.infer<typeof EventColumnsSchema>;
 export type ReadState = z.infer<typeof ReadStateSchema>;
 
 export function emptyDocument(): StoreDocument {
@@ -135,7 +239,23 @@ export function emptyDocument(): StoreDocument {
     likes: {},
     notifiedUnlikes: {},
     subscriptions: {},
-    events: [],
+    events: emptyEventColumns(),
     readState: {},
+  };
+}
+
+export function emptyEventColumns(): EventColumns {
+  return {
+    strings: [],
+    seq: [],
+    id: [],
+    type: [],
+    createdAt: [],
+    audience: [],
+    actor: [],
+    post: [],
+    postTitle: [],
+    actorName: [],
+    extras: [],
   };
 }

@@ -79,7 +79,7 @@ export function listInbox(state: StoreState, userId: string, query: InboxQuery):
   const entries: InboxEntry[] = [];
   for (const seq of seqs) {
     if (entries.length >= query.limit) break;
-    const event = state.eventsBySeq.get(seq);
+    const event = state.events.get(seq);
     if (event) entries.push({ event, read: isRead(read, seq) });
   }
   return entries;
@@ -142,7 +142,7 @@ function* subscriberAscending(
     const low = Math.max(from, after);
     const below = Math.min(to === null ? Infinity : to + 1, before);
     for (const seq of ascendingIn(state.subscriberStream, low, below)) {
-      if (state.eventsBySeq.get(seq)?.actorId !== userId) yield seq;
+      if (!state.events.isByActor(seq, userId)) yield seq;
     }
   }
 }
@@ -158,7 +158,7 @@ function* subscriberDescending(
     const low = Math.max(from, after);
     const below = Math.min(to === null ? Infinity : to + 1, before);
     for (const seq of descendingIn(state.subscriberStream, low, below)) {
-      if (state.eventsBySeq.get(seq)?.actorId !== userId) yield seq;
+      if (!state.events.isByActor(seq, userId)) yield seq;
     }
   }
 }

@@ -32,7 +32,7 @@ export function inboxQueries(engine: CommitEngine): InboxStore {
       const spans = state.subscriptions.get(userId) ?? [];
       const marked = new Map<string, number>();
       for (const id of eventIds) {
-        const event = state.eventsById.get(id);
+        const event = state.events.getById(id);
         // Unknown, someone else's, or already read: ignored, so nobody can touch another inbox.
         if (!event || !canSee(event, userId, spans) || isRead(read, event.seq)) continue;
         marked.set(id, event.seq);

@@ -77,8 +77,8 @@ export function postQueries(engine: CommitEngine): PostStore {
       const state = engine.state();
       const post = state.posts.get(postId);
       // A post deleted a moment ago is not an error worth a 500: nothing to like, nothing changes.
-      if (!post || state.likes.get(postId)?.has(userId)) return { created: false };
-      const alreadyNotified = state.notifiedUnlikes.get(postId)?.has(userId) ?? false;
+      if (!post || state.likes.has(postId, userId)) return { created: false };
+      const alreadyNotified = state.notifiedUnlikes.has(postId, userId);
       change(['like', postId, userId]);
       const liker = state.users.get(userId);
       const event = likeNotifiesAuthor({
@@ -101,18 +101,18 @@ export function postQueries(engine: CommitEngine): PostStore {
 
     async removeLike(postId, userId) {
       ensureOpen();
-      if (!engine.state().likes.get(postId)?.has(userId)) return false;
+      if (!engine.state().likes.has(postId, userId)) return false;
       change(['unlike', postId, userId]);
       await commit();
       return true;
     },
 
     async likeCount(postId) {
-      return engine.state().likes.get(postId)?.size ?? 0;
+      return engine.state().likes.count(postId);
     },
 
     async hasLiked(postId, userId) {
-      return engine.state().likes.get(postId)?.has(userId) ?? false;
+      return engine.state().likes.has(postId, userId);
     },
   };
 }

@@ -1,12 +1,17 @@
 /**
  * The store's data in memory, with the indexes that keep every query cheap at the DESIGN's scale
  * (10,000 users, 1,000 posts, 100,000 likes, 100,000 events). It is built from the file's document
- * on open and turned back into one on every write; records are replaced, never mutated in place.
+ * on open and turned back into one for a snapshot; records are replaced, never mutated in place.
+ * The bulk of the data (events and likes) is held in a compact form (eventLog.ts, likerSets.ts)
+ * whose records are built only for what a query returns.
  */
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
+import { EventLog } from './eventLog.js';
+import { LikerSets } from './likerSets.js';
 import { dropUpTo, insertSorted } from './sortedSeqs.js';
+import { StringTable } from './stringTable.js';
 
 export interface StoreState {
   registrationOpen: boolean;
@@ -20,13 +25,13 @@ export interface StoreState {
   posts: Map<string, PostRecord>;
   /** Post ids in publish order, oldest first, for paging newest-first by offset. */
   postOrder: string[];
-  likes: Map<string, Set<string>>;
-  notifiedUnlikes: Map<string, Set<string>>;
+  /** The ids, titles and names the events and likes mention, each held once. */
+  strings: StringTable;
+  likes: LikerSets;
+  notifiedUnlikes: LikerSets;
   subscriptions: Map<string, SubscriptionSpan[]>;
-  /** Ascending by seq. */
-  events: EventRecord[];
-  eventsById: Map<string, EventRecord>;
-  eventsBySeq: Map<number, EventRecord>;
+  /** Ascending by seq, column-wise; looked up by seq or id. */
+  events: EventLog;
   /** Seqs of events addressed to the subscribers, ascending. */
   subscriberStream: number[];
   /** userId → seqs of events addressed to that user alone, ascending. */
@@ -57,6 +62,7 @@ export function addSeenKeys(state: StoreState, feedId: string, keys: readonly st
 }
 
 export function buildState(document: StoreDocument): StoreState {
+  const strings = new StringTable();
   const state: StoreState = {
     registrationOpen: document.settings.registrationOpen,
     latestSeq: document.latestSeq,
@@ -67,12 +73,12 @@ export function buildState(document: StoreDocument): StoreState {
     tokenIdsByUser: new Map(),
     posts: new Map(),
     postOrder: [],
-    likes: toSetMap(document.likes),
-    notifiedUnlikes: toSetMap(document.notifiedUnlikes),
+    strings,
+    // The events first: into the empty table, the file's strings keep their numbers.
+    events: EventLog.fromColumns(strings, document.events),
+    likes: toLikerSets(strings, document.likes),
+    notifiedUnlikes: toLikerSets(strings, document.notifiedUnlikes),
     subscriptions: new Map(Object.entries(document.subscriptions)),
-    events: [],
-    eventsById: new Map(),
-    eventsBySeq: new Map(),
     subscriberStream: [],
     userStreams: new Map(),
     ownPostSeqs: new Map(),
@@ -86,7 +92,7 @@ export function buildState(document: StoreDocument): StoreState {
     state.posts.set(post.id, post);
     state.postOrder.push(post.id);
   }
-  for (const event of document.events) appendEvent(state, event);
+  indexEvents(state);
   return state;
 }
 
@@ -98,10 +104,10 @@ export function toDocument(state: StoreState): StoreDocument {
     users: [...state.users.values()],
     tokens: [...state.tokens.values()],
     posts: state.postOrder.flatMap((id) => state.posts.get(id) ?? []),
-    likes: fromSetMap(state.likes),
-    notifiedUnlikes: fromSetMap(state.notifiedUnlikes),
+    likes: state.likes.toRecord(),
+    notifiedUnlikes: state.notifiedUnlikes.toRecord(),
     subscriptions: Object.fromEntries(state.subscriptions),
-    events: state.events,
+    events: state.events.toColumns(),
     readState: Object.fromEntries(state.readState),
     feeds: [...state.feeds.values()],
     feedEntriesSeen: fromSetMap(state.feedEntriesSeen),
@@ -132,32 +138,35 @@ export function deleteToken(state: StoreState, tokenId: string): boolean {
 
 /** Events arrive in seq order, so every index here is an append. */
 export function appendEvent(state: StoreState, event: EventRecord): void {
-  state.events.push(event);
-  state.eventsById.set(event.id, event);
-  state.eventsBySeq.set(event.seq, event);
-  if (event.audience.kind === 'subscribers') {
-    state.subscriberStream.push(event.seq);
-    insertSorted(streamOf(state.ownPostSeqs, event.actorId), event.seq);
-  } else {
-    insertSorted(streamOf(state.userStreams, event.audience.userId), event.seq);
+  state.events.append(event);
+  indexEvent(
+    state,
+    event.seq,
+    event.audience.kind === 'user' ? event.audience.userId : undefined,
+    event.actorId,
+  );
+}
+
+/** The streams of the events a state was built with. */
+function indexEvents(state: StoreState): void {
+  const { events } = state;
+  for (let i = 0; i < events.length; i++) {
+    indexEvent(state, events.seqAt(i), events.audienceUserAt(i), events.actorAt(i));
   }
 }
 
-export function addToSetMap(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key) ?? new Set();
-  set.add(value);
-  map.set(key, set);
-}
-
-export function removeFromSetMap(
-  map: Map<string, Set<string>>,
-  key: string,
-  value: string,
-): boolean {
-  const set = map.get(key);
-  if (!set?.delete(value)) return false;
-  if (set.size === 0) map.delete(key);
-  return true;
+function indexEvent(
+  state: StoreState,
+  seq: number,
+  audienceUser: string | undefined,
+  actorId: string,
+): void {
+  if (audienceUser === undefined) {
+    state.subscriberStream.push(seq);
+    insertSorted(streamOf(state.ownPostSeqs, actorId), seq);
+  } else {
+    insertSorted(streamOf(state.userStreams, audienceUser), seq);
+  }
 }
 
 export interface RetentionPolicy {
@@ -172,22 +181,21 @@ export interface RetentionPolicy {
  */
 export function applyRetention(state: StoreState, policy: RetentionPolicy, now: Date): number {
   const cutoff = now.getTime() - policy.maxEventAgeDays * 24 * 60 * 60 * 1000;
-  let drop = Math.max(0, state.events.length - policy.maxEvents);
-  for (let event = state.events[drop]; event; event = state.events[++drop]) {
-    if (Date.parse(event.createdAt) >= cutoff) break;
+  const { events } = state;
+  let drop = Math.max(0, events.length - policy.maxEvents);
+  for (; drop < events.length; drop++) {
+    if (Date.parse(events.createdAtAt(drop)) >= cutoff) break;
   }
-  const dropped = state.events.splice(0, drop);
-  const newestDropped = dropped[dropped.length - 1];
-  if (newestDropped === undefined) return 0;
-  const upTo = newestDropped.seq;
+  if (drop === 0) return 0;
+  const upTo = events.seqAt(drop - 1);
   dropUpTo(state.subscriberStream, upTo);
-  for (const event of dropped) {
-    state.eventsById.delete(event.id);
-    state.eventsBySeq.delete(event.seq);
-    // Only the streams the dropped events were in, so steady-state retention costs what it drops.
-    if (event.audience.kind === 'user') pruneStream(state.userStreams, event.audience.userId, upTo);
-    else pruneStream(state.ownPostSeqs, event.actorId, upTo);
+  // Only the streams the dropped events were in, so steady-state retention costs what it drops.
+  for (let i = 0; i < drop; i++) {
+    const audienceUser = events.audienceUserAt(i);
+    if (audienceUser !== undefined) pruneStream(state.userStreams, audienceUser, upTo);
+    else pruneStream(state.ownPostSeqs, events.actorAt(i), upTo);
   }
+  events.dropOldest(drop);
   for (const [userId, read] of state.readState) {
     if ((read.above[0] ?? Infinity) <= upTo) {
       state.readState.set(userId, {
@@ -218,6 +226,14 @@ function streamOf(streams: Map<string, number[]>, key: string): number[] {
     streams.set(key, seqs);
   }
   return seqs;
+}
+
+function toLikerSets(strings: StringTable, record: Record<string, string[]>): LikerSets {
+  const sets = new LikerSets(strings);
+  for (const [postId, userIds] of Object.entries(record)) {
+    for (const userId of userIds) sets.add(postId, userId);
+  }
+  return sets;
 }
 
 function toSetMap(record: Record<string, string[]>): Map<string, Set<string>> {

@@ -1,0 +1,228 @@
+/**
+ * The events in memory, column-wise: one array per field, position i holding the i-th event
+ * kept, ascending by seq. Ids repeated across events (users, posts) and the snapshots of titles and
+ * names are interned (stringTable.ts), and the fields almost no event has
+ * (an announcement's url and text) live in a side map. A hundred thousand events then cost a few
+ * flat arrays instead of a hundred thousand objects of a dozen fields each (docs/STORAGE.md, "The
+ * form in memory"); a record is built only for an event a query returns.
+ */
+import type { EventRecord } from '../store.js';
+import { EVENT_TYPES as TYPES, type EventColumns } from './document.js';
+import { indexAfter } from './sortedSeqs.js';
+import { StringTable } from './stringTable.js';
+/** In `audiences`: the event is addressed to the subscribers, not to one user. */
+const SUBSCRIBERS = -1;
+/** Retention drops from the front; the arrays are cut only once this many are dropped, in bulk. */
+const CUT_AFTER = 4096;
+
+export class EventLog {
+  /** Ascending. Positions below `#head` were dropped by retention and are cut in bulk later. */
+  #seqs: number[] = [];
+  #ids: string[] = [];
+  #types: number[] = [];
+  /** As recorded: parsing a hundred thousand timestamps at open would cost more than they weigh. */
+  #createdAts: string[] = [];
+  /** Interned user id, or SUBSCRIBERS. */
+  #audiences: number[] = [];
+  #actors: number[] = [];
+  #posts: number[] = [];
+  #titles: number[] = [];
+  #actorNames: number[] = [];
+  /** seq → an announcement's or imported post's url and text. */
+  readonly #extras = new Map<number, { url?: string; text?: string }>();
+  readonly #seqById = new Map<string, number>();
+  #head = 0;
+
+  constructor(private readonly strings: StringTable) {}
+
+  /** The log of a data file's events (checked by parseDocument.ts), its strings interned anew. */
+  static fromColumns(strings: StringTable, columns: EventColumns): EventLog {
+    const log = new EventLog(strings);
+    const number = columns.strings.map((value) => strings.intern(value));
+    // A file this store wrote has each string once, so into a fresh table they keep their
+    // numbers and the columns are copied as they are (a memcpy, not a loop).
+    const same = number.every((value, at) => value === at);
+    const refs = (column: number[]): number[] =>
+      same ? column.slice() : column.map((at) => number[at] as number);
+    log.#seqs = columns.seq.slice();
+    log.#ids = columns.id.slice();
+    log.#types = columns.type.slice();
+    log.#createdAts = columns.createdAt.slice();
+    log.#audiences = same
+      ? columns.audience.slice()
+      : columns.audience.map((at) => (at === SUBSCRIBERS ? at : (number[at] as number)));
+    log.#actors = refs(columns.actor);
+    log.#posts = refs(columns.post);
+    log.#titles = refs(columns.postTitle);
+    log.#actorNames = refs(columns.actorName);
+    for (let at = 0; at < log.#ids.length; at++) {
+      log.#seqById.set(log.#ids[at] as string, log.#seqs[at] as number);
+    }
+    for (const [seq, extra] of columns.extras) log.#extras.set(seq, extra);
+    return log;
+  }
+
+  /** The events as the data file holds them, with only the strings they still refer to. */
+  toColumns(): EventColumns {
+    const written = new StringTable();
+    const columns: EventColumns = {
+      strings: [],
+      seq: this.#seqs.slice(this.#head),
+      id: this.#ids.slice(this.#head),
+      type: this.#types.slice(this.#head),
+      createdAt: this.#createdAts.slice(this.#head),
+      audience: [],
+      actor: [],
+      post: [],
+      postTitle: [],
+      actorName: [],
+      extras: [...this.#extras],
+    };
+    const ref = (number: number): number => written.intern(this.strings.at(number));
+    for (let at = this.#head; at < this.#seqs.length; at++) {
+      const audience = this.#audiences[at] as number;
+      columns.audience.push(audience === SUBSCRIBERS ? SUBSCRIBERS : ref(audience));
+      columns.actor.push(ref(this.#actors[at] as number));
+      columns.post.push(ref(this.#posts[at] as number));
+      columns.postTitle.push(ref(this.#titles[at] as number));
+      columns.actorName.push(ref(this.#actorNames[at] as number));
+    }
+    columns.strings = written.values();
+    return columns;
+  }
+
+  get length(): number {
+    return this.#seqs.length - this.#head;
+  }
+
+  /** Events arrive in seq order (checked at open), so this is an append. */
+  append(event: EventRecord): void {
+    const strings = this.strings;
+    this.#seqs.push(event.seq);
+    this.#ids.push(event.id);
+    this.#types.push(TYPES.indexOf(event.type));
+    this.#createdAts.push(event.createdAt);
+    this.#audiences.push(
+      event.audience.kind === 'user' ? strings.intern(event.audience.userId) : SUBSCRIBERS,
+    );
+    this.#actors.push(strings.intern(event.actorId));
+    this.#posts.push(strings.intern(event.postId));
+    this.#titles.push(strings.intern(event.postTitle));
+    this.#actorNames.push(strings.intern(event.actorName));
+    if (event.url !== undefined || event.text !== undefined) {
+      this.#extras.set(event.seq, {
+        ...(event.url === undefined ? {} : { url: event.url }),
+        ...(event.text === undefined ? {} : { text: event.text }),
+      });
+    }
+    this.#seqById.set(event.id, event.seq);
+  }
+
+  get(seq: number): EventRecord | undefined {
+    const at = this.#positionOf(seq);
+    return at === undefined ? undefined : this.#recordAt(at);
+  }
+
+  getById(id: string): EventRecord | undefined {
+    const seq = this.#seqById.get(id);
+    return seq === undefined ? undefined : this.get(seq);
+  }
+
+  /** Whether the event with this seq was made by this user, without building its record. */
+  isByActor(seq: number, userId: string): boolean {
+    const at = this.#positionOf(seq);
+    return at !== undefined && this.#actors[at] === this.strings.find(userId);
+  }
+
+  /** The i-th event kept, oldest first: its seq, its time, whom it is addressed to, who made it. */
+  seqAt(i: number): number {
+    return this.#seqs[this.#head + i] as number;
+  }
+
+  createdAtAt(i: number): string {
+    return this.#createdAts[this.#head + i] as string;
+  }
+
+  /** The user the i-th event is addressed to, or undefined when it is for the subscribers. */
+  audienceUserAt(i: number): string | undefined {
+    const audience = this.#audiences[this.#head + i] as number;
+    return audience === SUBSCRIBERS ? undefined : this.strings.at(audience);
+  }
+
+  actorAt(i: number): string {
+    return this.strings.at(this.#actors[this.#head + i] as number);
+  }
+
+  /** Drops the `count` oldest events. */
+  dropOldest(count: number): void {
+    const end = Math.min(this.#head + count, this.#seqs.length);
+    for (let at = this.#head; at < end; at++) {
+      const seq = this.#seqs[at] as number;
+      this.#seqById.delete(this.#ids[at] as string);
+      this.#extras.delete(seq);
+    }
+    this.#head = end;
+    if (this.#head >= CUT_AFTER || this.#head === this.#seqs.length) this.#cut();
+  }
+
+  /** Every event kept, oldest first, as records (for the data file). */
+  *records(): Generator<EventRecord> {
+    for (let at = this.#head; at < this.#seqs.length; at++) yield this.#recordAt(at);
+  }
+
+  #cut(): void {
+    const head = this.#head;
+    for (const column of [
+      this.#seqs,
+      this.#ids,
+      this.#types,
+      this.#createdAts,
+      this.#audiences,
+      this.#actors,
+      this.#posts,
+      this.#titles,
+      this.#actorNames,
+    ]) {
+      column.splice(0, head);
+    }
+    this.#head = 0;
+  }
+
+  #positionOf(seq: number): number | undefined {
+    const at = indexAfter(this.#seqs, seq) - 1;
+    return at >= this.#head && this.#seqs[at] === seq ? at : undefined;
+  }
+
+  #recordAt(at: number): EventRecord {
+    const strings = this.strings;
+    const seq = this.#seqs[at] as number;
+    const audience = this.#audiences[at] as number;
+    return {
+      seq,
+      id: this.#ids[at] as string,
+      type: TYPES[this.#types[at] as number] as EventRecord['type'],
+      createdAt: this.#createdAts[at] as string,
+      audience:
+        audience === SUBSCRIBERS
+          ? { kind: 'subscribers' }
+          : { kind: 'user', userId: strings.at(audience) },
+      actorId: strings.at(this.#actors[at] as number),
+      postId: strings.at(this.#posts[at] as number),
+      postTitle: strings.at(this.#titles[at] as number),
+      actorName: strings.at(this.#actorNames[at] as number),
+      ...this.#extras.get(seq),
+    };
+  }
+}
+
+/** Records (ascending by seq) as the data file holds them. */
+export function eventColumns(records: Iterable<EventRecord>): EventColumns {
+  const log = new EventLog(new StringTable());
+  for (const record of records) log.append(record);
+  return log.toColumns();
+}
+
+/** A data file's events as records (migrate-to-postgres, folding a journal into a snapshot). */
+export function eventRecords(columns: EventColumns): EventRecord[] {
+  return [...EventLog.fromColumns(new StringTable(), columns).records()];
+}

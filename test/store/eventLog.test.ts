@@ -1,0 +1,74 @@
+/**
+ * The events' compact form (eventLog.ts) gives back exactly the records it was given: by seq, by
+ * id, in order, after retention has dropped some from the front (also past the point where the
+ * arrays are cut), and through the data file's columns and back.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EventRecord } from '../../server/store/store.js';
+import { EventLog, eventColumns, eventRecords } from '../../server/store/lowdb/eventLog.js';
+import { StringTable } from '../../server/store/lowdb/stringTable.js';
+
+function eventNo(seq: number): EventRecord {
+  const kind = seq % 3;
+  return {
+    seq,
+    id: `event-${seq}`,
+    type: kind === 0 ? 'new_post' : kind === 1 ? 'post_liked' : 'announcement',
+    createdAt: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+    audience: kind === 1 ? { kind: 'user', userId: `author-${seq % 7}` } : { kind: 'subscribers' },
+    actorId: `user-${seq % 101}`,
+    postId: kind === 2 ? '' : `post-${seq % 13}`,
+    postTitle: `Title ${seq % 13}`,
+    actorName: `name-${seq % 101}`,
+    ...(kind === 2 ? { url: `https://example.org/${seq}`, text: `Text ${seq}` } : {}),
+  };
+}
+
+describe('the event log', () => {
+  it('returns every record as given, by seq and by id, after drops from the front', () => {
+    const all = Array.from({ length: 10_000 }, (_, i) => eventNo(2 * i + 1));
+    const log = new EventLog(new StringTable());
+    for (const event of all) log.append(event);
+    assert.equal(log.length, all.length);
+
+    // 3,000 then 2,000 more: the second drop passes the point where the arrays are cut.
+    log.dropOldest(3_000);
+    assert.deepEqual([...log.records()], all.slice(3_000));
+    log.dropOldest(2_000);
+    const kept = all.slice(5_000);
+    assert.equal(log.length, kept.length);
+    assert.deepEqual([...log.records()], kept);
+
+    for (const event of [kept[0], kept[1], kept[2], kept[2_345], kept[kept.length - 1]]) {
+      assert.ok(event);
+      assert.deepEqual(log.get(event.seq), event);
+      assert.deepEqual(log.getById(event.id), event);
+      assert.equal(log.isByActor(event.seq, event.actorId), true);
+      assert.equal(log.isByActor(event.seq, 'someone else'), false);
+    }
+    const dropped = all[4_999];
+    assert.ok(dropped);
+    assert.equal(log.get(dropped.seq), undefined, 'a dropped event is gone by seq');
+    assert.equal(log.getById(dropped.id), undefined, 'and by id');
+    assert.equal(log.get(2), undefined, 'a seq no event has');
+    assert.equal(log.seqAt(0), kept[0]?.seq);
+    for (let i = 0; i < 3; i++) {
+      const audience = kept[i]?.audience;
+      assert.equal(log.audienceUserAt(i), audience?.kind === 'user' ? audience.userId : undefined);
+    }
+    assert.equal(log.actorAt(0), kept[0]?.actorId);
+  });
+
+  it('goes through the data file columns and back unchanged', () => {
+    const all = Array.from({ length: 50 }, (_, i) => eventNo(i + 1));
+    const columns = eventColumns(all);
+    assert.equal(columns.seq.length, 50);
+    assert.ok(columns.strings.length < 50 * 5, 'repeated strings are written once');
+    assert.deepEqual(eventRecords(JSON.parse(JSON.stringify(columns)) as typeof columns), all);
+    // Into a table that already numbers other strings, the references are renumbered.
+    const strings = new StringTable();
+    strings.intern('something else');
+    assert.deepEqual([...EventLog.fromColumns(strings, columns).records()], all);
+  });
+});
