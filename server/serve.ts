@@ -4,6 +4,7 @@
  * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
 import { connectRedis, type RedisLink } from './cluster/redisLink.js';
 import { redisLimiters } from './cluster/sharedRateLimits.js';
@@ -13,7 +14,7 @@ import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { listenAdminSocket } from './adminSocket.js';
 import { tightenDataDir } from './dataDirPermissions.js';
-import { newSetupCode, setupAnnouncement } from './domain/setupCode.js';
+import { agreeSetupCode } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
 import { createOriginPolicy } from './edge/origins.js';
 import { createRateLimits } from './edge/rateLimits.js';
@@ -136,9 +137,17 @@ export async function serve(
     if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
     // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
-    // Only while there is no account: the first sign-up that brings it becomes admin.
+    // Only while there is no account: the first sign-up that brings it becomes admin. Nodes on
+    // one database agree on one code through the store.
     const setupCode =
-      (await rawStore.countUsers()) === 0 ? (config.setupCode ?? newSetupCode()) : undefined;
+      (await rawStore.countUsers()) === 0
+        ? await agreeSetupCode(
+            rawStore,
+            config.setupCode,
+            `${hostname()}:${process.pid}`,
+            new Date(),
+          )
+        : undefined;
 
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
@@ -147,9 +156,7 @@ export async function serve(
     if (!config.publicUrl && WILDCARDS.has(config.host)) {
       log.info(`post links use ${publicUrl}; set --public-url to the address users reach`);
     }
-    if (setupCode) {
-      log.info(setupAnnouncement(publicUrl, setupCode, config.setupCode !== undefined));
-    }
+    if (setupCode) log.info(setupCode.announcement(publicUrl));
 
     const metrics = createMetrics(rawStore);
     const timedStore = timeStoreWrites(rawStore, metrics.timeWrite);
@@ -189,7 +196,7 @@ export async function serve(
       passwordCost: config.passwordCost,
       feeds: config.feeds,
       log,
-      ...(setupCode ? { setupCode } : {}),
+      ...(setupCode ? { setupCodeDigests: setupCode.digests } : {}),
       tokenIdleDays: config.tokenIdleDays,
     });
     const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));

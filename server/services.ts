@@ -17,8 +17,8 @@ export interface ServiceOptions {
   passwordCost: number;
   feeds: FeedConfig;
   log: Logger;
-  /** Lets self-service sign-up create the first account; see server/domain/setupCode.ts. */
-  setupCode?: string;
+  /** Let self-service sign-up create the first account; see server/domain/setupCode.ts. */
+  setupCodeDigests?: readonly string[];
   /** Days a device token may go unused; the accounts service's default when omitted. */
   tokenIdleDays?: number;
 }
@@ -30,7 +30,7 @@ export function createServices({
   passwordCost,
   feeds,
   log,
-  setupCode,
+  setupCodeDigests,
   tokenIdleDays,
 }: ServiceOptions) {
   return {
@@ -38,7 +38,7 @@ export function createServices({
       store,
       push,
       passwordCost,
-      ...(setupCode ? { setupCode } : {}),
+      ...(setupCodeDigests ? { setupCodeDigests } : {}),
       ...(tokenIdleDays ? { tokenIdleDays } : {}),
     }),
     posts: createPosts({ store, push, publicUrl }),

@@ -36,10 +36,11 @@ export interface AccountOptions {
   /** log2 of scrypt's N. Lower only for tests and benchmarks. */
   passwordCost?: number;
   /**
-   * What a sign-up must bring while the server has no account (server/domain/setupCode.ts).
-   * Without one, self-service sign-up cannot create the first account at all.
+   * What a sign-up must bring while the server has no account (server/domain/setupCode.ts):
+   * the digests of the codes accepted (agreeSetupCode). Without one, self-service sign-up cannot
+   * create the first account at all.
    */
-  setupCode?: string;
+  setupCodeDigests?: readonly string[];
   /** A token unused for this many days is refused (and removed) when it next shows up. */
   tokenIdleDays?: number;
   /** The clock, so expiry can be reasoned about; the system's by default. */
@@ -63,7 +64,7 @@ export function createAccounts({
   store,
   push,
   passwordCost = DEFAULT_LOG2_COST,
-  setupCode,
+  setupCodeDigests = [],
   tokenIdleDays = DEFAULT_TOKEN_IDLE_DAYS,
   now = () => new Date(),
 }: AccountOptions) {
@@ -97,7 +98,7 @@ export function createAccounts({
       );
     }
     if (!first) return;
-    if (setupCode !== undefined && matchesSetupCode(setupCode, input.setupCode ?? '')) return;
+    if (matchesSetupCode(setupCodeDigests, input.setupCode ?? '')) return;
     throw new DomainError(
       'forbidden',
       bringsCode

@@ -35,6 +35,18 @@ export interface TokenRecord {
   lastUsedAt?: Iso;
 }
 
+/**
+ * The setup code of a store without accounts (server/domain/setupCode.ts), as the store keeps it:
+ * a digest, never the code itself, with who issued it and when.
+ */
+export interface SetupCodeRecord {
+  /** setupCodeDigest(code), hex. */
+  digest: string;
+  /** The node that made it (its log printed the code): host name and process id. */
+  issuedBy: string;
+  issuedAt: Iso;
+}
+
 export interface PostRecord {
   id: string;
   authorId: string;

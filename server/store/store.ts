@@ -32,6 +32,7 @@ import type {
   FeedRecord,
   ImportedEntry,
   Iso,
+  SetupCodeRecord,
   NewAnnouncement,
   NewFeed,
   InboxEntry,
@@ -82,6 +83,12 @@ export interface AccountStore {
   /** Open until an operator closes it. */
   isRegistrationOpen(): Promise<boolean>;
   setRegistrationOpen(open: boolean): Promise<void>;
+  /**
+   * Keeps `offered` as the store's setup code unless one is kept already, and returns the one
+   * kept: every node sharing the store then accepts the same code, the one the first node to
+   * start printed. A store only one process opens may keep it in memory only.
+   */
+  keepSetupCode(offered: SetupCodeRecord): Promise<SetupCodeRecord>;
 }
 
 /** Posts and their likes. Publishing and liking record the events the inboxes are derived from. */
@@ -145,6 +152,12 @@ export interface AnnouncementStore {
 }
 
 /**
+ * How many entry keys a feed remembers as seen: the newest ones, in the order seen. A feed
+ * carries far fewer entries than this at once, so a forgotten key is one no feed carries any more.
+ */
+export const SEEN_KEYS_MAX = 5_000;
+
+/**
  * Other blogs' feeds this blog follows, their polling state, and the keys of the entries seen, so
  * every entry becomes a post exactly once, whichever node polls and however often.
  */
@@ -170,7 +183,8 @@ export interface FeedStore {
    * Records a poll in one durable write: the feed's new state (releasing the claim), and for each
    * entry whose key was not seen before, a post by the feed's `addedBy` with its source, and ONE
    * new_post event (actorName: the feed's title, url: the original). Those keys become seen, so
-   * the same entries recorded again publish nothing. Undefined when the feed is gone.
+   * the same entries recorded again publish nothing; each feed remembers its newest
+   * SEEN_KEYS_MAX keys. Undefined when the feed is gone.
    */
   recordPoll(
     id: string,

@@ -1,5 +1,11 @@
 /** The lowdb driver's AccountStore: users, tokens and the registration setting. */
-import { ConflictError, type AccountStore, type TokenRecord, type UserRecord } from '../store.js';
+import {
+  ConflictError,
+  type AccountStore,
+  type SetupCodeRecord,
+  type TokenRecord,
+  type UserRecord,
+} from '../store.js';
 import type { Change } from './changes.js';
 import type { CommitEngine } from './commitEngine.js';
 import { newId } from './ids.js';
@@ -19,6 +25,9 @@ export function accountQueries(engine: CommitEngine): AccountStore {
     await commit();
     return updated;
   };
+
+  /** One process opens a lowdb store, so its setup code lives as long as the process. */
+  let setupCode: SetupCodeRecord | undefined;
 
   return {
     async countUsers() {
@@ -116,6 +125,11 @@ export function accountQueries(engine: CommitEngine): AccountStore {
       if (engine.state().registrationOpen === open) return;
       change(['registrationOpen', open]);
       await commit();
+    },
+
+    async keepSetupCode(offered) {
+      setupCode ??= offered;
+      return setupCode;
     },
   };
 }

@@ -1,5 +1,6 @@
 /** The lowdb driver's AnnouncementStore: one event per announcement, whatever the audience. */
 import type { AnnouncementStore } from '../store.js';
+import { announcementEvent } from '../newRecords.js';
 import type { CommitEngine } from './commitEngine.js';
 import { recordEvent } from './events.js';
 
@@ -7,16 +8,7 @@ export function announcementQueries(engine: CommitEngine): AnnouncementStore {
   return {
     async announce(announcement) {
       engine.ensureOpen();
-      const event = recordEvent(engine, {
-        type: 'announcement',
-        audience: announcement.audience,
-        actorId: announcement.actorId,
-        actorName: announcement.actorName,
-        postId: '',
-        postTitle: announcement.title,
-        ...(announcement.text === undefined ? {} : { text: announcement.text }),
-        ...(announcement.url === undefined ? {} : { url: announcement.url }),
-      });
+      const event = recordEvent(engine, announcementEvent(announcement));
       await engine.commit();
       return event;
     },

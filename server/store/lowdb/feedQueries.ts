@@ -10,6 +10,7 @@ import {
   type FeedStore,
   type PostRecord,
 } from '../store.js';
+import { importedPost, importedPostEvent } from '../newRecords.js';
 import type { CommitEngine } from './commitEngine.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
@@ -92,27 +93,9 @@ export function feedQueries(engine: CommitEngine): FeedStore {
       );
       const published: { post: PostRecord; event: EventRecord }[] = [];
       for (const entry of fresh) {
-        const at = engine.now();
-        const post: PostRecord = {
-          id: newId(),
-          authorId: feed.addedBy,
-          title: entry.title,
-          body: entry.html,
-          excerpt: entry.excerpt,
-          createdAt: at,
-          updatedAt: at,
-          source: { feedId: id, feedTitle: update.title, url: entry.url },
-        };
+        const post = importedPost(feed, update.title, entry, engine.now());
         change(['post', post]);
-        const event = recordEvent(engine, {
-          type: 'new_post',
-          audience: { kind: 'subscribers' },
-          actorId: feed.addedBy,
-          actorName: update.title,
-          postId: post.id,
-          postTitle: post.title,
-          url: entry.url,
-        });
+        const event = recordEvent(engine, importedPostEvent(post, update.title));
         published.push({ post, event });
       }
       if (fresh.length > 0) change(['feedEntriesSeen', id, fresh.map((entry) => entry.key)]);

@@ -6,6 +6,7 @@
  * whose records are built only for what a query returns.
  */
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import { SEEN_KEYS_MAX } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
 import { EventLog } from './eventLog.js';
@@ -44,11 +45,8 @@ export interface StoreState {
   feedEntriesSeen: Map<string, Set<string>>;
 }
 
-/**
- * Seen keys kept per feed. A feed carries its newest entries (rarely more than a few hundred), so
- * a key forgotten after this many newer ones is of an entry the feed dropped long ago.
- */
-export const SEEN_KEYS_MAX = 5_000;
+/** Seen keys kept per feed: the bound every driver keeps (store.ts). */
+export { SEEN_KEYS_MAX };
 
 /** Appends keys in order, forgetting the oldest beyond SEEN_KEYS_MAX; deterministic for replay. */
 export function addSeenKeys(state: StoreState, feedId: string, keys: readonly string[]): void {

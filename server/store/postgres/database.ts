@@ -15,9 +15,21 @@ export interface Queryable {
   query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+/** One transaction's client. */
+export interface Transaction extends Queryable {
+  /**
+   * Ends the transaction: `sql` (no parameters, so it may hold several statements) and COMMIT go
+   * to PostgreSQL as ONE message (the simple query protocol), which runs them back to back without
+   * waiting for this process in between. A lock `sql` takes is then held only for the statement
+   * and the commit, never for a round trip to a busy event loop. Resolves with `sql`'s results
+   * once COMMIT returned.
+   */
+  commitWith(sql: string): Promise<pg.QueryResult[]>;
+}
+
 export interface Database extends Queryable {
   pool: pg.Pool;
-  transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (client: Transaction) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -56,10 +68,21 @@ export function openDatabase(options: DatabaseOptions): Database {
         throw toStorageError(error);
       }
       let broken: Error | undefined;
+      let committed = false;
+      const transaction: Transaction = {
+        query: (sql, params) => client.query(sql, params),
+        async commitWith(sql) {
+          // Several statements in one simple query answer with one result each (pg's typings
+          // only know the single-statement case).
+          const results = (await client.query(`${sql}; COMMIT`)) as unknown as pg.QueryResult[];
+          committed = true;
+          return results.slice(0, -1);
+        },
+      };
       try {
         await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
+        const result = await work(transaction);
+        if (!committed) await client.query('COMMIT');
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackFailed: Error) => {

@@ -129,5 +129,22 @@ export function accountConformance(driver: StoreDriver): void {
         await store.setRegistrationOpen(true);
         assert.equal(await store.isRegistrationOpen(), true);
       }));
+
+    it('keeps the first setup code offered and gives it back to every later offer', () =>
+      withStore(driver, async ({ store }) => {
+        const first = {
+          digest: 'aa11',
+          issuedBy: 'node-a:101',
+          issuedAt: '2026-11-30T10:00:00.000Z',
+        };
+        const second = {
+          digest: 'bb22',
+          issuedBy: 'node-b:202',
+          issuedAt: '2026-11-30T10:00:01.000Z',
+        };
+        assert.deepEqual(await store.keepSetupCode(first), first);
+        assert.deepEqual(await store.keepSetupCode(second), first);
+        assert.deepEqual(await store.keepSetupCode(first), first);
+      }));
   });
 }

@@ -4,20 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FeedPollUpdate, ImportedEntry, Store } from '../../../server/store/store.js';
+import { SEEN_KEYS_MAX, type FeedPollUpdate, type Store } from '../../../server/store/store.js';
 import { withStore, type StoreDriver } from './driver.js';
-import { addUser, inboxOf } from './helpers.js';
+import { addUser, feedEntry as entry, inboxOf } from './helpers.js';
 
 const T0 = '2026-11-30T10:00:00.000Z';
 const LATER = '2026-11-30T10:15:00.000Z';
-
-const entry = (key: string): ImportedEntry => ({
-  key,
-  title: `Entry ${key}`,
-  html: `<p>${key}</p>`,
-  excerpt: key,
-  url: `https://blog.example/${key}`,
-});
 
 const polled = (overrides: Partial<FeedPollUpdate> = {}): FeedPollUpdate => ({
   title: 'Elsewhere',
@@ -92,6 +84,22 @@ export function feedConformance(driver: StoreDriver): void {
         );
         assert.deepEqual(await inboxOf(store, reader), ['new_post:Entry c', 'new_post:Entry d']);
         assert.equal(await store.recordPoll('no-such-feed', polled(), [entry('x')]), undefined);
+      }));
+
+    it('each feed remembers only its newest SEEN_KEYS_MAX keys, so what it keeps stays bounded', () =>
+      withStore(driver, async (opened) => {
+        const admin = await addUser(opened.store, 'root');
+        const keys = Array.from({ length: SEEN_KEYS_MAX }, (_, index) => `k${index}`);
+        const feed = await follow(opened.store, admin.id, keys);
+        const titles = async (store: Store, ...polledKeys: string[]) =>
+          (await store.recordPoll(feed.id, polled(), polledKeys.map(entry)))?.map(
+            ({ post }) => post.title,
+          );
+        // One more key than the bound: the oldest one is forgotten.
+        assert.deepEqual(await titles(opened.store, 'new'), ['Entry new']);
+        const store = await opened.reopen();
+        assert.deepEqual(await titles(store, 'k1', `k${SEEN_KEYS_MAX - 1}`, 'new'), []);
+        assert.deepEqual(await titles(store, 'k0'), ['Entry k0'], 'the oldest key was forgotten');
       }));
 
     it('records the poll state, and a failure keeps the reason until a success', () =>

@@ -5,6 +5,7 @@
 import initial from './0001_initial.js';
 import tokensUsedPostsExcerpt from './0002_tokens_used_posts_excerpt.js';
 import feedsAnnouncements from './0003_feeds_announcements.js';
+import placeholdersSeenOrderSetupCode from './0004_placeholders_seen_order_setup_code.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   initial,
   tokensUsedPostsExcerpt,
   feedsAnnouncements,
+  placeholdersSeenOrderSetupCode,
 ];
