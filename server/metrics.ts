@@ -50,6 +50,22 @@ export function createMetrics(store: Pick<StoreLifecycle, 'stats'>) {
     },
   });
   new Gauge({
+    name: 'tidings_store_folds_failed',
+    help: 'Journal folds into a new snapshot that failed since start (lowdb; the store serves on)',
+    registers: [registry],
+    collect() {
+      this.set(store.stats().foldsFailed ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'tidings_store_last_fold_seconds',
+    help: 'Duration of the last journal fold, in its worker thread (lowdb)',
+    registers: [registry],
+    collect() {
+      this.set((store.stats().lastFoldMs ?? 0) / 1000);
+    },
+  });
+  new Gauge({
     name: 'tidings_store_size_bytes',
     help: 'Size of the data on disk',
     registers: [registry],

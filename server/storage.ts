@@ -50,7 +50,11 @@ export async function openStorage(
 ): Promise<OpenedStorage> {
   if (choice.databaseUrl === undefined) {
     const lock = lockDataDir(choice.dataDir);
-    const store = createLowdbStore({ dataDir: choice.dataDir, durability: choice.durability });
+    const store = createLowdbStore({
+      dataDir: choice.dataDir,
+      durability: choice.durability,
+      onProblem: (message) => options.onProblem?.(message),
+    });
     try {
       await store.open();
     } catch (error) {

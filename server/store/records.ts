@@ -181,6 +181,10 @@ export interface StoreStats {
   events: number;
   /** Duration of the last durable write, in milliseconds. */
   lastWriteMs: number;
+  /** lowdb: journal folds that failed since open (the store serves on; docs/STORAGE.md). */
+  foldsFailed?: number;
+  /** lowdb: duration of the last journal fold in its worker thread, in milliseconds. */
+  lastFoldMs?: number;
 }
 
 export class ConflictError extends Error {

@@ -1,28 +1,32 @@
 /**
  * The lowdb driver's commit engine: the in-memory state and how it reaches the disk. Changes are
  * applied in memory at once and written by a group commit as one journal line; the journal is
- * folded into a fresh snapshot when it grows, at open and at close; a failed write rolls memory
- * back to what is on disk. The queries (accountQueries.ts, postQueries.ts, …) read `state()` and
- * write through `change()` + `commit()`; they never touch a file.
+ * folded into a fresh snapshot when it grows, after open and at close, by a worker thread that
+ * builds it from disk (snapshotFolds.ts), so the event loop never serialises the whole state; a
+ * failed write rolls memory back to what is on disk. The queries (accountQueries.ts,
+ * postQueries.ts, …) read `state()` and write through `change()` + `commit()`; they never touch a
+ * file.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
+import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { CorruptDataError, StorageUnavailableError, type StoreLifecycle } from '../store.js';
 import { applyChange, type Change } from './changes.js';
 import { emptyDocument, type StoreDocument } from './document.js';
 import { DocumentFile } from './documentFile.js';
-import { DurableTextFile, type Durability } from './durableFile.js';
+import { copyFileDurably, DurableTextFile, type Durability } from './durableFile.js';
 import { createGroupCommit } from './groupCommit.js';
-import { JOURNAL_FILE_NAME, JournalFile, journalLine, parseJournal } from './journal.js';
 import {
-  applyRetention,
-  buildState,
-  toDocument,
-  type RetentionPolicy,
-  type StoreState,
-} from './state.js';
+  JOURNAL_FILE_NAME,
+  JournalFile,
+  journalLine,
+  listSealedSegments,
+  readJournalEntries,
+  type JournalEntry,
+} from './journal.js';
+import { createSnapshotFolds, type FoldStats, type SnapshotFolds } from './snapshotFolds.js';
+import { applyRetention, buildState, type RetentionPolicy, type StoreState } from './state.js';
 
 export const DATA_FILE_NAME = 'tidings.json';
 /** The last file that opened cleanly; docs/STORAGE.md says how to restore from it. */
@@ -59,6 +63,17 @@ export interface LowdbStoreOptions {
    * kernel has it; survives the process, not the machine, and skips the syncs' cost.
    */
   durability?: Durability;
+  /**
+   * Folds of less data than this (snapshot plus journal; default 256 KB) run on the event loop,
+   * where they cost a few ms; bigger ones in a worker thread (snapshotFolds.ts). 0: always in the
+   * worker (the tests of the worker use it).
+   */
+  foldInWorkerFromBytes?: number;
+  /**
+   * Problems the store survives but an operator should hear of: a journal fold that failed (the
+   * store goes on from the journal, and the next fold retries). The server logs them.
+   */
+  onProblem?: (message: string) => void;
 }
 
 const DEFAULT_COMPACT_AT_BYTES = 16 * 1024 * 1024;
@@ -76,6 +91,10 @@ export interface CommitEngine {
   change(...changes: Change[]): void;
   /** Resolves once every change made so far is on disk; rejects with StorageUnavailableError. */
   commit(): Promise<void>;
+  /** Resolves once no journal fold is running (tests and the bench wait on it). */
+  foldsIdle(): Promise<void>;
+  /** Journal folds since open: done, failed, and how long the last one took. */
+  foldStats(): FoldStats;
 }
 
 export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
@@ -90,31 +109,30 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
   const realJournal = new JournalFile(journalPath, durability);
   const journal = options.wrapFile?.(realJournal) ?? realJournal;
   const compactAtBytes = options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
-  const db = new Low<StoreDocument>(file, emptyDocument());
   let state: StoreState = buildState(emptyDocument());
   let phase: 'new' | 'open' | 'closed' = 'new';
   /** Changes applied in memory and not yet handed to a write. */
   let pending: Change[] = [];
-  /** The commits in the journal on disk, kept to rebuild memory after a failed write. */
-  let journaled: Change[][] = [];
+  /**
+   * The commits on disk after the snapshot (sealed segments and journal), kept to rebuild memory
+   * after a failed write; a finished fold drops those it folded.
+   */
+  let journaled: JournalEntry[] = [];
   /** The newest commit number given out; the snapshot and every journal line carry theirs. */
   let commitNo = 0;
+  /** The newest commit appended to the journal (what a seal now would end with). */
+  let lastAppended = 0;
   let compactNext = false;
   let lastWriteMs = 0;
+  const report = options.onProblem ?? (() => undefined);
+  let folds: SnapshotFolds | undefined;
 
-  /** Writes everything in memory as the new snapshot, then empties the journal. */
-  const writeSnapshot = async (): Promise<void> => {
-    db.data = { ...toDocument(state), commit: commitNo };
-    try {
-      await db.write();
-    } finally {
-      // The state holds the data in its compact form; the document was only its serialisation.
-      db.data = emptyDocument();
-    }
-    journaled = [];
-    // The snapshot holds every commit the journal does and says so (`commit`), so a journal
-    // that could not be removed is merely skipped at open; the commits stand.
-    await realJournal.clear().catch(() => undefined);
+  /** Seals the journal and folds it in the worker; `wait` for the fold itself, not only its start. */
+  const fold = async (wait: boolean): Promise<void> => {
+    if (!folds) return;
+    await folds.idle();
+    await folds.start(lastAppended);
+    if (wait) await folds.idle();
   };
 
   const commits = createGroupCommit({
@@ -125,18 +143,21 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       commitNo += 1;
       const changes = pending;
       pending = [];
-      const compact =
-        compactNext ||
-        compactAtBytes === 0 ||
-        realJournal.bytes >= Math.max(compactAtBytes, file.bytes);
-      compactNext = false;
-      if (compact) {
-        await writeSnapshot();
-      } else {
+      if (changes.length > 0) {
         await journal.write(journalLine({ commit: commitNo, changes }));
-        journaled.push(changes);
+        journaled.push({ commit: commitNo, changes });
+        lastAppended = commitNo;
       }
       lastWriteMs = performance.now() - started;
+      // Folding starts here, between two appends. Waited for only where the caller asked for a
+      // current snapshot (close, compactAtBytes 0); otherwise the worker runs while appends go
+      // on in a fresh journal. A fold never fails this commit: it is on disk already.
+      const wait = compactNext || compactAtBytes === 0;
+      compactNext = false;
+      if (wait) await fold(true);
+      else if (realJournal.bytes >= Math.max(compactAtBytes, file.bytes) && !folds?.running()) {
+        await fold(false);
+      }
     },
     recover: (cause) => {
       // What is on disk is the truth: drop every change that did not make it there. The snapshot
@@ -144,7 +165,7 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       // rebuilding from them cannot fail.
       pending = [];
       state = buildState(file.lastWritten() ?? emptyDocument());
-      for (const changes of journaled) for (const change of changes) applyChange(state, change);
+      for (const entry of journaled) for (const change of entry.changes) applyChange(state, change);
       applyRetention(state, retention, clock());
       return new StorageUnavailableError(`could not write ${journalPath}: ${describeError(cause)}`);
     },
@@ -174,22 +195,30 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
           `cannot use data directory ${options.dataDir}: ${describeError(error)}`,
         );
       }
+      let existing: StoreDocument | null;
+      let sealed: string[];
       let journalText: string | null;
       try {
-        await db.read();
+        existing = await file.read();
+        sealed = await listSealedSegments(options.dataDir);
         journalText = await realJournal.read();
       } catch (error) {
         if (error instanceof CorruptDataError) throw error;
         throw new StorageUnavailableError(`cannot read ${path}: ${describeError(error)}`);
       }
-      const existing = file.lastText();
-      state = buildState(db.data);
-      commitNo = db.data.commit ?? 0;
-      // From here on the state holds the data; keeping the parsed document too would double it.
-      db.data = emptyDocument();
-      // Everything is checked before anything is written: a bad journal leaves both files as
+      state = buildState(existing ?? emptyDocument());
+      const snapshotCommit = existing?.commit ?? 0;
+      // Everything is checked before anything is written: a bad journal leaves the files as
       // they were.
-      for (const entry of parseJournal(journalText ?? '', journalPath, commitNo)) {
+      const files = journalText === null ? sealed : [...sealed, journalPath];
+      let replayed: { entries: JournalEntry[]; lastCommit: number };
+      try {
+        replayed = await readJournalEntries(files, snapshotCommit);
+      } catch (error) {
+        if (error instanceof CorruptDataError) throw error;
+        throw new StorageUnavailableError(`cannot read ${journalPath}: ${describeError(error)}`);
+      }
+      for (const entry of replayed.entries) {
         for (const one of entry.changes) {
           if (one[0] === 'event' && one[1].seq <= state.latestSeq) {
             throw new CorruptDataError(
@@ -199,19 +228,33 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
           }
           applyChange(state, one);
         }
-        commitNo = entry.commit;
       }
+      journaled = replayed.entries;
+      commitNo = lastAppended = replayed.lastCommit;
       applyRetention(state, retention, clock());
+      folds = createSnapshotFolds({
+        file,
+        journal: realJournal,
+        durability,
+        retention,
+        now: clock,
+        inWorkerFromBytes: options.foldInWorkerFromBytes ?? 256 * 1024,
+        sealed,
+        sealedUpTo: lastAppended,
+        onFolded: (commit) => {
+          journaled = journaled.filter((entry) => entry.commit > commit);
+        },
+        onProblem: report,
+      });
+      const backupPath = join(options.dataDir, BACKUP_FILE_NAME);
       try {
-        // Every write goes through a temp file + rename, so they also prove the directory
-        // is writable now rather than at the first post. A journal is folded into a fresh
-        // snapshot, which is then the version known to open and so the backup.
-        if (existing === undefined || journalText !== null) await writeSnapshot();
-        if (existing !== undefined) {
-          await textFile(join(options.dataDir, BACKUP_FILE_NAME)).write(
-            file.lastText() ?? existing,
-          );
-        }
+        // Every write goes through a temp file + rename, so they also prove the directory is
+        // writable now rather than at the first post. A snapshot that opened with no journal is
+        // the version known to open, so the backup; one with a journal is folded in the worker,
+        // which writes the backup once that succeeded.
+        if (existing === null) await file.write({ ...emptyDocument(), commit: 0 });
+        if (files.length > 0) await folds.start(lastAppended, { backupPath, sealOrThrow: true });
+        else if (existing !== null) await copyFileDurably(path, backupPath, durability);
       } catch (error) {
         throw new StorageUnavailableError(
           `cannot write to data directory ${options.dataDir}: ${describeError(error)}`,
@@ -223,7 +266,8 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
     async close() {
       if (phase !== 'open') return;
       await commits.drain();
-      if (realJournal.bytes > 0) {
+      await folds?.idle();
+      if (realJournal.bytes > 0 || folds?.hasSealed()) {
         // A clean stop leaves one tidy snapshot. Through the group commit, so no append can
         // interleave; if it fails, the journal still holds everything and the next open folds it.
         compactNext = true;
@@ -240,12 +284,14 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
 
     stats() {
       return {
-        bytes: file.bytes + realJournal.bytes,
+        bytes: file.bytes + realJournal.bytes + (folds?.sealedBytes() ?? 0),
         users: state.users.size,
         posts: state.posts.size,
         likes: [...state.likes.values()].reduce((sum, likers) => sum + likers.size, 0),
         events: state.events.length,
         lastWriteMs,
+        foldsFailed: folds?.stats().failed ?? 0,
+        lastFoldMs: folds?.stats().lastMs ?? 0,
       };
     },
   };
@@ -257,6 +303,8 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
     ensureOpen,
     change,
     commit: () => commits.commit(),
+    foldsIdle: () => folds?.idle() ?? Promise.resolve(),
+    foldStats: () => folds?.stats() ?? { completed: 0, failed: 0, lastMs: 0 },
   };
 }
 

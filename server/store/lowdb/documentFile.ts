@@ -3,15 +3,17 @@
  * writes a temp file and renames it over the old one, so the file on disk is always either the
  * previous complete version or the new complete version (never half of one).
  *
- * It remembers the text of the last successful read or write: that is exactly what is on disk, so
- * a failed write can restore the in-memory state from it without touching the disk again.
+ * It remembers the text of the last successful read or write, or the bytes of the last snapshot a
+ * fold worker wrote (`adopt`): that is exactly what is on disk, so a failed write can restore the
+ * in-memory state from it without touching the disk again. Bytes stay bytes until then: decoding
+ * them on the event loop would cost what the fold worker saved.
  */
 import type { Adapter } from 'lowdb';
 import type { StoreDocument } from './document.js';
 import { parseDocument } from './parseDocument.js';
 
 export class DocumentFile implements Adapter<StoreDocument> {
-  #lastText: string | undefined;
+  #lastText: string | Uint8Array | undefined;
   #lastBytes = 0;
   #lastWriteMs = 0;
 
@@ -39,11 +41,18 @@ export class DocumentFile implements Adapter<StoreDocument> {
 
   /** The document as it is on disk now (parsed afresh, so nothing shares memory with the state). */
   lastWritten(): StoreDocument | undefined {
-    return this.#lastText === undefined ? undefined : parseDocument(this.#lastText, this.path);
+    const last = this.#lastText;
+    if (last === undefined) return undefined;
+    return parseDocument(
+      typeof last === 'string' ? last : new TextDecoder().decode(last),
+      this.path,
+    );
   }
 
-  lastText(): string | undefined {
-    return this.#lastText;
+  /** A snapshot written to this path by someone else (the fold worker), now what is on disk. */
+  adopt(bytes: Uint8Array): void {
+    this.#lastText = bytes;
+    this.#lastBytes = bytes.byteLength;
   }
 
   get bytes(): number {

@@ -6,7 +6,7 @@
  * replaces another by rename is `fsync`ed first and its directory after, so the rename itself
  * survives too.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -32,7 +32,7 @@ export class DurableTextFile implements Adapter<string> {
   readonly #temp: string;
 
   constructor(readonly path: string) {
-    this.#temp = join(dirname(path), `.${basename(path)}.tmp`);
+    this.#temp = tempPathOf(path);
   }
 
   async read(): Promise<string | null> {
@@ -55,4 +55,58 @@ export class DurableTextFile implements Adapter<string> {
     await rename(this.#temp, this.path);
     await syncDirectory(dirname(this.path));
   }
+}
+
+/** Where a file is written before it replaces `path` (steno's name, so both modes look alike). */
+export function tempPathOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp`);
+}
+
+/**
+ * Replaces `path` with `bytes` the way DurableTextFile does (temp file, then rename), with the
+ * syncs only in `power` mode. `beforeRename` runs once the temp file is complete (a test seam).
+ */
+export async function replaceFile(
+  path: string,
+  bytes: Uint8Array,
+  durability: Durability,
+  beforeRename?: () => void,
+): Promise<void> {
+  const temp = tempPathOf(path);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      if (durability === 'power') await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    beforeRename?.();
+    await rename(temp, path);
+  } catch (error) {
+    // A full disk keeps the half-written temp file from holding on to the space.
+    await rm(temp, { force: true, recursive: false }).catch(() => undefined);
+    throw error;
+  }
+  if (durability === 'power') await syncDirectory(dirname(path));
+}
+
+/** Copies `from` over `to` by temp file and rename (the backup), synced in `power` mode. */
+export async function copyFileDurably(
+  from: string,
+  to: string,
+  durability: Durability,
+): Promise<void> {
+  const temp = tempPathOf(to);
+  await copyFile(from, temp);
+  if (durability === 'power') {
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+  await rename(temp, to);
+  if (durability === 'power') await syncDirectory(dirname(to));
 }

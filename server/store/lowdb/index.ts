@@ -14,6 +14,7 @@ import { createCommitEngine, type LowdbStoreOptions } from './commitEngine.js';
 import { feedQueries } from './feedQueries.js';
 import { inboxQueries } from './inboxQueries.js';
 import { postQueries } from './postQueries.js';
+import type { FoldStats } from './snapshotFolds.js';
 import { subscriptionQueries } from './subscriptionQueries.js';
 
 export {
@@ -24,9 +25,18 @@ export {
 } from './commitEngine.js';
 export { JOURNAL_FILE_NAME } from './journal.js';
 
-export function createLowdbStore(options: LowdbStoreOptions): Store {
+/** The Store, plus what only this driver has: its journal folds, for tests and the bench. */
+export interface LowdbStore extends Store {
+  /** Resolves once no journal fold is running. */
+  foldsIdle(): Promise<void>;
+  foldStats(): FoldStats;
+}
+
+export function createLowdbStore(options: LowdbStoreOptions): LowdbStore {
   const engine = createCommitEngine(options);
   return {
+    foldsIdle: engine.foldsIdle,
+    foldStats: engine.foldStats,
     ...engine.lifecycle,
     ...accountQueries(engine),
     ...postQueries(engine),

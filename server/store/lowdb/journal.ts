@@ -15,8 +15,8 @@
  * With durability `power` each append is `fdatasync`ed before it is acknowledged, and the first
  * append to a new journal also `fsync`s the directory, so the file itself survives a power cut.
  */
-import { open, readFile, rm, truncate } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { describeIssues } from '../../../contract/wire.js';
 import { CorruptDataError } from '../store.js';
@@ -25,6 +25,27 @@ import { ChangeSchema, type Change } from './changes.js';
 import { syncDirectory, type Durability } from './durableFile.js';
 
 export const JOURNAL_FILE_NAME = 'tidings.journal';
+
+/**
+ * A sealed segment: the journal as it was when a fold began, renamed to
+ * `tidings.journal.<N>` (N: the newest commit given out then, so names grow with time). Appends
+ * go on in a fresh `tidings.journal`; the fold worker folds the sealed segments into the next
+ * snapshot and removes them. Opening replays the sealed segments in order, then the journal.
+ */
+const SEALED_NAME = /^tidings\.journal\.(\d+)$/;
+
+export function sealedSegmentPath(dataDir: string, commit: number): string {
+  return join(dataDir, `${JOURNAL_FILE_NAME}.${commit}`);
+}
+
+/** The sealed segments in a data directory, oldest first. */
+export async function listSealedSegments(dataDir: string): Promise<string[]> {
+  const numbered = (await readdir(dataDir)).flatMap((name) => {
+    const match = SEALED_NAME.exec(name);
+    return match ? [{ name, commit: Number(match[1]) }] : [];
+  });
+  return numbered.sort((a, b) => a.commit - b.commit).map(({ name }) => join(dataDir, name));
+}
 
 export interface JournalEntry {
   /** Increases by one per group commit, across snapshots (the snapshot records the last one). */
@@ -73,7 +94,10 @@ export class JournalFile implements Adapter<string> {
     try {
       const handle = await open(this.path, 'a');
       try {
-        await handle.write(text);
+        // writeFile, not write: write() may store only part of the line on a nearly full disk
+        // and still succeed (a short write); writeFile goes on until all of it is written, or
+        // fails, and a failure is a torn line cut away before the next append.
+        await handle.writeFile(text);
         if (this.durability === 'power') await handle.datasync();
       } finally {
         await handle.close();
@@ -94,6 +118,31 @@ export class JournalFile implements Adapter<string> {
     return this.#syncs;
   }
 
+  /**
+   * Renames the journal to `to` (a sealed segment) so the next append starts a fresh one, first
+   * cutting a torn last line away. Only between appends (the group commit calls it from its one
+   * write at a time). Resolves false when there was nothing to seal. Never replaces a file: a
+   * sealed segment may still be waiting for its fold.
+   */
+  async seal(to: string): Promise<boolean> {
+    if (this.#torn) {
+      await (this.#goodBytes === 0
+        ? rm(this.path, { force: true })
+        : truncate(this.path, this.#goodBytes));
+      this.#torn = false;
+    }
+    if (this.#goodBytes === 0) return false;
+    const taken = await access(to).then(
+      () => true,
+      () => false,
+    );
+    if (taken) throw new Error(`cannot seal the journal: ${to} exists`);
+    await rename(this.path, to);
+    if (this.durability === 'power') await syncDirectory(dirname(this.path));
+    this.#goodBytes = 0;
+    return true;
+  }
+
   /** After a snapshot that holds everything in it. */
   async clear(): Promise<void> {
     await rm(this.path, { force: true });
@@ -104,6 +153,26 @@ export class JournalFile implements Adapter<string> {
   get bytes(): number {
     return this.#goodBytes;
   }
+}
+
+/**
+ * The entries of several journal files (sealed segments oldest first, then the journal) with a
+ * commit above `afterCommit`. A line at or below a commit already seen is skipped, as a line the
+ * snapshot holds is: a segment that outlived its fold (its removal failed) holds only those.
+ * A missing file is an error: folding without it would lose its commits.
+ */
+export async function readJournalEntries(
+  files: readonly string[],
+  afterCommit: number,
+): Promise<{ entries: JournalEntry[]; lastCommit: number }> {
+  const entries: JournalEntry[] = [];
+  let lastCommit = afterCommit;
+  for (const file of files) {
+    const found = parseJournal(await readFile(file, 'utf8'), file, lastCommit);
+    for (const entry of found) entries.push(entry);
+    lastCommit = found.at(-1)?.commit ?? lastCommit;
+  }
+  return { entries, lastCommit };
 }
 
 /**
