@@ -60,9 +60,25 @@ export interface Account {
   username: string;
 }
 
+/**
+ * An inbox item. `account` is the id (contract/accounts.ts) of the account it came to; the app's
+ * several-account core sets it, so the window can label, filter and route each item.
+ */
+export type InboxItem = NotificationItem & { account?: string };
+
+/** One followed account as the window's account list shows it. */
+export interface AccountSummary {
+  /** `<server-origin>#<username>`, as contract/accounts.ts makes it. */
+  id: string;
+  serverUrl: string;
+  username: string;
+  status: ConnectionStatus;
+  unreadCount: number;
+}
+
 export interface InboxSnapshot {
-  /** Newest first, de-duplicated by id. */
-  items: NotificationItem[];
+  /** Newest first, de-duplicated by id (by account and id when there are several accounts). */
+  items: InboxItem[];
   unreadCount: number;
   /** True while older items may exist on the server. */
   hasMore: boolean;
@@ -74,6 +90,11 @@ export interface AppSnapshot {
   status: ConnectionStatus;
   inbox: InboxSnapshot;
   settings: Settings;
+  /**
+   * Every account the app follows, in the order they were added; `account` and `status` then
+   * speak for them together. Absent from a core that holds one account only.
+   */
+  accounts?: AccountSummary[];
   /** A message the user should see (a failed mark-read that was rolled back, say), or null. */
   notice: { id: number; kind: 'error' | 'info'; message: string } | null;
   /** This copy of the app and its updates, for the About view. */
@@ -117,11 +138,18 @@ export interface TidingsApi {
   checkServer(serverUrl: string): Promise<ActionResult<{ version: string }>>;
   signIn(request: SignInRequest): Promise<ActionResult>;
   signOut(): Promise<ActionResult>;
-  markRead(ids: string[]): Promise<ActionResult>;
-  markAllRead(): Promise<ActionResult>;
+  /** `account` (an AccountSummary id) says whose items these are when there are several. */
+  markRead(ids: string[], account?: string): Promise<ActionResult>;
+  /** Marks every item of these accounts read (all accounts when omitted). */
+  markAllRead(accounts?: string[]): Promise<ActionResult>;
   loadOlder(): Promise<ActionResult>;
-  /** Opens the post in the browser (after the origin check) and marks the item read. */
-  openItem(id: string): Promise<ActionResult>;
+  /** Opens the post in the browser (after that account's origin check) and marks the item read. */
+  openItem(id: string, account?: string): Promise<ActionResult>;
+  /**
+   * Signs one account out (its token revoked and deleted from the keychain); its items leave the
+   * inbox and the badge. Signing in to another server or user (`signIn`) adds an account.
+   */
+  removeAccount(id: string): Promise<ActionResult>;
   updateSettings(patch: SettingsPatch): Promise<ActionResult>;
   /** Pause native notifications for `minutes`, or resume with 0. */
   pauseNotifications(minutes: number): Promise<ActionResult>;
@@ -146,6 +174,7 @@ export const IPC_CHANNELS = {
   updateSettings: 'tidings:update-settings',
   pauseNotifications: 'tidings:pause-notifications',
   dismissNotice: 'tidings:dismiss-notice',
+  removeAccount: 'tidings:remove-account',
   checkForUpdates: 'tidings:check-for-updates',
   installUpdate: 'tidings:install-update',
 } as const;

@@ -69,6 +69,10 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
     signIn: createSignInView(context),
     inbox: createInboxView(context),
     settings: createSettingsView(context),
+    addAccount: createSignInView(context, {
+      done: () => context.navigate('settings'),
+      cancel: () => context.navigate('settings'),
+    }),
     about: createAboutView(context),
   };
 
@@ -135,7 +139,9 @@ export function createApp(root: HTMLElement, api: TidingsApi, now: () => number 
           ? views.signIn
           : screen === 'settings'
             ? views.settings
-            : views.inbox;
+            : screen === 'add-account'
+              ? views.addAccount
+              : views.inbox;
     next.update(snapshot);
     if (next !== current) {
       const hadFocus = current?.element.contains(document.activeElement) ?? false;

@@ -3,7 +3,7 @@
  * banner and empty-state wording. No DOM here, so it is unit-tested in Node; the clock (`now`) is
  * always a parameter.
  */
-import type { ConnectionStatus } from '../contract/ipc.js';
+import type { ConnectionStatus, InboxItem } from '../contract/ipc.js';
 import type { NotificationItem, NotificationType } from '../contract/wire.js';
 
 export const FILTERS = ['all', 'unread', 'posts', 'likes', 'announcements'] as const;
@@ -33,10 +33,7 @@ export function itemLink(item: NotificationItem): string | undefined {
   return item.type === 'announcement' ? item.announcement.url : item.post.url;
 }
 
-export function filterItems(
-  items: readonly NotificationItem[],
-  filter: InboxFilter,
-): NotificationItem[] {
+export function filterItems(items: readonly InboxItem[], filter: InboxFilter): InboxItem[] {
   switch (filter) {
     case 'all':
       return [...items];
@@ -55,7 +52,7 @@ export interface DayGroup {
   /** Local calendar day, "YYYY-MM-DD": stable across re-renders, usable as an element id. */
   key: string;
   label: string;
-  items: NotificationItem[];
+  items: InboxItem[];
 }
 
 function localDayKey(date: Date): string {
@@ -77,11 +74,7 @@ export function dayLabel(date: Date, now: number, locale?: string): string {
 }
 
 /** Groups items (already newest first) by local day, keeping their order. */
-export function groupByDay(
-  items: readonly NotificationItem[],
-  now: number,
-  locale?: string,
-): DayGroup[] {
+export function groupByDay(items: readonly InboxItem[], now: number, locale?: string): DayGroup[] {
   const groups: DayGroup[] = [];
   for (const item of items) {
     const date = new Date(item.createdAt);

@@ -5,4 +5,5 @@ export { systemClock } from './systemClock.js';
 export { parseSettings, defaultSettings, DEFAULT_SETTINGS } from './settingsSchema.js';
 export { credentialAccount, KEYCHAIN_SERVICE } from './credentials/credentialAccount.js';
 export { checkPostUrl } from './postUrlGuard.js';
+export { createAccountsCore } from './accountsCore.js';
 export type { UpdateSource } from './updates.js';

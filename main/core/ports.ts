@@ -3,7 +3,13 @@
  * main/electron/ implements these with Electron and keytar; the tests implement them with
  * recorders and real files. Keep them small: everything with logic belongs in the core.
  */
-import type { AppSnapshot, ConnectionStatus, Settings, TidingsApi } from '../../contract/ipc.js';
+import type {
+  ActionResult,
+  AppSnapshot,
+  ConnectionStatus,
+  Settings,
+  TidingsApi,
+} from '../../contract/ipc.js';
 import type { UpdateSource } from './updates.js';
 
 /** Shows the unread count and connection state (tray image, tooltip, dock badge). */
@@ -29,6 +35,8 @@ export interface NativeNotification {
    * notification, the shell's "Mark as read" marks these without opening anything.
    */
   itemIds: string[];
+  /** The account the items belong to (an AccountSummary id), when the app follows several. */
+  account?: string;
 }
 
 /** Raises native notifications. `onClick` is called by the shell when the user clicks one. */
@@ -87,7 +95,10 @@ export interface CoreDependencies {
  * What the shell and the IPC layer use. Methods mirror contract/ipc.ts's TidingsApi, so the IPC
  * handlers are one-line forwards; the rest are signals only the shell can observe.
  */
-export interface TidingsCore extends Omit<TidingsApi, 'getSnapshot' | 'onSnapshot'> {
+export interface TidingsCore extends Omit<
+  TidingsApi,
+  'getSnapshot' | 'onSnapshot' | 'removeAccount'
+> {
   /** Loads settings and the saved token, and connects if signed in. */
   start(): Promise<void>;
   /** Disconnects and cancels timers. */
@@ -99,6 +110,13 @@ export interface TidingsCore extends Omit<TidingsApi, 'getSnapshot' | 'onSnapsho
   wake(): void;
   /** The inbox window is focused and visible: nothing pops up while the user is looking. */
   setInboxVisible(visible: boolean): void;
+  /** The settings were changed by someone else (the several-account core): read them again. */
+  reloadSettings(): void;
+}
+
+/** The core the shell runs: one TidingsCore per account, composed (accountsCore.ts). */
+export interface AccountsCore extends TidingsCore {
+  removeAccount(id: string): Promise<ActionResult>;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { AppSnapshot } from '../../contract/ipc.js';
 import type { BadgeSink, Clock } from './ports.js';
-import { badgeTooltip } from './badgeText.js';
+import { snapshotTooltip } from './badgeText.js';
 
 export type Notice = NonNullable<AppSnapshot['notice']>;
 
@@ -37,7 +37,7 @@ export function createPublisher(options: {
 
   const showBadge = (current: AppSnapshot): void => {
     const { unreadCount } = current.inbox;
-    const tooltip = badgeTooltip(current.status, unreadCount, clock.now());
+    const tooltip = snapshotTooltip(current, clock.now());
     const key = `${unreadCount}|${current.status.state}|${tooltip}`;
     if (key === lastBadgeKey) return;
     lastBadgeKey = key;

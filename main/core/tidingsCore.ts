@@ -141,6 +141,10 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
     subscribe: (listener) => publisher.subscribe(listener),
     wake: () => session.wake(),
     setInboxVisible: (visible) => alerts.setInboxVisible(visible),
+    reloadSettings() {
+      preferences.load();
+      changed();
+    },
     checkServer: (serverUrl) => session.checkServer(serverUrl),
     signIn: (request) => session.signIn(request),
     signOut: () => session.signOut(),

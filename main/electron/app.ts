@@ -16,8 +16,8 @@ import {
   session,
   shell,
 } from 'electron';
-import { badgeTooltip } from '../core/badgeText.js';
-import { createTidingsCore } from '../core/index.js';
+import { snapshotTooltip } from '../core/badgeText.js';
+import { createAccountsCore } from '../core/index.js';
 import { createKeytarCredentials } from '../core/credentials/keytarCredentials.js';
 import type { AppSnapshot } from '../../contract/ipc.js';
 import { LIMITS } from '../../contract/wire.js';
@@ -106,7 +106,8 @@ async function start(): Promise<void> {
     loadImage: (relative) => nativeImage.createFromPath(assetPath(relative)),
   });
 
-  const core = createTidingsCore({
+  // One connection per account; with one account it behaves as the one-account core.
+  const core = createAccountsCore({
     credentials: createKeytarCredentials(),
     settings: createElectronSettingsStore(log),
     badge,
@@ -116,7 +117,7 @@ async function start(): Promise<void> {
       log,
       openInbox: showInbox,
       openAbout: () => windows?.show('about'),
-      markRead: (ids) => void core.markRead(ids),
+      markRead: (ids, account) => void core.markRead(ids, account),
       onShown: e2e?.recordShown,
     }),
     opener: e2e?.opener ?? { open: (url) => shell.openExternal(url) },
@@ -205,7 +206,7 @@ async function start(): Promise<void> {
       pauseEnds = setTimeout(() => follow(core.snapshot()), delay);
     }
     clearTimeout(tooltipTick);
-    if (snapshot.status.state === 'offline') countDown(snapshot);
+    countDown(snapshot);
     shortcut.set(snapshot.settings.inboxShortcut);
     if (snapshot.settings.startAtLogin !== startAtLogin) {
       startAtLogin = snapshot.settings.startAtLogin;
@@ -223,18 +224,21 @@ async function start(): Promise<void> {
         .catch((error: unknown) => log(`start at login: ${errorMessage(error)}`));
     }
   };
-  // The core sends a badge when something changes; a countdown changes with time alone.
+  // The core sends a badge when something changes; a countdown changes with time alone. Any
+  // account offline counts down, since the tooltip names each one.
   const countDown = (snapshot: AppSnapshot): void => {
-    const { status } = snapshot;
-    if (status.state !== 'offline') return;
+    const statuses = [snapshot.status, ...(snapshot.accounts ?? []).map((entry) => entry.status)];
+    const retryAts = statuses.flatMap((status) =>
+      status.state === 'offline' ? [status.retryAt] : [],
+    );
+    if (retryAts.length === 0) return;
     tooltipTick = setTimeout(() => {
-      const unreadCount = snapshot.inbox.unreadCount;
       badge.show({
-        unreadCount,
-        status: status.state,
-        tooltip: badgeTooltip(status, unreadCount, Date.now()),
+        unreadCount: snapshot.inbox.unreadCount,
+        status: snapshot.status.state,
+        tooltip: snapshotTooltip(snapshot, Date.now()),
       });
-      if (Date.now() < status.retryAt) countDown(snapshot);
+      if (Date.now() < Math.max(...retryAts)) countDown(snapshot);
     }, TOOLTIP_TICK_MS);
   };
   const unsubscribe = core.subscribe(follow);

@@ -4,7 +4,7 @@
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { IPC_CHANNELS, type AppSnapshot } from '../../contract/ipc.js';
-import type { TidingsCore } from '../core/ports.js';
+import type { AccountsCore } from '../core/ports.js';
 import { createIpcRoutes, dispatchIpc } from './ipcRoutes.js';
 import type { IpcSender } from './security.js';
 
@@ -13,7 +13,7 @@ export interface IpcBinding {
 }
 
 export function bindIpc(options: {
-  core: TidingsCore;
+  core: AccountsCore;
   /** The inbox window's webContents, or null while it does not exist. */
   inboxContents: () => Electron.WebContents | null;
   appPageUrl: string;

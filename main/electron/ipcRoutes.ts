@@ -9,11 +9,16 @@
 import { z } from 'zod';
 import { IPC_CHANNELS, type ActionResult, type SignInRequest } from '../../contract/ipc.js';
 import { LIMITS, describeIssues } from '../../contract/wire.js';
-import type { TidingsCore } from '../core/ports.js';
-import { SettingsPatchSchema } from '../core/settingsSchema.js';
+import type { AccountsCore } from '../core/ports.js';
+import { MAX_ACCOUNTS, SettingsPatchSchema } from '../core/settingsSchema.js';
 import { isTrustedSender, type IpcSender } from './security.js';
 
 const ItemIdSchema = z.string().min(1).max(100);
+/** An account's id: `<server-origin>#<username>` (contract/accounts.ts). */
+const AccountIdSchema = z
+  .string()
+  .min(1)
+  .max(2048 + 1 + LIMITS.usernameMax);
 const ServerUrlSchema = z.string().trim().min(1).max(2048);
 
 export const SignInRequestSchema = z.strictObject({
@@ -36,7 +41,7 @@ type Channel = Exclude<
 type Route = (args: readonly unknown[]) => Promise<unknown>;
 
 /** One handler per invokable channel. A missing or extra channel fails to compile. */
-export function createIpcRoutes(core: TidingsCore): Record<Channel, Route> {
+export function createIpcRoutes(core: AccountsCore): Record<Channel, Route> {
   return {
     [IPC_CHANNELS.getSnapshot]: withArgs(z.tuple([]), async () => core.snapshot()),
     [IPC_CHANNELS.checkServer]: withArgs(z.tuple([ServerUrlSchema]), ([url]) =>
@@ -47,12 +52,21 @@ export function createIpcRoutes(core: TidingsCore): Record<Channel, Route> {
     ),
     [IPC_CHANNELS.signOut]: withArgs(z.tuple([]), () => core.signOut()),
     [IPC_CHANNELS.markRead]: withArgs(
-      z.tuple([z.array(ItemIdSchema).min(1).max(LIMITS.markReadIdsMax)]),
-      ([ids]) => core.markRead(ids),
+      z.tuple([
+        z.array(ItemIdSchema).min(1).max(LIMITS.markReadIdsMax),
+        AccountIdSchema.optional(),
+      ]),
+      ([ids, account]) => core.markRead(ids, account),
     ),
-    [IPC_CHANNELS.markAllRead]: withArgs(z.tuple([]), () => core.markAllRead()),
+    [IPC_CHANNELS.markAllRead]: withArgs(
+      z.tuple([z.array(AccountIdSchema).max(MAX_ACCOUNTS).optional()]),
+      ([accounts]) => core.markAllRead(accounts),
+    ),
     [IPC_CHANNELS.loadOlder]: withArgs(z.tuple([]), () => core.loadOlder()),
-    [IPC_CHANNELS.openItem]: withArgs(z.tuple([ItemIdSchema]), ([id]) => core.openItem(id)),
+    [IPC_CHANNELS.openItem]: withArgs(
+      z.tuple([ItemIdSchema, AccountIdSchema.optional()]),
+      ([id, account]) => core.openItem(id, account),
+    ),
     [IPC_CHANNELS.updateSettings]: withArgs(z.tuple([SettingsPatchSchema]), ([patch]) =>
       core.updateSettings(patch),
     ),
@@ -61,6 +75,9 @@ export function createIpcRoutes(core: TidingsCore): Record<Channel, Route> {
     ),
     [IPC_CHANNELS.dismissNotice]: withArgs(z.tuple([z.number().int().min(0)]), ([id]) =>
       core.dismissNotice(id),
+    ),
+    [IPC_CHANNELS.removeAccount]: withArgs(z.tuple([AccountIdSchema]), ([id]) =>
+      core.removeAccount(id),
     ),
     [IPC_CHANNELS.checkForUpdates]: withArgs(z.tuple([]), () => core.checkForUpdates()),
     [IPC_CHANNELS.installUpdate]: withArgs(z.tuple([]), () => core.installUpdate()),

@@ -24,8 +24,8 @@ export function createElectronNotifier(options: {
   openInbox: () => void;
   /** An update's "ready — restart to install" opens the About view. */
   openAbout: () => void;
-  /** The "Mark as read" button: marks the items read, opens nothing. */
-  markRead: (itemIds: string[]) => void;
+  /** The "Mark as read" button: marks the items read (in their account), opens nothing. */
+  markRead: (itemIds: string[], account?: string) => void;
   /** Called for each toast shown; the e2e hook records them. */
   onShown?: (shown: ShownNotification) => void;
 }): Notifier {
@@ -66,7 +66,7 @@ export function createElectronNotifier(options: {
       toast.on('click', click);
       toast.on('action', (details) => {
         if (details.actionIndex !== 0 || !markable || !settle()) return;
-        options.markRead(notification.itemIds);
+        options.markRead(notification.itemIds, notification.account);
       });
       toast.on('close', () => onScreen.delete(toast));
       toast.on('failed', (_event, error) => {

@@ -15,6 +15,9 @@ import {
 const invoke = <T>(channel: string, ...args: unknown[]): Promise<T> =>
   ipcRenderer.invoke(channel, ...args) as Promise<T>;
 
+// An argument left out stays out, so one-account calls look exactly as they always did.
+const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
+
 const api: TidingsApi = {
   getSnapshot: () => invoke<AppSnapshot>(IPC_CHANNELS.getSnapshot),
   onSnapshot(listener) {
@@ -28,10 +31,12 @@ const api: TidingsApi = {
     invoke<ActionResult<{ version: string }>>(IPC_CHANNELS.checkServer, serverUrl),
   signIn: (request) => invoke<ActionResult>(IPC_CHANNELS.signIn, request),
   signOut: () => invoke<ActionResult>(IPC_CHANNELS.signOut),
-  markRead: (ids) => invoke<ActionResult>(IPC_CHANNELS.markRead, ids),
-  markAllRead: () => invoke<ActionResult>(IPC_CHANNELS.markAllRead),
+  markRead: (ids, account) =>
+    invoke<ActionResult>(IPC_CHANNELS.markRead, ids, ...optional(account)),
+  markAllRead: (accounts) => invoke<ActionResult>(IPC_CHANNELS.markAllRead, ...optional(accounts)),
   loadOlder: () => invoke<ActionResult>(IPC_CHANNELS.loadOlder),
-  openItem: (id) => invoke<ActionResult>(IPC_CHANNELS.openItem, id),
+  openItem: (id, account) => invoke<ActionResult>(IPC_CHANNELS.openItem, id, ...optional(account)),
+  removeAccount: (id) => invoke<ActionResult>(IPC_CHANNELS.removeAccount, id),
   updateSettings: (patch) => invoke<ActionResult>(IPC_CHANNELS.updateSettings, patch),
   pauseNotifications: (minutes) => invoke<ActionResult>(IPC_CHANNELS.pauseNotifications, minutes),
   dismissNotice: async (id) => {

@@ -2,8 +2,8 @@
  * The inbox: unread count and "Mark all read", filters, items grouped by day, infinite scroll
  * back through older items, and keyboard navigation (arrows or j/k, Enter opens, m marks read).
  */
-import type { AppSnapshot } from '../../contract/ipc.js';
-import type { NotificationItem } from '../../contract/wire.js';
+import type { AppSnapshot, InboxItem } from '../../contract/ipc.js';
+import { accountLabel } from '../../contract/accounts.js';
 import { el, replaceChildren } from '../elements.js';
 import { icon, typeIcon } from '../icons.js';
 import {
@@ -21,7 +21,13 @@ import {
   unreadLabel,
   type InboxFilter,
 } from '../present.js';
+import { createAccountFilter, itemsOfAccount } from './accountFilter.js';
 import type { View, ViewContext } from './view.js';
+
+/** Tells rows apart across accounts: two users of one server share an event's id. */
+function itemKey(item: InboxItem): string {
+  return `${item.account ?? ''} ${item.id}`;
+}
 
 /** Only http(s) links get an href; anything else stays a plain, script-free text link. */
 function safeHref(url: string): string | undefined {
@@ -49,7 +55,7 @@ export interface InboxView extends View {
 
 export function createInboxView(context: ViewContext): InboxView {
   let filter: InboxFilter = 'all';
-  let focusedId: string | null = null;
+  let focusedKey: string | null = null;
   let snapshot: AppSnapshot | null = null;
   let requestingOlder = false;
 
@@ -82,8 +88,20 @@ export function createInboxView(context: ViewContext): InboxView {
     filters.appendChild(button);
   }
 
+  const accountFilter = createAccountFilter(() => {
+    list.scrollTop = 0;
+    render();
+  });
+
   const list = el('div', { class: 'list', 'aria-label': 'Notifications', tabindex: '-1' });
-  const element = el('main', { class: 'screen inbox' }, header, filters, list);
+  const element = el(
+    'main',
+    { class: 'screen inbox' },
+    header,
+    filters,
+    accountFilter.element,
+    list,
+  );
 
   markAll.addEventListener('click', () => void markAllRead());
   settingsButton.addEventListener('click', () => context.navigate('settings'));
@@ -107,16 +125,19 @@ export function createInboxView(context: ViewContext): InboxView {
     }
   }
 
+  /** Marks what the account filter shows: one account, or all of them. */
   function markAllRead(): Promise<void> {
-    return run(context.api.markAllRead());
+    const account = accountFilter.selected();
+    return run(context.api.markAllRead(...(account === null ? [] : [[account]])));
   }
 
-  function markRead(id: string): Promise<void> {
-    return run(context.api.markRead([id]));
+  // An item's account goes along only when it has one: a one-account core never needs it.
+  function markRead(id: string, account?: string): Promise<void> {
+    return run(context.api.markRead([id], ...(account === undefined ? [] : [account])));
   }
 
-  function open(id: string): Promise<void> {
-    return run(context.api.openItem(id));
+  function open(id: string, account?: string): Promise<void> {
+    return run(context.api.openItem(id, ...(account === undefined ? [] : [account])));
   }
 
   function maybeLoadOlder(): void {
@@ -137,7 +158,7 @@ export function createInboxView(context: ViewContext): InboxView {
   function focusRow(row: HTMLElement | undefined): void {
     if (!row) return;
     for (const other of rows()) other.tabIndex = other === row ? 0 : -1;
-    focusedId = row.dataset['id'] ?? null;
+    focusedKey = row.dataset['key'] ?? null;
     row.focus();
     row.scrollIntoView({ block: 'nearest' });
   }
@@ -165,17 +186,17 @@ export function createInboxView(context: ViewContext): InboxView {
       focusRow(all.at(-1));
     } else if (key === 'Enter' && row && event.target === row) {
       event.preventDefault();
-      void open(row.dataset['id'] ?? '');
+      void open(row.dataset['id'] ?? '', row.dataset['account']);
     } else if (key === 'm' && row) {
       event.preventDefault();
-      void markRead(row.dataset['id'] ?? '');
+      void markRead(row.dataset['id'] ?? '', row.dataset['account']);
     } else if (key === 'M' && event.shiftKey) {
       event.preventDefault();
       void markAllRead();
     }
   }
 
-  function renderItem(item: NotificationItem, now: number): HTMLElement {
+  function renderItem(item: InboxItem, now: number, several: boolean): HTMLElement {
     const link = itemLink(item);
     const headline = itemTitle(item);
     // An announcement without a link is read right here: its title is text, not a link.
@@ -186,7 +207,7 @@ export function createInboxView(context: ViewContext): InboxView {
     title.addEventListener('click', (event) => {
       // Links never navigate the app window; the core opens the browser after its origin check.
       event.preventDefault();
-      void open(item.id);
+      void open(item.id, item.account);
     });
     const text =
       item.type === 'announcement' && item.announcement.text !== undefined
@@ -204,14 +225,18 @@ export function createInboxView(context: ViewContext): InboxView {
           },
           icon('check'),
         );
-    markButton?.addEventListener('click', () => void markRead(item.id));
+    markButton?.addEventListener('click', () => void markRead(item.id, item.account));
+    // Among several accounts, each item says whose it is.
+    const owner = several ? ownerLabel(item) : null;
     const row = el(
       'article',
       {
         class: `item ${item.read ? 'read' : 'unread'} type-${item.type}`,
         'data-id': item.id,
+        'data-key': itemKey(item),
+        ...(item.account === undefined ? {} : { 'data-account': item.account }),
         tabindex: '-1',
-        'aria-label': itemLabel(item, now),
+        'aria-label': owner ? `${itemLabel(item, now)}, ${owner}` : itemLabel(item, now),
       },
       el('span', { class: 'item-icon', 'aria-hidden': 'true' }, typeIcon(item.type)),
       el(
@@ -219,6 +244,7 @@ export function createInboxView(context: ViewContext): InboxView {
         { class: 'item-body' },
         el('p', { class: 'message' }, item.message),
         title,
+        owner ? el('p', { class: 'item-account' }, owner) : null,
         text,
         el(
           'time',
@@ -261,16 +287,28 @@ export function createInboxView(context: ViewContext): InboxView {
     return shown > 0 ? el('p', { class: 'list-footer' }, 'That’s everything.') : null;
   }
 
+  function ownerLabel(item: InboxItem): string | null {
+    const owner = snapshot?.accounts?.find((account) => account.id === item.account);
+    return owner ? accountLabel(owner) : null;
+  }
+
   function render(): void {
     if (!snapshot) return;
     const now = context.now();
     const { inbox } = snapshot;
-    unread.textContent = unreadLabel(inbox.unreadCount);
-    markAll.disabled = inbox.unreadCount === 0;
+    accountFilter.update(snapshot.accounts);
+    const shownAccount = accountFilter.selected();
+    const shownUnread =
+      shownAccount === null
+        ? inbox.unreadCount
+        : (snapshot.accounts?.find((account) => account.id === shownAccount)?.unreadCount ?? 0);
+    unread.textContent = unreadLabel(shownUnread);
+    markAll.disabled = shownUnread === 0;
+    const several = (snapshot.accounts?.length ?? 0) > 1;
 
     const hadFocus = list.contains(document.activeElement);
-    const focusedIndex = rows().findIndex((row) => row.dataset['id'] === focusedId);
-    const visible = filterItems(inbox.items, filter);
+    const focusedIndex = rows().findIndex((row) => row.dataset['key'] === focusedKey);
+    const visible = filterItems(itemsOfAccount(inbox.items, shownAccount), filter);
     list.setAttribute('aria-busy', String(inbox.loadingOlder));
 
     if (visible.length === 0 && !inbox.loadingOlder && !inbox.hasMore) {
@@ -294,7 +332,7 @@ export function createInboxView(context: ViewContext): InboxView {
           el(
             'ul',
             { class: 'items' },
-            ...group.items.map((item) => el('li', {}, renderItem(item, now))),
+            ...group.items.map((item) => el('li', {}, renderItem(item, now, several))),
           ),
         ),
       );
@@ -304,9 +342,9 @@ export function createInboxView(context: ViewContext): InboxView {
     const all = rows();
     // An item that left the view (marked read under "Unread") hands focus to the one below it.
     const current =
-      all.find((row) => row.dataset['id'] === focusedId) ??
+      all.find((row) => row.dataset['key'] === focusedKey) ??
       all[Math.min(Math.max(focusedIndex, 0), all.length - 1)];
-    focusedId = current?.dataset['id'] ?? focusedId;
+    focusedKey = current?.dataset['key'] ?? focusedKey;
     if (current) current.tabIndex = 0;
     if (hadFocus) (current ?? list).focus({ preventScroll: true });
     // A short first page (or a filter that hides most items) may not fill the window.
@@ -322,13 +360,18 @@ export function createInboxView(context: ViewContext): InboxView {
     refreshTimes() {
       if (!snapshot) return;
       const now = context.now();
-      const byId = new Map(snapshot.inbox.items.map((item) => [item.id, item]));
+      const byKey = new Map(snapshot.inbox.items.map((item) => [itemKey(item), item]));
+      const several = (snapshot.accounts?.length ?? 0) > 1;
       for (const row of rows()) {
-        const item = byId.get(row.dataset['id'] ?? '');
+        const item = byKey.get(row.dataset['key'] ?? '');
         const time = row.querySelector('time');
         if (!item || !time) continue;
         time.textContent = relativeTime(item.createdAt, now);
-        row.setAttribute('aria-label', itemLabel(item, now));
+        const owner = several ? ownerLabel(item) : null;
+        row.setAttribute(
+          'aria-label',
+          owner ? `${itemLabel(item, now)}, ${owner}` : itemLabel(item, now),
+        );
       }
     },
     focus() {

@@ -9,6 +9,7 @@ import type { NotificationType } from '../../contract/wire.js';
 import { el, replaceChildren } from '../elements.js';
 import { icon } from '../icons.js';
 import { isClockTime, pauseDescription } from '../present.js';
+import { createAccountList } from './accounts.js';
 import { createCaFileSetting } from './caFileSetting.js';
 import type { View, ViewContext } from './view.js';
 
@@ -52,6 +53,7 @@ export function createSettingsView(context: ViewContext): View {
   const userValue = el('dd', {});
   const signOut = el('button', { type: 'button', class: 'danger' }, 'Sign out');
   const status = el('p', { class: 'settings-status', role: 'status', 'aria-live': 'polite' });
+  const accounts = createAccountList(context);
 
   const enabled = checkbox(
     'setting-notifications',
@@ -134,6 +136,7 @@ export function createSettingsView(context: ViewContext): View {
         ),
         signOut,
       ),
+      accounts.element,
       el(
         'section',
         { 'aria-labelledby': 'settings-notifications' },
@@ -259,6 +262,10 @@ export function createSettingsView(context: ViewContext): View {
     element,
     update(next) {
       snapshot = next;
+      // Among several accounts the list below speaks for each; one "signed in as" would not.
+      const accountSection = signOut.parentElement;
+      if (accountSection) accountSection.hidden = (next.accounts?.length ?? 0) > 1;
+      accounts.update(next);
       serverValue.textContent = next.account?.serverUrl ?? next.settings.serverUrl;
       userValue.textContent = next.account?.username ?? next.settings.username;
       render(next.settings);

@@ -13,7 +13,14 @@ import type { View, ViewContext } from './view.js';
 
 type Field = Exclude<SignInField, 'form'>;
 
-export function createSignInView(context: ViewContext): View {
+/** The same form, for one more account: its own heading, a way back, and nothing prefilled. */
+export interface AddAccountMode {
+  /** Called once the new account is signed in. */
+  done(): void;
+  cancel(): void;
+}
+
+export function createSignInView(context: ViewContext, adding?: AddAccountMode): View {
   const serverInput = el('input', {
     id: 'sign-in-server',
     name: 'server',
@@ -64,6 +71,10 @@ export function createSignInView(context: ViewContext): View {
   const sessionNote = el('p', { class: 'session-note', role: 'status' });
   const formError = el('p', { class: 'form-error', role: 'alert' });
   const submit = el('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
+  const cancel = adding
+    ? el('button', { type: 'button', class: 'secondary wide' }, 'Cancel')
+    : null;
+  cancel?.addEventListener('click', () => adding?.cancel());
 
   const field = (name: Field, label: string): HTMLElement =>
     el(
@@ -93,6 +104,7 @@ export function createSignInView(context: ViewContext): View {
     ),
     formError,
     submit,
+    cancel,
   );
 
   const element = el(
@@ -102,8 +114,14 @@ export function createSignInView(context: ViewContext): View {
       'div',
       { class: 'brand' },
       el('span', { class: 'brand-mark' }, icon('bell')),
-      el('h1', {}, 'Tidings'),
-      el('p', { class: 'tagline' }, 'Your blog’s notifications, on your desktop.'),
+      el('h1', {}, adding ? 'Add account' : 'Tidings'),
+      el(
+        'p',
+        { class: 'tagline' },
+        adding
+          ? 'Sign in to another server, or as another user.'
+          : 'Your blog’s notifications, on your desktop.',
+      ),
     ),
     sessionNote,
     form,
@@ -185,6 +203,10 @@ export function createSignInView(context: ViewContext): View {
       });
       if (!result.ok) return showRefusal(result.code, result.message);
       passwordInput.value = '';
+      if (adding) {
+        serverInput.value = usernameInput.value = '';
+        adding.done();
+      }
     } catch {
       formError.textContent = 'Something went wrong inside the app. Try again.';
     } finally {
@@ -197,14 +219,15 @@ export function createSignInView(context: ViewContext): View {
     update(snapshot: AppSnapshot) {
       if (!prefilled) {
         prefilled = true;
-        serverInput.value = snapshot.settings.serverUrl;
-        usernameInput.value = snapshot.settings.username;
+        serverInput.value = adding ? '' : snapshot.settings.serverUrl;
+        usernameInput.value = adding ? '' : snapshot.settings.username;
         caInput.value = snapshot.settings.caFile;
         caDetails().open = snapshot.settings.caFile !== '';
       }
       savedCaFile = snapshot.settings.caFile;
       const { status } = snapshot;
-      sessionNote.textContent = status.state === 'signed-out' && status.reason ? status.reason : '';
+      sessionNote.textContent =
+        !adding && status.state === 'signed-out' && status.reason ? status.reason : '';
       sessionNote.hidden = sessionNote.textContent === '';
     },
     focus() {

@@ -1,7 +1,7 @@
 /** What every screen of the window is given, and what it gives back. */
 import type { AppSnapshot, TidingsApi } from '../../contract/ipc.js';
 
-export type Screen = 'inbox' | 'settings' | 'about';
+export type Screen = 'inbox' | 'settings' | 'add-account' | 'about';
 
 export interface ViewContext {
   api: TidingsApi;

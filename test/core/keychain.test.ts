@@ -249,3 +249,37 @@ const BUS_WITHOUT_SERVICES = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-
   </policy>
 </busconfig>
 `;
+
+test('two accounts on two servers: both tokens in a real gnome-keyring, both restored, and removing one deletes its entry alone', async () => {
+  const other = await startServer();
+  try {
+    const otherBen = await signUp(other.url, 'otto').then(() => signUp(other.url, 'ben'));
+    const { home, env } = await throwawayHome();
+    const script = keyringSessionScript(`exec node --import tsx ${PROBE} several-accounts`);
+    const run = await runProbe(
+      'dbus-run-session',
+      ['--', 'sh', '-c', script],
+      { ...env, TIDINGS_PROBE_SERVER_B: other.url, TIDINGS_PROBE_PASSWORD_B: otherBen.password },
+      home,
+    );
+    const { results } = run;
+    assert.equal(results.has('crash'), false, run.output);
+    assert.deepEqual(results.get('signInA'), { ok: true }, run.output);
+    assert.deepEqual(results.get('signInB'), { ok: true }, run.output);
+    assert.deepEqual(results.get('onlineBoth'), ['online', 'online']);
+    assert.deepEqual(results.get('tokensStored'), [true, true]);
+    const idA = `${server.url}#ben`;
+    const idB = `${other.url}#ben`;
+    assert.deepEqual(results.get('onlineAfterRestart'), ['online', 'online'], run.output);
+    assert.deepEqual(results.get('accountsAfterRestart'), [idA, idB]);
+    assert.deepEqual(results.get('remove'), { ok: true });
+    assert.deepEqual(results.get('tokensAfterRemove'), [true, null]);
+    assert.deepEqual(results.get('accountsAfterRemove'), [idA]);
+    assert.deepEqual(results.get('settingsAfterRemove'), [
+      { serverUrl: server.url, username: 'ben' },
+    ]);
+  } finally {
+    await other.stop();
+    await other.cleanup();
+  }
+});

@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { createTidingsCore } from '../../main/core/index.js';
+import { createAccountsCore, createTidingsCore } from '../../main/core/index.js';
 import { createKeytarCredentials } from '../../main/core/credentials/keytarCredentials.js';
 import { createFileSettingsStore } from '../../main/core/settings/fileSettingsStore.js';
 import { credentialAccount } from '../../main/core/credentials/credentialAccount.js';
-import type { TidingsCore } from '../../main/core/ports.js';
+import type { AccountsCore, TidingsCore } from '../../main/core/ports.js';
 import { filesUnder } from '../fixtures/files.js';
 
 const report = (step: string, value: unknown): void => {
@@ -33,6 +33,69 @@ function makeCore(): TidingsCore {
     log: () => undefined,
     deviceName: 'keychain probe',
   });
+}
+
+function makeAccountsCore(): AccountsCore {
+  return createAccountsCore({
+    credentials: createKeytarCredentials(),
+    settings: createFileSettingsStore(settingsFile),
+    badge: { show: () => undefined },
+    notifier: { notify: () => undefined },
+    opener: { open: async () => undefined },
+    log: () => undefined,
+    deviceName: 'keychain probe',
+  });
+}
+
+async function waitForAllOnline(core: AccountsCore, count: number): Promise<string[]> {
+  const states = () => (core.snapshot().accounts ?? []).map((account) => account.status.state);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const now = states();
+    if (now.length === count && now.every((state) => state === 'online')) return now;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return states();
+}
+
+/**
+ * Two accounts on two servers: both tokens in the keychain, both restored by a restart, and
+ * removing one deletes its entry and leaves the other's.
+ */
+async function severalAccounts(): Promise<void> {
+  const serverB = process.env.TIDINGS_PROBE_SERVER_B ?? '';
+  const passwordB = process.env.TIDINGS_PROBE_PASSWORD_B ?? '';
+  const credentials = createKeytarCredentials();
+  const idA = credentialAccount(new URL(serverUrl).origin, username);
+  const idB = credentialAccount(new URL(serverB).origin, username);
+  const core = makeAccountsCore();
+  report('signInA', await core.signIn({ serverUrl, username, password }));
+  report('signInB', await core.signIn({ serverUrl: serverB, username, password: passwordB }));
+  report('onlineBoth', await waitForAllOnline(core, 2));
+  report('tokensStored', [
+    (await credentials.getToken(idA)) !== null,
+    (await credentials.getToken(idB)) !== null,
+  ]);
+  await core.stop();
+
+  const restarted = makeAccountsCore();
+  await restarted.start();
+  report('onlineAfterRestart', await waitForAllOnline(restarted, 2));
+  report(
+    'accountsAfterRestart',
+    restarted.snapshot().accounts?.map((account) => account.id),
+  );
+  report('remove', await restarted.removeAccount(idB));
+  report('tokensAfterRemove', [
+    (await credentials.getToken(idA)) !== null,
+    await credentials.getToken(idB),
+  ]);
+  report(
+    'accountsAfterRemove',
+    restarted.snapshot().accounts?.map((account) => account.id),
+  );
+  report('settingsAfterRemove', JSON.parse(await readFile(settingsFile, 'utf8')).accounts);
+  await restarted.stop();
 }
 
 async function waitForOnline(core: TidingsCore, timeoutMs = 10_000): Promise<string> {
@@ -149,6 +212,7 @@ const modes: Record<string, () => Promise<void>> = {
   'sign-in-and-leave': signInAndLeave,
   'keychain-comes-later': keychainComesLater,
   'keychain-locked': keychainLocked,
+  'several-accounts': severalAccounts,
 };
 (modes[process.argv[2] ?? 'with-keyring'] ?? withKeyring)().then(
   () => process.exit(0),

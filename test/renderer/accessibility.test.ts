@@ -13,7 +13,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import type { ActionResult, AppSnapshot, ConnectionStatus } from '../../contract/ipc.js';
+import type {
+  AccountSummary,
+  ActionResult,
+  AppSnapshot,
+  ConnectionStatus,
+  InboxItem,
+} from '../../contract/ipc.js';
 import type { NotificationItem } from '../../contract/wire.js';
 import { defaultSettings } from '../../main/core/index.js';
 import { assertNoViolations } from '../fixtures/axe.js';
@@ -60,6 +66,47 @@ const ITEMS = [
   ANNOUNCEMENT,
 ];
 
+const OTHER = 'https://notes.example.net:8443';
+const SEVERAL: AccountSummary[] = [
+  {
+    id: `${SERVER}#reader`,
+    serverUrl: SERVER,
+    username: 'reader',
+    status: { state: 'online' },
+    unreadCount: 2,
+  },
+  {
+    id: `${OTHER}#reader`,
+    serverUrl: OTHER,
+    username: 'reader',
+    status: { state: 'offline', retryAt: Date.now() + 60_000 },
+    unreadCount: 1,
+  },
+  {
+    id: `${OTHER}#editor`,
+    serverUrl: OTHER,
+    username: 'editor',
+    status: {
+      state: 'waiting-for-keychain',
+      retryAt: Date.now() + 60_000,
+      reason: 'The keychain is locked.',
+    },
+    unreadCount: 0,
+  },
+  {
+    id: `${SERVER}#old`,
+    serverUrl: SERVER,
+    username: 'old',
+    status: { state: 'signed-out', reason: 'The server no longer accepts this sign-in.' },
+    unreadCount: 0,
+  },
+];
+/** The items of several accounts, each tagged with its account, as createAccountsCore sends them. */
+const SEVERAL_ITEMS: InboxItem[] = ITEMS.map((entry, index) => ({
+  ...entry,
+  account: SEVERAL[index % 2]?.id ?? '',
+}));
+
 /** A backend that shows the snapshot it is given; checkServer waits while `holdCheck` is set. */
 function heldBackend() {
   let current = SIGNED_OUT;
@@ -100,6 +147,7 @@ function heldBackend() {
     },
     pauseNotifications: ok,
     dismissNotice: () => Promise.resolve(),
+    removeAccount: ok,
     checkForUpdates: ok,
     installUpdate: ok,
   };
@@ -107,6 +155,11 @@ function heldBackend() {
     backend,
     show(next: Partial<AppSnapshot>) {
       current = { ...current, ...next };
+      for (const listener of listeners) listener(current);
+    },
+    /** Replaces the whole snapshot (a field left out is gone, as `accounts` with one account). */
+    replace(next: AppSnapshot) {
+      current = next;
       for (const listener of listeners) listener(current);
     },
     holdNextCheck() {
@@ -267,6 +320,45 @@ for (const colorScheme of ['light', 'dark'] as const) {
       );
       await page.getByRole('button', { name: 'Back to inbox' }).click();
       await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    });
+
+    it('several accounts: labelled items, the account filter, the account list, Add account', async () => {
+      held.replace({
+        ...SIGNED_OUT,
+        account: ACCOUNT,
+        status: { state: 'online' },
+        inbox: { items: SEVERAL_ITEMS, unreadCount: 3, hasMore: false, loadingOlder: false },
+        accounts: SEVERAL,
+        settings: {
+          ...SIGNED_OUT.settings,
+          accounts: SEVERAL.map(({ serverUrl, username }) => ({ serverUrl, username })),
+        },
+      });
+      await page.locator('.item-account').first().waitFor();
+      await page.getByText(/^Not connected: reader@notes\.example\.net:8443 \(offline\)/).waitFor();
+      await assertNoViolations(page, 'the inbox of several accounts, some not connected');
+      await page.getByLabel('Account', { exact: true }).selectOption(SEVERAL[1]?.id ?? '');
+      await page.getByText('1 unread').waitFor();
+      await assertNoViolations(page, 'the inbox filtered to one account');
+      await page.getByLabel('Account', { exact: true }).selectOption('');
+
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page
+        .getByRole('region', { name: 'Accounts' })
+        .getByText('Waiting for the keychain')
+        .waitFor();
+      await assertNoViolations(page, 'Settings listing several accounts in every state');
+
+      await page.getByRole('button', { name: 'Add account' }).click();
+      await page.getByRole('heading', { name: 'Add account' }).waitFor();
+      await assertNoViolations(page, 'the Add account form');
+      await signInForm(page);
+      await page.locator('#sign-in-password-error').filter({ hasText: /./ }).waitFor();
+      await assertNoViolations(page, 'the Add account form with an error');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('button', { name: 'Back to inbox' }).click();
+      await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+      held.replace(SIGNED_OUT);
     });
 
     it('settings: the certificate authority field, set and refused', async () => {

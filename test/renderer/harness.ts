@@ -19,8 +19,11 @@ import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../fixtures/chromium.js';
 import { IPC_CHANNELS, type AppSnapshot, type Settings } from '../../contract/ipc.js';
 import {
+  createAccountsCore,
   createTidingsCore,
+  type CoreDependencies,
   parseSettings,
+  type AccountsCore,
   type BadgeSink,
   type CredentialStore,
   type NativeNotification,
@@ -37,24 +40,28 @@ export const ARTIFACTS_DIR = join(ROOT, 'test', 'artifacts');
 /** The tray popover's size. */
 export const WINDOW_SIZE = { width: 380, height: 560 };
 
-/** What the page can reach: the core's side of contract/ipc.ts's TidingsApi. */
-export type WindowBackend = Pick<
-  TidingsCore,
-  | 'snapshot'
-  | 'subscribe'
-  | 'checkServer'
-  | 'signIn'
-  | 'signOut'
-  | 'markRead'
-  | 'markAllRead'
-  | 'loadOlder'
-  | 'openItem'
-  | 'updateSettings'
-  | 'pauseNotifications'
-  | 'dismissNotice'
-  | 'checkForUpdates'
-  | 'installUpdate'
->;
+/**
+ * What the page can reach: the core's side of contract/ipc.ts's TidingsApi. A one-account core
+ * has no removeAccount; the several-account core (createAccountsCore) has everything.
+ */
+export type WindowBackend = Partial<Pick<AccountsCore, 'removeAccount'>> &
+  Pick<
+    TidingsCore,
+    | 'snapshot'
+    | 'subscribe'
+    | 'checkServer'
+    | 'signIn'
+    | 'signOut'
+    | 'markRead'
+    | 'markAllRead'
+    | 'loadOlder'
+    | 'openItem'
+    | 'updateSettings'
+    | 'pauseNotifications'
+    | 'dismissNotice'
+    | 'checkForUpdates'
+    | 'installUpdate'
+  >;
 
 type ForwardedMethod = Exclude<keyof typeof IPC_CHANNELS, 'snapshot'>;
 const FORWARDED = Object.keys(IPC_CHANNELS).filter(
@@ -168,9 +175,9 @@ export async function openWindow(
       const list = Array.isArray(args) ? args : [];
       if (method === 'getSnapshot') return backend.snapshot();
       // The page is the untrusted side, as with real IPC: the core validates what arrives.
-      const call = backend[method as Exclude<ForwardedMethod, 'getSnapshot'>] as (
-        ...values: unknown[]
-      ) => unknown;
+      const call = backend[method as Exclude<ForwardedMethod, 'getSnapshot'>] as
+        ((...values: unknown[]) => unknown) | undefined;
+      if (call === undefined) throw new Error(`this backend has no ${method}`);
       return call(...list);
     });
     await page.addInitScript({ content: BRIDGE_SCRIPT });
@@ -249,14 +256,28 @@ export function memoryCredentialStore(): CredentialStore {
   };
 }
 
-export interface AppUnderTest extends InboxWindow {
-  core: TidingsCore;
+export interface AppUnderTest<Core extends TidingsCore = TidingsCore> extends InboxWindow {
+  core: Core;
   shell: ShellRecorder;
   settingsPath: string;
 }
 
 /** The real core with recorder ports, started, and the inbox window open on it. */
-export async function startInboxWindow(options: StartOptions = {}): Promise<AppUnderTest> {
+export function startInboxWindow(options: StartOptions = {}): Promise<AppUnderTest> {
+  return startWindowOn(createTidingsCore, options);
+}
+
+/** The same with the several-account core the tray app runs (createAccountsCore). */
+export function startAccountsWindow(
+  options: StartOptions = {},
+): Promise<AppUnderTest<AccountsCore>> {
+  return startWindowOn(createAccountsCore, options);
+}
+
+async function startWindowOn<Core extends WindowBackend & TidingsCore>(
+  createCore: (dependencies: CoreDependencies) => Core,
+  options: StartOptions,
+): Promise<AppUnderTest<Core>> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-window-'));
   const settingsPath = join(dir, 'settings.json');
   if (options.settings) writeFileSync(settingsPath, JSON.stringify(options.settings));
@@ -267,7 +288,7 @@ export async function startInboxWindow(options: StartOptions = {}): Promise<AppU
       return Promise.resolve();
     },
   };
-  const core = createTidingsCore({
+  const core = createCore({
     credentials: memoryCredentialStore(),
     settings: fileSettingsStore(settingsPath),
     badge: { show: (badge) => shell.badges.push(badge) },

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNELS, type AppSnapshot } from '../../contract/ipc.js';
+import { createKeytarCredentials } from '../../main/core/credentials/keytarCredentials.js';
 import { publish, setAuthor, signUp, subscribe } from '../fixtures/api.js';
 import { startKeyring, startSessionBus, stopAll } from '../fixtures/desktopSession.js';
 import { assertKeyringToolsInstalled } from '../fixtures/keyring.js';
@@ -347,6 +348,76 @@ describe('a first run of the tray app', () => {
       'cleo published “Tom &amp; Jerry &lt;a href="https://evil.example/"&gt;x&lt;/a&gt;”',
     );
     assert.deepEqual(toast.options['actions'], [], 'no buttons on Linux');
+  });
+
+  test('a second account on another server: the tray sums both, its toasts name it; removing it deletes its token from the keychain', async () => {
+    const window = inbox();
+    const contents = window.webContents;
+    const pageUrl = pathToFileURL(PAGE).href;
+    const tray = recorded.trays[0];
+    assert.ok(tray);
+    const other = await startServer();
+    try {
+      const otherAuthor = await signUp(other.url, 'otto');
+      const otherBen = await signUp(other.url, 'ben');
+      await subscribe(other.url, otherBen.token);
+      const unreadBefore = Number(/(\d+) unread/.exec(tray.tooltip)?.[1]);
+      assert.ok(Number.isInteger(unreadBefore), tray.tooltip);
+
+      const added = await invoke(
+        IPC_CHANNELS.signIn,
+        [{ serverUrl: other.url, username: 'ben', password: otherBen.password }],
+        contents,
+        pageUrl,
+      );
+      assert.deepEqual(added, { ok: true });
+      const otherId = `${other.url}#ben`;
+      const keychain = createKeytarCredentials();
+      assert.ok(await keychain.getToken(otherId), 'the new account’s token is in the keychain');
+
+      // No second line: both accounts are online (one that is not is named on a line of its own).
+      await waitUntil(
+        () => tray.tooltip === `Tidings: ${unreadBefore} unread in 2 accounts`,
+        'both accounts online',
+        10_000,
+      );
+      window.hide();
+      const before = recorded.notifications.length;
+      await publish(other.url, otherAuthor.token, 'From the other blog');
+      await waitUntil(
+        () => tray.tooltip === `Tidings: ${unreadBefore + 1} unread in 2 accounts`,
+        'the tooltip summing both accounts',
+        10_000,
+      );
+      await waitUntil(() => recorded.notifications.length > before, 'its toast', 10_000);
+      const toast = recorded.notifications.at(-1) as FakeNotification;
+      assert.equal(
+        toast.options['title'],
+        `ben@${new URL(other.url).host}: New post: From the other blog`,
+      );
+
+      const removed = await invoke(IPC_CHANNELS.removeAccount, [otherId], contents, pageUrl);
+      assert.deepEqual(removed, { ok: true });
+      await waitUntil(
+        () => tray.tooltip === `Tidings: ${unreadBefore} unread`,
+        'the tooltip back to the first account alone',
+      );
+      assert.equal(await keychain.getToken(otherId), null, 'its token left the keychain');
+      assert.ok(await keychain.getToken(`${server.url}#ben`), 'the first account’s token stays');
+      const snapshot = (await invoke(
+        IPC_CHANNELS.getSnapshot,
+        [],
+        contents,
+        pageUrl,
+      )) as AppSnapshot;
+      assert.deepEqual(
+        snapshot.accounts?.map((account) => account.id),
+        [`${server.url}#ben`],
+      );
+    } finally {
+      await other.stop();
+      await other.cleanup();
+    }
   });
 
   test('while offline, the tooltip counts down to the next try', async () => {

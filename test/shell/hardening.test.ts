@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { IPC_CHANNELS, type AppSnapshot, type TidingsApi } from '../../contract/ipc.js';
 import { LIMITS } from '../../contract/wire.js';
-import type { TidingsCore } from '../../main/core/ports.js';
+import type { AccountsCore } from '../../main/core/ports.js';
 import { defaultSettings } from '../../main/core/settingsSchema.js';
 import { createIpcRoutes, dispatchIpc } from '../../main/electron/ipcRoutes.js';
 import {
@@ -165,6 +165,11 @@ describe('IPC from the window', () => {
       [IPC_CHANNELS.checkForUpdates, ['https://evil.example/feed']],
       [IPC_CHANNELS.installUpdate, [{ version: '9.9.9' }]],
       [IPC_CHANNELS.updateSettings, [{ caFile: 'relative/ca.pem' }]],
+      [IPC_CHANNELS.markAllRead, [['x'.repeat(5000)]]],
+      [IPC_CHANNELS.markRead, [['n1'], 42]],
+      [IPC_CHANNELS.openItem, ['n1', '']],
+      [IPC_CHANNELS.removeAccount, []],
+      [IPC_CHANNELS.removeAccount, [{ id: 'http://x#a' }]],
     ];
     for (const [channel, args] of bad) {
       const result = (await call(channel, args)) as { ok: boolean; code: string; message: string };
@@ -186,6 +191,9 @@ describe('IPC from the window', () => {
       dispatchIpc(routes, { channel, sender: inboxSender, args }, trusted, () => undefined);
 
     assert.deepEqual(await call(IPC_CHANNELS.markRead, [['n1', 'n2']]), { ok: true });
+    await call(IPC_CHANNELS.markRead, [['n3'], 'http://127.0.0.1:4300#ana']);
+    await call(IPC_CHANNELS.markAllRead, [['http://127.0.0.1:4300#ana']]);
+    await call(IPC_CHANNELS.removeAccount, ['http://127.0.0.1:4300#ana']);
     await call(IPC_CHANNELS.signIn, [
       { serverUrl: 'http://127.0.0.1:4300', username: 'ana', password: 'pw' },
     ]);
@@ -194,7 +202,10 @@ describe('IPC from the window', () => {
     const snapshot = (await call(IPC_CHANNELS.getSnapshot, [])) as AppSnapshot;
     assert.equal(snapshot.status.state, 'signed-out');
     assert.deepEqual(calls, [
-      ['markRead', [['n1', 'n2']]],
+      ['markRead', [['n1', 'n2'], undefined]],
+      ['markRead', [['n3'], 'http://127.0.0.1:4300#ana']],
+      ['markAllRead', [['http://127.0.0.1:4300#ana']]],
+      ['removeAccount', ['http://127.0.0.1:4300#ana']],
       ['signIn', [{ serverUrl: 'http://127.0.0.1:4300', username: 'ana', password: 'pw' }]],
       ['updateSettings', [{ sound: false, mutedTypes: ['post_liked'] }]],
       ['pauseNotifications', [60]],
@@ -280,6 +291,7 @@ describe('the preload', () => {
       'updateSettings',
       'pauseNotifications',
       'dismissNotice',
+      'removeAccount',
       'checkForUpdates',
       'installUpdate',
     ];
@@ -288,10 +300,14 @@ describe('the preload', () => {
     assert.ok(!JSON.stringify(Object.keys(api)).includes('ipc'), 'no ipcRenderer on the API');
 
     await api.markRead(['n1']);
+    await api.markRead(['n2'], 'http://s#u');
+    await api.removeAccount('http://s#u');
     await api.pauseNotifications(60);
     await api.signIn({ serverUrl: 'http://s', username: 'u', password: 'p' });
     assert.deepEqual(invoked, [
       [IPC_CHANNELS.markRead, [['n1']]],
+      [IPC_CHANNELS.markRead, [['n2'], 'http://s#u']],
+      [IPC_CHANNELS.removeAccount, ['http://s#u']],
       [IPC_CHANNELS.pauseNotifications, [60]],
       [IPC_CHANNELS.signIn, [{ serverUrl: 'http://s', username: 'u', password: 'p' }]],
     ]);
@@ -319,7 +335,7 @@ describe('the preload', () => {
 });
 
 /** A core stand-in that records what reaches it. */
-function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
+function recordingCore(): { core: AccountsCore; calls: [string, unknown[]][] } {
   const calls: [string, unknown[]][] = [];
   const snapshot: AppSnapshot = {
     account: null,
@@ -335,8 +351,9 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
       calls.push([name, args]);
       return { ok: true as const };
     };
-  const core: TidingsCore = {
+  const core: AccountsCore = {
     start: async () => undefined,
+    reloadSettings: () => undefined,
     stop: async () => undefined,
     snapshot: () => {
       calls.push(['snapshot', []]);
@@ -360,6 +377,7 @@ function recordingCore(): { core: TidingsCore; calls: [string, unknown[]][] } {
     dismissNotice: async (...args: unknown[]) => {
       calls.push(['dismissNotice', args]);
     },
+    removeAccount: ok('removeAccount'),
     checkForUpdates: ok('checkForUpdates'),
     installUpdate: ok('installUpdate'),
   };
