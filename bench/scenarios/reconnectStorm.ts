@@ -39,6 +39,8 @@ interface StormTarget {
   /** Cuts every client off and brings the servers back on the same ports. */
   cutEveryone(): Promise<void>;
   stop(): Promise<void>;
+  /** lowdb: how the cut's wall time splits (SIGTERM → exit, start → listening), for the log. */
+  phases?(): string;
 }
 
 const BEFORE = 3;
@@ -46,13 +48,21 @@ const AFTER = 3;
 
 async function oneLowdbNode(dataDir: string): Promise<StormTarget> {
   let server = await startServer({ dataDir });
+  let stopMs = 0;
+  let startMs = 0;
   return {
     urls: () => [server.url],
     async cutEveryone() {
+      const stopping = performance.now();
       await server.stop();
+      const starting = performance.now();
       server = await startServer({ dataDir, port: server.port });
+      stopMs = starting - stopping;
+      startMs = performance.now() - starting;
     },
     stop: async () => void (await server.stop()),
+    phases: () =>
+      `SIGTERM → exit ${(stopMs / 1000).toFixed(1)} s, start → listening ${(startMs / 1000).toFixed(1)} s`,
   };
 }
 
@@ -125,7 +135,8 @@ export async function reconnectStorm(
     console.log(
       `  [${mode}] reconnect storm, ${clients} clients: ${allBack ? 'all back and caught up' : 'NOT all back'} ` +
         `${(backMs / 1000).toFixed(1)} s after the stop; ${status.connected}/${clients} connected, fewest posts on a socket ${status.fewestPosts}/${BEFORE + AFTER}, ` +
-        `${status.duplicates} duplicates; ${status.busyRefusals} handshakes told to retry later`,
+        `${status.duplicates} duplicates; ${status.busyRefusals} handshakes told to retry later` +
+        (target.phases ? `; of it ${target.phases()}` : ''),
     );
     return result;
   } finally {
