@@ -22,7 +22,8 @@ import { systemClock } from './systemClock.js';
 export function createAccountsCore(deps: CoreDependencies): AccountsCore {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string) => console.warn(message));
-  // The parts below call back into each other through these closures: each is built once, in order.
+  // The parts below call each other back through these two: `publisher` and `accounts` are built
+  // further down, and no part calls back while it is being built.
   const changed = (): void => publisher.publish();
   const members = () => accounts.all();
 
