@@ -25,6 +25,25 @@ const force = process.argv.includes('--force');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
 const wants = (name: string): boolean => only === undefined || only.has(name);
+// A misspelt name would otherwise run nothing and say nothing, which reads like a quiet success.
+const KNOWN_SCENARIOS = [
+  'fanout',
+  'likes',
+  'likes-lowdb',
+  'likes-postgres',
+  'storm',
+  'storm-lowdb',
+  'storm-postgres',
+  'storage',
+  'core',
+];
+const unknown = [...(only ?? [])].filter((name) => !KNOWN_SCENARIOS.includes(name));
+if (unknown.length > 0) {
+  console.error(
+    `npm run bench: no scenario named ${unknown.join(', ')}; --only takes ${KNOWN_SCENARIOS.join(', ')}`,
+  );
+  process.exit(2);
+}
 const refused: string[] = [];
 const forced: string[] = [];
 
