@@ -53,9 +53,6 @@ export async function openStorage(
     const store = createLowdbStore({
       dataDir: choice.dataDir,
       durability: choice.durability,
-      // A server's stop leaves the journal for its next start to fold in the worker, so stopping
-      // a big blog does not wait seconds for a fold; an admin command's close still folds.
-      foldOnClose: options.role !== 'node',
       onProblem: (message) => options.onProblem?.(message),
     });
     try {

@@ -11,11 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { API, type RevokeTokensResponse } from '../../contract/wire.js';
-import {
-  createLowdbStore,
-  DATA_FILE_NAME,
-  JOURNAL_FILE_NAME,
-} from '../../server/store/lowdb/index.js';
+import { DATA_FILE_NAME, JOURNAL_FILE_NAME } from '../../server/store/lowdb/index.js';
 import { errorOf, login, request, signUp, TEST_PASSWORD, type TestUser } from '../fixtures/api.js';
 import { launchChromium } from '../fixtures/chromium.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
@@ -30,19 +26,8 @@ interface StoredToken {
   lastUsedAt?: string;
 }
 
-/**
- * Folds a stopped server's journal into its snapshot (a server's stop leaves the journal for the
- * next start), as an admin command does when it closes the store, so the snapshot alone is current.
- */
-async function foldStopped(dataDir: string): Promise<void> {
-  const store = createLowdbStore({ dataDir });
-  await store.open();
-  await store.close();
-}
-
 /** Rewrites the tokens of a stopped server's data file, as time passing would have left them. */
 async function ageTokens(dataDir: string, change: (token: StoredToken) => void): Promise<void> {
-  await foldStopped(dataDir);
   const file = join(dataDir, DATA_FILE_NAME);
   const data = JSON.parse(await readFile(file, 'utf8')) as { tokens: StoredToken[] };
   data.tokens.forEach(change);
@@ -50,7 +35,6 @@ async function ageTokens(dataDir: string, change: (token: StoredToken) => void):
 }
 
 async function storedTokens(dataDir: string): Promise<StoredToken[]> {
-  await foldStopped(dataDir);
   const data = JSON.parse(await readFile(join(dataDir, DATA_FILE_NAME), 'utf8')) as {
     tokens: StoredToken[];
   };

@@ -1,7 +1,7 @@
 /**
  * The journal: each group commit appends one line to tidings.journal, the snapshot tidings.json is
- * rewritten only after open, at close (unless the caller, the server, asks not to) and when the
- * journal has grown, and opening replays the journal over the snapshot. These stories check that nothing acknowledged is lost without a clean stop,
+ * rewritten only at open, at close and when the journal has grown, and opening replays the journal
+ * over the snapshot. These stories check that nothing acknowledged is lost without a clean stop,
  * that a torn last line is ignored, that a bad line is refused with both files left alone, and
  * that a crash between a snapshot and the journal's removal applies nothing twice.
  */
@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { appendFile, copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  BACKUP_FILE_NAME,
   createLowdbStore,
   DATA_FILE_NAME,
   JOURNAL_FILE_NAME,
@@ -75,29 +74,6 @@ describe('the journal', () => {
     await reopened.foldsIdle();
     assert.ok((await readFile(join(dataDir, DATA_FILE_NAME), 'utf8')).includes('Second'));
     await assert.rejects(stat(join(dataDir, JOURNAL_FILE_NAME)), { code: 'ENOENT' });
-  });
-
-  it('a close that does not fold (the server stop) leaves a journal that opens to the same state, and the next open backs it up', async () => {
-    const dataDir = await newDir();
-    const first = await open(dataDir, { foldOnClose: false });
-    const author = await addUser(first, 'author', true);
-    const reader = await addUser(first, 'reader');
-    await first.subscribe(reader.id);
-    const { post } = await publish(first, author, 'Kept in the journal');
-    await first.addLike(post.id, reader.id);
-    await first.close();
-    const snapshot = await readFile(join(dataDir, DATA_FILE_NAME), 'utf8');
-    assert.ok(!snapshot.includes('Kept in the journal'), 'close did not fold');
-    assert.ok((await stat(join(dataDir, JOURNAL_FILE_NAME))).size > 0, 'the journal is left');
-
-    const reopened = await open(dataDir);
-    assert.deepEqual(await inboxOf(reopened, reader), ['new_post:Kept in the journal']);
-    assert.equal(await reopened.hasLiked(post.id, reader.id), true);
-    assert.equal(await reopened.unreadCount(author.id), 1);
-    // The open's fold writes the folded snapshot to the backup, as after any start with a journal.
-    await reopened.foldsIdle();
-    const backup = await readFile(join(dataDir, BACKUP_FILE_NAME), 'utf8');
-    assert.ok(backup.includes('Kept in the journal'), 'the backup holds what the stop left');
   });
 
   it('a torn last line (a write that never finished) is ignored', async () => {

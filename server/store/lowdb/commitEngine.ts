@@ -70,14 +70,6 @@ export interface LowdbStoreOptions {
    */
   foldInWorkerFromBytes?: number;
   /**
-   * true (default): `close()` folds the journal into one tidy snapshot. false: `close()` only
-   * finishes the writes and any fold already running, and leaves the journal (every line of it
-   * already on disk, synced in `power` mode) for the next open to replay and fold in the worker.
-   * The server passes false: the fold of a large snapshot made its stop seconds longer
-   * (docs/STORAGE.md, "What a stop leaves").
-   */
-  foldOnClose?: boolean;
-  /**
    * Problems the store survives but an operator should hear of: a journal fold that failed (the
    * store goes on from the journal, and the next fold retries). The server logs them.
    */
@@ -275,12 +267,13 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       if (phase !== 'open') return;
       await commits.drain();
       await folds?.idle();
-      if ((options.foldOnClose ?? true) && (realJournal.bytes > 0 || folds?.hasSealed())) {
+      if (realJournal.bytes > 0 || folds?.hasSealed()) {
         // A clean stop leaves one tidy snapshot. Through the group commit, so no append can
         // interleave; if it fails, the journal still holds everything and the next open folds it.
         compactNext = true;
         await commits.commit().catch(() => undefined);
       }
+      file.release();
       phase = 'closed';
     },
 
