@@ -5,6 +5,7 @@
  *   npm run bench -- --quick    the same scenarios, smaller, in under two minutes
  *   npm run bench -- --only=fanout,likes,storm,storage,core
  *   npm run bench -- --only=storm-postgres     one of the storm's two set-ups (or storm-lowdb)
+ *   npm run bench -- --only=likes-postgres     the likes on PostgreSQL alone (or likes-lowdb)
  *   npm run bench -- --force    run even on a busy machine; figures marked NOT REPORTABLE
  *
  * The server runs as built JS (dist/), with rate limits off; clients run in child processes.
@@ -89,16 +90,19 @@ async function main(): Promise<void> {
         await fanout(n, SIZES.fanoutPosts, CLIENT_PROCESSES, true);
     }
   }
-  if (wants('likes')) {
-    console.log('3. likes under load');
-    // Durable on power loss is the default; the kill -9-only mode beside it shows what it costs.
-    // PostgreSQL on two nodes (issue 12) runs on the same seed, for the latency and the memory.
-    const setups: LikesSetup[] = [
+  // Durable on power loss is the default; the kill -9-only mode beside it shows what it costs.
+  // PostgreSQL on two nodes (issue 12) runs on the same seed, for the latency and the memory.
+  // `--only=likes-lowdb` (both durabilities) or `--only=likes-postgres` runs one driver's set-ups.
+  const likesSetups = (
+    [
       { driver: 'lowdb', durability: 'power' },
       { driver: 'lowdb', durability: 'kill9' },
       { driver: 'postgres', nodes: 2 },
-    ];
-    for (const setup of setups) {
+    ] satisfies LikesSetup[]
+  ).filter((setup) => wants('likes') || only?.has(`likes-${setup.driver}`));
+  if (likesSetups.length > 0) {
+    console.log('3. likes under load');
+    for (const setup of likesSetups) {
       const name = setup.driver === 'lowdb' ? `durability ${setup.durability}` : '2 nodes';
       if (await quietEnough(`likes, ${setup.driver}, ${name}`)) {
         await likesUnderLoad(SIZES.likes, 200, SIZES.likeSeconds, 2, setup);

@@ -6,7 +6,9 @@
  * of posts becomes one summary whose click opens the inbox, focused. The tray's "About Tidings"
  * opens the About view (this build's version, the server and its version, "does not update
  * itself" when unpackaged), and Settings has the private certificate authority's field, which
- * refuses a file that is not a certificate and keeps the setting.
+ * refuses a file that is not a certificate and keeps the setting. A second account on a second
+ * server, added through Settings → Add account, is summed in the tray's tooltip and can be picked
+ * alone with the inbox's account filter.
  *
  * Electron's binary is downloaded from GitHub on first use, which some machines (CI sandboxes,
  * this project's build machines) cannot do. Without a binary this test reports itself SKIPPED with
@@ -24,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication } from 'playwright';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
+import { accountId, accountLabel } from '../../contract/accounts.js';
 import { startServer, type RunningServer } from '../fixtures/server.js';
 import { publish, signUp, subscribe, unreadCount } from '../fixtures/api.js';
 import { waitUntil } from '../fixtures/sockets.js';
@@ -32,7 +35,7 @@ import { startKeyring, startSessionBus, startXvfb, stopAll } from '../fixtures/d
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binary = findElectronBinary();
 
-test('the tray app in real Electron: locked-down page, tray menu, sign in, a notification and its click, a summary’s click, About and the CA field', async (t) => {
+test('the tray app in real Electron: locked-down page, tray menu, sign in, a notification and its click, a summary’s click, About, the CA field and a second account', async (t) => {
   if (!binary) {
     t.skip(
       'Electron e2e did not run: no Electron binary in node_modules/electron/dist (its download from GitHub is not possible here)',
@@ -41,6 +44,7 @@ test('the tray app in real Electron: locked-down page, tray menu, sign in, a not
   }
   const started: ChildProcess[] = [];
   let server: RunningServer | null = null;
+  let secondServer: RunningServer | null = null;
   let app: ElectronApplication | null = null;
   const home = await mkdtemp(join(tmpdir(), 'tidings-e2e-'));
   try {
@@ -180,11 +184,50 @@ test('the tray app in real Electron: locked-down page, tray menu, sign in, a not
       .filter({ hasText: /holds no PEM certificate/ })
       .waitFor();
     await window.getByText('Only the system’s authorities are trusted.').waitFor();
+
+    // A second account, on a second server, added from Settings: the tray's tooltip sums both,
+    // and the inbox gains an account filter that shows one account's items alone.
+    const otherBlog = await startServer();
+    secondServer = otherBlog;
+    const otherAuthor = await signUp(otherBlog.url, 'cleo');
+    const otherReader = await signUp(otherBlog.url, 'dan');
+    await subscribe(otherBlog.url, otherReader.token);
+    await window.getByRole('button', { name: 'Add account' }).click();
+    await window.getByRole('heading', { name: 'Add account' }).waitFor();
+    await window.getByLabel('Server').fill(otherBlog.url);
+    await window.getByLabel('Username').fill(otherReader.username);
+    await window.getByLabel('Password').fill(otherReader.password);
+    await window.getByRole('button', { name: 'Sign in' }).click();
+    await window.getByRole('heading', { name: 'Settings' }).waitFor({ timeout: 15_000 });
+    const accounts = window.getByRole('region', { name: 'Accounts' });
+    const otherAccount = { serverUrl: otherBlog.url, username: otherReader.username };
+    await accounts.getByText(accountLabel(otherAccount)).waitFor();
+
+    await publish(otherBlog.url, otherAuthor.token, 'From the second blog');
+    // The sum is read from both servers, so the burst above needs no bookkeeping here.
+    await waitUntil(async () => {
+      const sum =
+        (await unreadCount(blog.url, reader.token)) +
+        (await unreadCount(otherBlog.url, otherReader.token));
+      return (await tooltip()) === `Tidings: ${sum} unread in 2 accounts`;
+    }, 'the tooltip sums both accounts');
+
+    await window.getByRole('button', { name: 'Back to inbox' }).click();
+    const second = window.getByRole('article').filter({ hasText: 'From the second blog' });
+    await second.waitFor();
+    await window.getByLabel('Account', { exact: true }).selectOption(accountId(otherAccount));
+    await waitUntil(
+      async () => (await window.getByRole('article').count()) === 1,
+      'only the second account’s item',
+    );
+    assert.equal(await second.locator('.item-account').innerText(), accountLabel(otherAccount));
   } finally {
     await app?.close().catch(() => undefined);
     stopAll(started);
     await server?.stop();
     await server?.cleanup();
+    await secondServer?.stop();
+    await secondServer?.cleanup();
     await rm(home, { recursive: true, force: true });
   }
 });
