@@ -3,17 +3,21 @@
  * writes a temp file and renames it over the old one, so the file on disk is always either the
  * previous complete version or the new complete version (never half of one).
  *
- * It remembers the text of the last successful read or write, or the bytes of the last snapshot a
- * fold worker wrote (`adopt`): that is exactly what is on disk, so a failed write can restore the
- * in-memory state from it without touching the disk again. Bytes stay bytes until then: decoding
- * them on the event loop would cost what the fold worker saved.
+ * It keeps the last snapshot it read or wrote, or the one a fold worker wrote (`adopt`), so that
+ * a failed write can restore the in-memory state from exactly what is on disk. It keeps it as an
+ * open file descriptor, not as its text (16 MB at the likes scenario's data): every write
+ * replaces the file by a rename, so the descriptor goes on naming those very bytes even after
+ * the directory was renamed, removed or replaced (the failures a rollback follows). Only when the
+ * file cannot be opened does it keep the text or bytes themselves, as it did before.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Adapter } from 'lowdb';
 import type { StoreDocument } from './document.js';
 import { parseDocument } from './parseDocument.js';
 
 export class DocumentFile implements Adapter<StoreDocument> {
-  #lastText: string | Uint8Array | undefined;
+  /** What is on disk now: a descriptor of the file, or (if it could not be opened) its content. */
+  #last: { fd: number } | { content: string | Uint8Array } | undefined;
   #lastBytes = 0;
   #lastWriteMs = 0;
 
@@ -23,10 +27,16 @@ export class DocumentFile implements Adapter<StoreDocument> {
   ) {}
 
   async read(): Promise<StoreDocument | null> {
+    // Opened before the read, so the descriptor names the bytes read (nothing else writes the
+    // file while the store opens); a file that is not there is read as lowdb reads it.
+    const fd = openQuietly(this.path);
     const text = await this.text.read();
-    if (text === null) return null;
+    if (text === null) {
+      if (fd !== undefined) closeSync(fd);
+      return null;
+    }
     const document = parseDocument(text, this.path);
-    this.#remember(text);
+    this.#remember(text, Buffer.byteLength(text), fd);
     return document;
   }
 
@@ -36,23 +46,29 @@ export class DocumentFile implements Adapter<StoreDocument> {
     const text = JSON.stringify(document);
     await this.text.write(text);
     this.#lastWriteMs = performance.now() - started;
-    this.#remember(text);
+    this.#remember(text, Buffer.byteLength(text), openQuietly(this.path));
   }
 
   /** The document as it is on disk now (parsed afresh, so nothing shares memory with the state). */
   lastWritten(): StoreDocument | undefined {
-    const last = this.#lastText;
+    const last = this.#last;
     if (last === undefined) return undefined;
+    const content = 'fd' in last ? readWhole(last.fd) : last.content;
     return parseDocument(
-      typeof last === 'string' ? last : new TextDecoder().decode(last),
+      typeof content === 'string' ? content : new TextDecoder().decode(content),
       this.path,
     );
   }
 
   /** A snapshot written to this path by someone else (the fold worker), now what is on disk. */
   adopt(bytes: Uint8Array): void {
-    this.#lastText = bytes;
-    this.#lastBytes = bytes.byteLength;
+    this.#remember(bytes, bytes.byteLength, openQuietly(this.path));
+  }
+
+  /** Lets go of the descriptor (at close); a rollback after that has nothing to roll back to. */
+  release(): void {
+    if (this.#last !== undefined && 'fd' in this.#last) closeSync(this.#last.fd);
+    this.#last = undefined;
   }
 
   get bytes(): number {
@@ -63,8 +79,29 @@ export class DocumentFile implements Adapter<StoreDocument> {
     return this.#lastWriteMs;
   }
 
-  #remember(text: string): void {
-    this.#lastText = text;
-    this.#lastBytes = Buffer.byteLength(text);
+  #remember(content: string | Uint8Array, bytes: number, fd: number | undefined): void {
+    this.release();
+    this.#last = fd === undefined ? { content } : { fd };
+    this.#lastBytes = bytes;
   }
+}
+
+function openQuietly(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The whole file behind `fd`, from its start (a rollback is rare; it may block). */
+function readWhole(fd: number): Uint8Array {
+  const bytes = new Uint8Array(fstatSync(fd).size);
+  let at = 0;
+  while (at < bytes.byteLength) {
+    const read = readSync(fd, bytes, at, bytes.byteLength - at, at);
+    if (read === 0) break;
+    at += read;
+  }
+  return bytes.subarray(0, at);
 }

@@ -32,10 +32,18 @@ async function bundleWorker(): Promise<string> {
   return output.text;
 }
 
+/**
+ * The worker's young generation, capped: left to itself V8 grows it to 48 MB while the fold
+ * allocates the parsed document, and that is held resident beside the store's own for as long
+ * as the fold runs. Smaller means more scavenges, in the worker, off the event loop
+ * (docs/STORAGE.md, "Folding the journal in a worker thread", has the figures).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 async function startWorker(request: FoldRequest): Promise<Worker> {
   // None of the process's own flags: `-e` or `--input-type` (a process started from a script
   // string) would stop the worker from loading its file; it needs none.
-  const options = { workerData: request, execArgv: [] };
+  const options = { workerData: request, execArgv: [], resourceLimits: WORKER_LIMITS };
   if (!import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./foldWorker.js', import.meta.url), options);
   }
