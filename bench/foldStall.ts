@@ -19,7 +19,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { seed } from './seed.js';
+import { likesDataPlan, withSeededData } from './seed.js';
 
 const quick = process.argv.includes('--quick');
 const option = (name: string): string | undefined => {
@@ -28,9 +28,6 @@ const option = (name: string): string | undefined => {
 };
 const given = option('--data-dir');
 const storePath = option('--store');
-const plan = quick
-  ? { users: 1_000, authors: 10, subscribe: false, posts: 100, likesPerPost: 100 }
-  : { users: 10_000, authors: 10, subscribe: false, posts: 1_000, likesPerPost: 100 };
 
 const FOLD_ONCE = `
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -87,14 +84,7 @@ console.log(JSON.stringify({
 }));
 `;
 
-let dataDir = given;
-try {
-  if (dataDir === undefined) {
-    console.log(
-      `seeding ${plan.users} users, ${plan.posts} posts, ${plan.posts * plan.likesPerPost} likes…`,
-    );
-    dataDir = (await seed(plan)).dataDir;
-  }
+await withSeededData(likesDataPlan(quick), given, async (dataDir) => {
   const storeModule = pathToFileURL(
     resolve(storePath ?? new URL('../dist/server/store/lowdb/index.js', import.meta.url).pathname),
   ).href;
@@ -123,8 +113,4 @@ try {
       await rm(copy, { recursive: true, force: true });
     }
   }
-} finally {
-  if (given === undefined && dataDir !== undefined) {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
+});

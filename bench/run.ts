@@ -19,6 +19,7 @@ import { likesUnderLoad, type LikesSetup } from './scenarios/likes.js';
 import { gateScenario } from './machineLoad.js';
 import { reconnectStorm } from './scenarios/reconnectStorm.js';
 import { storageGrowth } from './scenarios/storageGrowth.js';
+import { likesDataPlan } from './seed.js';
 
 const quick = process.argv.includes('--quick');
 const force = process.argv.includes('--force');
@@ -59,7 +60,7 @@ const SIZES = quick
   ? {
       fanout: [200, 1_000],
       fanoutPosts: 10,
-      likes: { users: 1_000, authors: 10, subscribe: false, posts: 100, likesPerPost: 100 },
+      likes: likesDataPlan(true),
       likeSeconds: 10,
       storm: 1_000,
       storage: { users: 2_000, authors: 10, subscribe: true, posts: 100, likesPerPost: 100 },
@@ -68,7 +69,7 @@ const SIZES = quick
   : {
       fanout: [200, 1_000, 10_000],
       fanoutPosts: 20,
-      likes: { users: 10_000, authors: 10, subscribe: false, posts: 1_000, likesPerPost: 100 },
+      likes: likesDataPlan(false),
       likeSeconds: 30,
       storm: 10_000,
       storage: { users: 10_010, authors: 10, subscribe: true, posts: 100, likesPerPost: 1_000 },

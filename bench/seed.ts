@@ -3,7 +3,7 @@
  * posts and likes, at the DESIGN's scale, in seconds. The server is then started on that
  * directory. Tokens are made the way the server makes them, so clients sign in for real.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken, newToken } from '../server/domain/tokens.js';
@@ -25,6 +25,34 @@ export interface SeedPlan {
   subscribe: boolean;
   posts: number;
   likesPerPost: number;
+}
+
+/** The likes scenario's data; the store-only probes measure the same data as the scenario. */
+export function likesDataPlan(quick: boolean): SeedPlan {
+  return quick
+    ? { users: 1_000, authors: 10, subscribe: false, posts: 100, likesPerPost: 100 }
+    : { users: 10_000, authors: 10, subscribe: false, posts: 1_000, likesPerPost: 100 };
+}
+
+/**
+ * Runs `use` on `given` (left as it is, so one copy can be measured before and after a change) or
+ * on a directory seeded from `plan` and removed afterwards.
+ */
+export async function withSeededData(
+  plan: SeedPlan,
+  given: string | undefined,
+  use: (dataDir: string) => Promise<void>,
+): Promise<void> {
+  if (given !== undefined) return use(given);
+  console.log(
+    `seeding ${plan.users} users, ${plan.posts} posts, ${plan.posts * plan.likesPerPost} likes…`,
+  );
+  const { dataDir } = await seed(plan);
+  try {
+    await use(dataDir);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 export interface SeededUser {

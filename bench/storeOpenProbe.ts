@@ -5,30 +5,14 @@
  *
  *   node scripts/build.mjs && node --import tsx bench/storeOpenProbe.ts [--quick] [--data-dir DIR]
  */
-import { rm } from 'node:fs/promises';
-import { seed } from './seed.js';
+import { likesDataPlan, withSeededData } from './seed.js';
 import { describeStoreOpen, measureStoreOpen } from './storeOpen.js';
 
-const quick = process.argv.includes('--quick');
 const dirAt = process.argv.indexOf('--data-dir');
 const given = dirAt === -1 ? undefined : process.argv[dirAt + 1];
-const plan = quick
-  ? { users: 1_000, authors: 10, subscribe: true, posts: 100, likesPerPost: 100 }
-  : { users: 10_000, authors: 10, subscribe: true, posts: 1_000, likesPerPost: 100 };
 
-let dataDir = given;
-try {
-  if (dataDir === undefined) {
-    console.log(
-      `seeding ${plan.users} users, ${plan.posts} posts, ${plan.posts * plan.likesPerPost} likes…`,
-    );
-    dataDir = (await seed(plan)).dataDir;
-  }
+await withSeededData(likesDataPlan(process.argv.includes('--quick')), given, async (dataDir) => {
   for (let run = 1; run <= 3; run++) {
     console.log(`  run ${run}: ${describeStoreOpen(await measureStoreOpen(dataDir))}`);
   }
-} finally {
-  if (given === undefined && dataDir !== undefined) {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
+});
