@@ -143,7 +143,7 @@ export function shareSocketCapThroughRedis(link: RedisLink, max: number): Shared
         return false;
       }
       counted.add(connection);
-      if (inRedis) connection.once('close', () => release(userId));
+      if (inRedis) connection.on('close', () => release(userId));
       return true;
     },
     heldBy: (userId) => local.heldBy(userId),

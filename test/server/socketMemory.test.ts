@@ -13,7 +13,9 @@ import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io as connectClient } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../contract/wire.js';
 import { createSocketServer } from '../../server/realtime/socketServer.js';
+import { createSyncHandoff } from '../../server/realtime/syncHandoff.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -96,4 +98,39 @@ test('a connected socket’s handshake lets go of the headers, query and auth it
   assert.ok(socket, 'the socket is still connected');
   assert.equal(socket.handshake.address, '127.0.0.1');
   assert.equal(client.connected, true);
+});
+
+test('once a socket’s handoff has ended, the handoff keeps no listener on it', async () => {
+  const httpServer = createServer();
+  const io = createSocketServer(httpServer, everything);
+  after(() => io.close());
+  const handoff = createSyncHandoff(io, () => Promise.resolve());
+  const listeners: { before?: number; during?: number } = {};
+  io.on('connection', (socket) => {
+    listeners.before = socket.listenerCount('disconnect');
+    handoff.begin(socket);
+    listeners.during = socket.listenerCount('disconnect');
+    handoff.sendSync(socket, 0, () =>
+      socket.emit('sync', {
+        items: [],
+        unreadCount: 0,
+        upToSeq: 0,
+        truncated: false,
+        protocolVersion: PROTOCOL_VERSION,
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+
+  const client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+  after(() => client.close());
+  await new Promise<void>((resolve) => client.once('sync', () => resolve()));
+  // The handoff ends one turn after the store has settled.
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+  const [socket] = io.of('/').sockets.values();
+  assert.ok(socket, 'the socket is still connected');
+  assert.equal(listeners.during, (listeners.before ?? 0) + 1, 'the handoff listens while it runs');
+  assert.equal(socket.listenerCount('disconnect'), listeners.before);
+  assert.equal(socket.rooms.has('handoff'), false);
 });
