@@ -158,7 +158,7 @@ export function shareSocketCapThroughRedis(link: RedisLink, max: number): Shared
         return false;
       }
       counted.add(connection);
-      if (inRedis) connection.once('close', () => release(userId, countedAs));
+      if (inRedis) connection.on('close', () => release(userId, countedAs));
       return true;
     },
     heldBy: (userId) => local.heldBy(userId),
