@@ -3,9 +3,15 @@
  * lock that guards each), listen, then assemble the HTTP app and the socket server around the
  * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
-import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server as HttpServer,
+} from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { RedisLink } from './cluster/redisLink.js';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
@@ -100,6 +106,16 @@ function trackConnections(server: HttpServer): Set<Socket> {
   return open;
 }
 
+/** The connections upgraded to WebSockets (engine.io answers the upgrade; this only notes them). */
+function trackWebSockets(server: HttpServer): Set<Duplex> {
+  const open = new Set<Duplex>();
+  server.on('upgrade', (_request: IncomingMessage, socket: Duplex) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
 const isLoopback = (host: string): boolean =>
@@ -115,6 +131,7 @@ export async function serve(
   let redis: RedisLink | undefined;
   const httpServer = createServer();
   const connections = trackConnections(httpServer);
+  const webSockets = trackWebSockets(httpServer);
   try {
     // Revocations made elsewhere on a shared database reach this node's sockets once push exists.
     let revokedElsewhere: (revocation: Revocation) => void = () => undefined;
@@ -260,6 +277,10 @@ export async function serve(
           // see the transport close and reconnect by themselves; `io.disconnectSockets()` would
           // send them a DISCONNECT, which a socket.io client takes as "do not reconnect".
           io.engine.close();
+          // Their close frames are written; waiting for every client's reply would hold a
+          // restart for about a second at 10,000 sockets (issue 14), and nothing more is sent to
+          // them anyway. A client sees its connection end either way and reconnects.
+          for (const socket of webSockets) socket.destroy();
           httpServer.closeIdleConnections();
           await drained;
           for (const connection of connections) connection.destroy();
