@@ -5,7 +5,7 @@
  * their way (set TIDINGS_DEBUG=1 to see them).
  */
 import { text } from 'node:stream/consumers';
-import { RedisUnavailableError } from './cluster/redisUnavailable.js';
+import { RedisUnavailableError } from './cluster/redisLink.js';
 import { ConfigError, parseCommandLine, PROGRAM } from './config.js';
 import { runAdminCommand } from './admin.js';
 import { DataDirError } from './dataDirLock.js';

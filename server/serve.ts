@@ -12,7 +12,10 @@ import {
 import { hostname } from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { RedisLink } from './cluster/redisLink.js';
+import { connectRedis, type RedisLink } from './cluster/redisLink.js';
+import { redisLimiters } from './cluster/sharedRateLimits.js';
+import { shareSocketCapThroughRedis } from './cluster/sharedSocketCap.js';
+import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { listenAdminSocket } from './adminSocket.js';
@@ -148,9 +151,7 @@ export async function serve(
     const rawStore = storage.store;
     if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
     // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
-    // Its parts are loaded only then: a quarter of the start otherwise (cluster/redisParts.ts).
-    const cluster = config.redisUrl ? await import('./cluster/redisParts.js') : undefined;
-    if (config.redisUrl && cluster) redis = await cluster.connectRedis(config.redisUrl, log);
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
     // Only while there is no account: the first sign-up that brings it becomes admin. Nodes on
     // one database agree on one code through the store.
     const setupCode =
@@ -195,7 +196,7 @@ export async function serve(
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, origins);
-    const shared = redis && cluster?.shareSocketsThroughRedis(io, redis, log);
+    const shared = redis && shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff, shared?.moveSubscriber);
@@ -213,8 +214,8 @@ export async function serve(
       ...(setupCode ? { setupCodeDigests: setupCode.digests } : {}),
       tokenIdleDays: config.tokenIdleDays,
     });
-    const rateLimits = createRateLimits(config.rateLimits, redis && cluster?.redisLimiters(redis));
-    const socketCap = redis && cluster?.shareSocketCapThroughRedis(redis, config.maxSocketsPerUser);
+    const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
+    const socketCap = redis && shareSocketCapThroughRedis(redis, config.maxSocketsPerUser);
     attachSocketHandlers(io, {
       ...services,
       store: timedStore,
