@@ -3,15 +3,10 @@
  * lock that guards each), listen, then assemble the HTTP app and the socket server around the
  * domain services. `close()` stops accepting, flushes pending writes and releases the lock.
  */
-import {
-  createServer,
-  type IncomingMessage,
-  type RequestListener,
-  type Server as HttpServer,
-} from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { connectRedis, type RedisLink } from './cluster/redisLink.js';
 import { redisLimiters } from './cluster/sharedRateLimits.js';
 import { shareSocketCapThroughRedis } from './cluster/sharedSocketCap.js';
@@ -112,7 +107,7 @@ function trackConnections(server: HttpServer): { http: Set<Duplex>; webSockets: 
       webSockets.delete(socket);
     });
   });
-  server.on('upgrade', (_request: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (_request, socket) => {
     if (http.delete(socket)) webSockets.add(socket);
   });
   return { http, webSockets };
