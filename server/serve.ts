@@ -271,9 +271,9 @@ export async function serve(
           // see the transport close and reconnect by themselves; `io.disconnectSockets()` would
           // send them a DISCONNECT, which a socket.io client takes as "do not reconnect".
           io.engine.close();
-          // Their close frames are written; waiting for every client's reply would hold a
-          // restart for about a second at 10,000 sockets (issue 14), and nothing more is sent to
-          // them anyway. A client sees its connection end either way and reconnects.
+          // Their close frames are handed to the kernel (one still queued behind a full buffer is
+          // dropped); waiting for every client's reply would hold a restart for about a second at
+          // 10,000 sockets (issue 14). A client sees its connection end either way and reconnects.
           for (const socket of connections.webSockets) socket.destroy();
           httpServer.closeIdleConnections();
           await drained;

@@ -18,8 +18,8 @@ export interface SocketCap {
   heldBy(userId: string): number;
 }
 
-/** The Engine.IO connection behind a socket: it says once when it closes. */
-/** Emits 'close' once (an Engine.IO connection): `on` then keeps no once-wrapper per socket. */
+/** The Engine.IO connection behind a socket. It emits 'close' once, so `on` will do, and keeps no
+ * once-wrapper per socket. */
 export interface ClosingConnection {
   on(event: 'close', listener: () => void): unknown;
 }

@@ -6,8 +6,8 @@
  * Memory per connection matters (10,000 sockets per process; docs/BENCHMARKS.md): no per-message
  * compression (a zlib context per socket costs far more than our small messages save), and the
  * raw HTTP request, with the handshake's headers, query and auth, is let go once the handshake
- * has been read. Long-polling stays allowed for
- * scripts and proxies without WebSocket; both Tidings clients connect by WebSocket directly.
+ * has been read. Long-polling stays allowed for scripts and proxies without WebSocket; both
+ * Tidings clients connect by WebSocket directly.
  */
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
