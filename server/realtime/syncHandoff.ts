@@ -80,7 +80,7 @@ export function createSyncHandoff(
 
   function end(handoff: Handoff): void {
     const { socket } = handoff;
-    // Gone meanwhile, or a newer handoff of the same socket id (never: ids are unique).
+    // The socket went meanwhile (its `gone` took the handoff off).
     if (handoffs.get(socket.id) !== handoff) return;
     handoffs.delete(socket.id);
     // Nothing of the handoff stays with the socket for the rest of its life (memory per
