@@ -10,6 +10,7 @@ import { ConfigError, parseCommandLine, PROGRAM } from './config.js';
 import { runAdminCommand } from './admin.js';
 import { DataDirError } from './dataDirLock.js';
 import { DomainError } from './domain/errors.js';
+import { limitHeapGrowth } from './heapGrowth.js';
 import { createLogger } from './log.js';
 import { promptHidden, PromptCancelled } from './passwordPrompt.js';
 import { ListenError, serve, type RunningTidings } from './serve.js';
@@ -150,6 +151,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${copied}\n`);
     return;
   }
+  // Before the store opens: the open's own garbage is the first that a smaller growth collects.
+  limitHeapGrowth();
   const log = createLogger();
   const server = await serve(command.config, log);
   await runServer(server, log);
