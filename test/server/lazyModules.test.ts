@@ -1,7 +1,7 @@
 /**
  * A server on its own never loads what only PostgreSQL or Redis need (`pg`, `redis`, socket.io's
- * Redis adapter): they cost it about 20 MB resident (docs/BENCHMARKS.md, "Resident memory, fourth
- * pass"). A real server process runs with a module hook that writes down every package it
+ * Redis adapter), nor the feed parsers before it reads a feed: together they cost it about 30 MB
+ * resident (docs/BENCHMARKS.md, "Resident memory, fourth pass"). A real server process runs with a module hook that writes down every package it
  * resolves; it signs a user up, publishes and takes a like, then the list is read.
  */
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ export async function resolve(specifier, context, next) {
   };
 }
 
-it('a server without --database-url or --redis-url loads neither pg nor redis', async () => {
+it('a server without --database-url, --redis-url or feeds loads neither pg, redis nor the feed parsers', async () => {
   const modules = await packageLogger();
   const server = await startServer({ env: { NODE_OPTIONS: modules.importFlag } });
   servers.push(server);
@@ -68,4 +68,6 @@ it('a server without --database-url or --redis-url loads neither pg nor redis', 
   assert.equal(loaded.has('pg'), TEST_STORE === 'postgres', 'pg loaded');
   assert.ok(!loaded.has('redis'), 'redis loaded');
   assert.ok(!loaded.has('@socket.io/redis-adapter'), "socket.io's Redis adapter loaded");
+  assert.ok(!loaded.has('feedsmith'), 'feedsmith loaded');
+  assert.ok(!loaded.has('fast-xml-parser'), 'fast-xml-parser loaded');
 });
