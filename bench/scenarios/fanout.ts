@@ -14,7 +14,7 @@ import type { ClientUser } from '../protocol.js';
 import { startCluster } from '../cluster.js';
 import { seed } from '../seed.js';
 import { startBareServer } from '../startBareServer.js';
-import { cpuTimeMs, describe, residentBytes, summarize, type Summary } from '../stats.js';
+import { describe, residentBytes, summarize, threadsCpuTimeMs, type Summary } from '../stats.js';
 import { itemAt } from '../itemAt.js';
 
 const QUIET_MS = 300;
@@ -52,7 +52,7 @@ interface Target {
 
 async function cpuOf(target: Target): Promise<number> {
   let total = 0;
-  for (const pid of target.cpuPids ?? [target.pid]) total += await cpuTimeMs(pid);
+  for (const pid of target.cpuPids ?? [target.pid]) total += await threadsCpuTimeMs(pid);
   return total;
 }
 

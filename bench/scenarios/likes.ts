@@ -38,8 +38,14 @@ export interface LikesResult {
   latency: Summary;
   missing: number;
   failed: number;
-  eventLoopP99Ms: number | undefined;
-  eventLoopMaxMs: number | undefined;
+  /** Each node's event-loop lag over the likes (the likes' node first), in ms. */
+  eventLoopP99Ms: (number | undefined)[];
+  eventLoopMaxMs: (number | undefined)[];
+  /**
+   * When the likes at or above the p99 were sent, in seconds from the first like: one short span
+   * is one stall (and says when it struck), a spread is a slow tail.
+   */
+  slowestSentS: { from: number; to: number } | undefined;
 }
 
 const LAG = 'nodejs_eventloop_lag';
@@ -91,7 +97,8 @@ export async function likesUnderLoad(
       taken.add(key);
       orders.push({ postId: post.id, userId: user.id, token: user.token });
     }
-    await scrapeMetrics(server.url, []); // resets the lag histogram
+    // Resets the lag histograms: every node's, as the authors' node can hold a notification too.
+    for (const node of nodes) await scrapeMetrics(node.url, []);
     const { sent, failed } = await likers.like(
       server.url,
       orders,
@@ -100,18 +107,29 @@ export async function likesUnderLoad(
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const resident = await Promise.all(nodes.map((node) => residentBytes(node.child.pid ?? 0)));
-    const [eventLoopP99, eventLoopMax] = await scrapeMetrics(server.url, [
-      `${LAG}_p99_seconds`,
-      `${LAG}_max_seconds`,
-    ]);
+    const lags = await Promise.all(
+      nodes.map((node) => scrapeMetrics(node.url, [`${LAG}_p99_seconds`, `${LAG}_max_seconds`])),
+    );
+    const inMs = (seconds?: number) => (seconds === undefined ? undefined : seconds * 1000);
     const { likeReceipts } = await authors.collect();
     const latencies: number[] = [];
+    const timed: { at: number; ms: number }[] = [];
     let missing = 0;
     for (const [key, at] of sent) {
       const received = likeReceipts.get(key);
       if (received === undefined) missing += 1;
-      else latencies.push(received - at);
+      else {
+        latencies.push(received - at);
+        timed.push({ at, ms: received - at });
+      }
     }
+    const latency = summarize(latencies);
+    const firstSent = Math.min(...sent.values());
+    const slowest = timed.filter(({ ms }) => ms >= latency.p99).map(({ at }) => at - firstSent);
+    const slowestSentS =
+      slowest.length === 0
+        ? undefined
+        : { from: Math.min(...slowest) / 1000, to: Math.max(...slowest) / 1000 };
     const result: LikesResult = {
       plan,
       setup,
@@ -121,11 +139,12 @@ export async function likesUnderLoad(
       dataBytes,
       perSecond,
       seconds,
-      latency: summarize(latencies),
+      latency,
       missing,
       failed: failed.length,
-      eventLoopP99Ms: eventLoopP99 === undefined ? undefined : eventLoopP99 * 1000,
-      eventLoopMaxMs: eventLoopMax === undefined ? undefined : eventLoopMax * 1000,
+      eventLoopP99Ms: lags.map(([p99]) => inMs(p99)),
+      eventLoopMaxMs: lags.map(([, max]) => inMs(max)),
+      slowestSentS,
     };
     const mode =
       setup.driver === 'postgres'
@@ -137,7 +156,10 @@ export async function likesUnderLoad(
     console.log(
       `  [${mode}] likes at ${perSecond}/s for ${seconds} s over ${plan.users} users, ${plan.posts} posts, ` +
         `${plan.posts * plan.likesPerPost} likes (${(dataBytes / 1e6).toFixed(1)} MB): like → author ${describe(result.latency)}; ` +
-        `event loop p99 ${result.eventLoopP99Ms?.toFixed(1)} ms, max ${result.eventLoopMaxMs?.toFixed(1)} ms; ` +
+        (slowestSentS === undefined
+          ? ''
+          : `the slowest 1 % sent ${slowestSentS.from.toFixed(1)}–${slowestSentS.to.toFixed(1)} s into the run; `) +
+        `event loop p99 ${listMs(result.eventLoopP99Ms)} ms, max ${listMs(result.eventLoopMaxMs)} ms; ` +
         `server resident ${rss}; ` +
         (opened === undefined ? '' : `the store alone: ${describeStoreOpen(opened)}; `) +
         `${missing} not received, ${failed.length} failed` +
@@ -150,6 +172,11 @@ export async function likesUnderLoad(
     await cluster?.stop();
     await rm(seeded.dataDir, { recursive: true, force: true });
   }
+}
+
+/** One figure per node, the likes' node first: "3.1" or "3.1 / 27.0". */
+function listMs(values: (number | undefined)[]): string {
+  return values.map((ms) => ms?.toFixed(1) ?? '?').join(' / ');
 }
 
 /** What the store keeps on disk: every data file, not the backup or the lock. */

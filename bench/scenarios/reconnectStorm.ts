@@ -15,6 +15,7 @@ import { ClientPool, waitFor } from '../clientPool.js';
 import { publishStamped } from '../http.js';
 import { seed } from '../seed.js';
 import { itemAt } from '../itemAt.js';
+import { cpuTimeMs } from '../stats.js';
 
 /** lowdb on one node, or PostgreSQL on two nodes sharing it over Redis. */
 export type StormSetup = { driver: 'lowdb' } | { driver: 'postgres'; nodes: 2 };
@@ -39,30 +40,54 @@ interface StormTarget {
   /** Cuts every client off and brings the servers back on the same ports. */
   cutEveryone(): Promise<void>;
   stop(): Promise<void>;
-  /** lowdb: how the cut's wall time splits (SIGTERM → exit, start → listening), for the log. */
-  phases?(): string;
+  /**
+   * lowdb: how the cut's wall time splits (SIGTERM → exit, start → listening), and the server's
+   * CPU time in the stop and from its start until everyone is back (steadier than wall time on a
+   * shared machine), for the log.
+   */
+  phases?(): Promise<string>;
 }
 
 const BEFORE = 3;
 const AFTER = 3;
 
+/** Samples a process's CPU time every 50 ms until it is gone; resolves with the last sample. */
+async function lastCpuTimeMs(pid: number): Promise<number> {
+  let last = 0;
+  for (;;) {
+    try {
+      last = await cpuTimeMs(pid);
+    } catch {
+      return last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function oneLowdbNode(dataDir: string): Promise<StormTarget> {
   let server = await startServer({ dataDir });
   let stopMs = 0;
   let startMs = 0;
+  let stopCpuMs = 0;
   return {
     urls: () => [server.url],
     async cutEveryone() {
+      const pid = server.child.pid ?? 0;
+      const cpuAtSignal = await cpuTimeMs(pid);
+      const cpuAtExit = lastCpuTimeMs(pid);
       const stopping = performance.now();
       await server.stop();
+      stopCpuMs = (await cpuAtExit) - cpuAtSignal;
       const starting = performance.now();
       server = await startServer({ dataDir, port: server.port });
       stopMs = starting - stopping;
       startMs = performance.now() - starting;
     },
     stop: async () => void (await server.stop()),
-    phases: () =>
-      `SIGTERM → exit ${(stopMs / 1000).toFixed(1)} s, start → listening ${(startMs / 1000).toFixed(1)} s`,
+    phases: async () =>
+      `SIGTERM → exit ${(stopMs / 1000).toFixed(1)} s, start → listening ${(startMs / 1000).toFixed(1)} s; ` +
+      `server CPU: about ${(stopCpuMs / 1000).toFixed(1)} s in the stop, ` +
+      `${((await cpuTimeMs(server.child.pid ?? 0)) / 1000).toFixed(1)} s from the start until all back`,
   };
 }
 
@@ -117,6 +142,7 @@ export async function reconnectStorm(
       return status.connected === clients && status.fewestPosts >= BEFORE + AFTER;
     }, timeoutMs);
     const backMs = performance.now() - started;
+    const phases = await target.phases?.();
     const status = await pool.status();
     const result = {
       setup,
@@ -136,7 +162,7 @@ export async function reconnectStorm(
       `  [${mode}] reconnect storm, ${clients} clients: ${allBack ? 'all back and caught up' : 'NOT all back'} ` +
         `${(backMs / 1000).toFixed(1)} s after the stop; ${status.connected}/${clients} connected, fewest posts on a socket ${status.fewestPosts}/${BEFORE + AFTER}, ` +
         `${status.duplicates} duplicates; ${status.busyRefusals} handshakes told to retry later` +
-        (target.phases ? `; of it ${target.phases()}` : ''),
+        (phases ? `; of it ${phases}` : ''),
     );
     return result;
   } finally {

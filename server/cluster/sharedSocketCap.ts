@@ -3,9 +3,10 @@
  * sockets means ten on the blog, not ten on each node.
  *
  * Each user has one Redis hash, `tidings:sockets:<userId>`, that holds how many sockets each node
- * holds for them (field = the node's id, made afresh at every start). A handshake runs one Lua
- * script that sums the live nodes' fields and, below the cap, adds one to this node's, atomically,
- * so parallel handshakes on several nodes cannot slip past it; a closed socket takes its one back.
+ * holds for them (field = the node's id, made afresh at every start and after every Redis
+ * outage). A handshake runs one Lua script that sums the live nodes' fields and, below the cap,
+ * adds one to this node's, atomically, so parallel handshakes on several nodes cannot slip past
+ * it; a closed socket takes its one back.
  * A node is live while its key `tidings:node:<id>` exists: it refreshes it every HEARTBEAT_MS,
  * deletes it when it stops, and a node killed with -9 lets it expire (ALIVE_MS). The script drops
  * the fields of nodes that are no longer live as it meets them, so a dead node's sockets stop
@@ -48,7 +49,8 @@ const NODE_KEY_PREFIX = 'tidings:node:';
 
 /**
  * KEYS[1] the user's hash; ARGV: this node, the cap, the live-key prefix. 1 = counted, 0 = at cap.
- * (The nodes' live keys are read by name: fine on one Redis, which is what the adapter needs too.)
+ * (The nodes' live keys are read by name, not passed in KEYS: fine on one Redis, not on Redis
+ * Cluster, which docs/SCALING.md says is not supported.)
  */
 const ADMIT_SCRIPT = `
 local fields = redis.call('HGETALL', KEYS[1])
@@ -84,14 +86,17 @@ export interface SharedSocketCap extends SocketCap {
 }
 
 export function shareSocketCapThroughRedis(link: RedisLink, max: number): SharedSocketCap {
-  const nodeId = randomUUID();
-  const nodeKey = `${NODE_KEY_PREFIX}${nodeId}`;
+  // A new id after every Redis outage (below), so what Redis holds under the old one stops
+  // counting: Redis may come back from a snapshot older than the counts, or without a release
+  // that was on the wire as it went down.
+  let nodeId = randomUUID();
+  const nodeKey = (id: string): string => `${NODE_KEY_PREFIX}${id}`;
   /** This node's own count: the first check, and the whole cap while Redis is down. */
   const local = createSocketCap(max);
 
   const heartbeat = (): void => {
     if (!link.commands.isReady) return;
-    link.commands.set(nodeKey, '1', { expiration: { type: 'PX', value: ALIVE_MS } }).catch(
+    link.commands.set(nodeKey(nodeId), '1', { expiration: { type: 'PX', value: ALIVE_MS } }).catch(
       // The next beat tries again; a Redis outage is logged once by redisLink.ts.
       () => undefined,
     );
@@ -99,25 +104,34 @@ export function shareSocketCapThroughRedis(link: RedisLink, max: number): Shared
   heartbeat();
   const beating = setInterval(heartbeat, HEARTBEAT_MS);
   beating.unref();
-  // After an outage (maybe a Redis restarted empty) say at once that this node is alive.
-  link.onRestored(heartbeat);
+  // After an outage this node counts afresh under a new id: the sockets it holds are asked to
+  // reconnect (sharedSockets.ts) and are counted again as they do; the old id's fields stop
+  // counting at once (the ADMIT script drops a field whose node is not live).
+  link.onRestored(() => {
+    const old = nodeId;
+    nodeId = randomUUID();
+    heartbeat();
+    link.commands.del(nodeKey(old)).catch(() => undefined);
+  });
 
-  // While Redis is away the release waits in the client's offline queue and runs when it is back.
-  // A failure means Redis lost it anyway (restarted empty); the count is then right, or off by one
-  // until this node stops.
-  const release = (userId: string): void => {
+  // Under the id the socket was counted with. While Redis is away the release waits in the
+  // client's offline queue and runs when it is back; one that is lost belongs to an old id.
+  const release = (userId: string, countedAs: string): void => {
     link.commands
-      .eval(RELEASE_SCRIPT, { keys: [userKey(userId)], arguments: [nodeId] })
+      .eval(RELEASE_SCRIPT, { keys: [userKey(userId)], arguments: [countedAs] })
       .catch(() => undefined);
   };
 
   /** Counts the socket across the nodes; undefined when Redis could not say (local cap only). */
-  const admitAcrossNodes = async (userId: string): Promise<boolean | undefined> => {
+  const admitAcrossNodes = async (
+    userId: string,
+    countedAs: string,
+  ): Promise<boolean | undefined> => {
     if (!link.commands.isReady) return undefined;
     try {
       const counted = await link.commands.eval(ADMIT_SCRIPT, {
         keys: [userKey(userId)],
-        arguments: [nodeId, String(max), NODE_KEY_PREFIX],
+        arguments: [countedAs, String(max), NODE_KEY_PREFIX],
       });
       return Number(counted) === 1;
     } catch {
@@ -133,23 +147,24 @@ export function shareSocketCapThroughRedis(link: RedisLink, max: number): Shared
       if (counted.has(connection)) return true;
       // At the cap on this node alone: no need to ask Redis.
       if (local.heldBy(userId) >= max) return false;
-      const across = await admitAcrossNodes(userId);
+      const countedAs = nodeId;
+      const across = await admitAcrossNodes(userId, countedAs);
       if (across === false) return false;
       const inRedis = across === true;
       // A parallel handshake on this node may have taken the last place meanwhile, or the client
       // gave up while Redis answered (its 'close' has fired already and would never release).
       if (connection.readyState === 'closed' || !local.admit(userId, connection)) {
-        if (inRedis) release(userId);
+        if (inRedis) release(userId, countedAs);
         return false;
       }
       counted.add(connection);
-      if (inRedis) connection.once('close', () => release(userId));
+      if (inRedis) connection.on('close', () => release(userId, countedAs));
       return true;
     },
     heldBy: (userId) => local.heldBy(userId),
     async stop() {
       clearInterval(beating);
-      if (link.commands.isReady) await link.commands.del(nodeKey).catch(() => undefined);
+      if (link.commands.isReady) await link.commands.del(nodeKey(nodeId)).catch(() => undefined);
     },
   };
 }

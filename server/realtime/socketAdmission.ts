@@ -18,9 +18,10 @@ export interface SocketCap {
   heldBy(userId: string): number;
 }
 
-/** The Engine.IO connection behind a socket: it says once when it closes. */
+/** The Engine.IO connection behind a socket. It emits 'close' once, so `on` will do, and keeps no
+ * once-wrapper per socket. */
 export interface ClosingConnection {
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 /** One node's own count, which answers at once. */
@@ -39,7 +40,7 @@ export function createSocketCap(max: number): NodeSocketCap {
       if (count >= max) return false;
       held.set(userId, count + 1);
       admitted.add(connection);
-      connection.once('close', () => {
+      connection.on('close', () => {
         const left = (held.get(userId) ?? 1) - 1;
         if (left > 0) held.set(userId, left);
         else held.delete(userId);

@@ -5,8 +5,9 @@
  *
  * Memory per connection matters (10,000 sockets per process; docs/BENCHMARKS.md): no per-message
  * compression (a zlib context per socket costs far more than our small messages save), and the
- * raw HTTP request is let go once the handshake has been read. Long-polling stays allowed for
- * scripts and proxies without WebSocket; both Tidings clients connect by WebSocket directly.
+ * raw HTTP request, with the handshake's headers, query and auth, is let go once the handshake
+ * has been read. Long-polling stays allowed for scripts and proxies without WebSocket; both
+ * Tidings clients connect by WebSocket directly.
  */
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -55,6 +56,9 @@ export const SUBSCRIBERS_ROOM = 'subscribers';
 /** The sockets of one login token, so revoking it reaches them on every node. */
 export const tokenRoom = (tokenId: string): string => `token:${tokenId}`;
 
+/** What a connected socket's handshake holds instead of what it was read from. */
+const RELEASED = Object.freeze({});
+
 export function createSocketServer(httpServer: HttpServer, origins: OriginPolicy): TidingsServer {
   const io: TidingsServer = new Server<
     ClientToServerEvents,
@@ -97,6 +101,13 @@ export function createSocketServer(httpServer: HttpServer, origins: OriginPolicy
       typeof request === 'object' && request ? upgradeResponses.get(request) : undefined;
     if (response) Reflect.set(response, 'req', undefined);
     Reflect.set(socket.conn, 'request', undefined);
+    // socket.handshake itself keeps the request's headers and parsed query objects (socket.io
+    // 4.8, `buildHandshake`) and the client's auth, its login token with it, for as long as the
+    // connection: Tidings reads them only in its handshake middlewares, which have run by now.
+    // The address, time and flags stay.
+    socket.handshake.headers = RELEASED;
+    socket.handshake.query = RELEASED;
+    socket.handshake.auth = RELEASED;
   });
   return io;
 }

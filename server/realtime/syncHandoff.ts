@@ -32,6 +32,8 @@ interface Handoff {
   /** The catch-up covers every seq up to this; undefined until it was read. */
   watermark: number | undefined;
   held: NotificationItem[];
+  /** Ends the handoff if the socket goes first; taken off when the handoff ends. */
+  gone: () => void;
 }
 
 export interface LiveTarget {
@@ -67,9 +69,12 @@ export function createSyncHandoff(
   return {
     /** Before the socket joins its rooms. */
     begin(socket: TidingsSocket): void {
-      handoffs.set(socket.id, { socket, watermark: undefined, held: [] });
+      const gone = (): void => {
+        handoffs.delete(socket.id);
+      };
+      handoffs.set(socket.id, { socket, watermark: undefined, held: [], gone });
       void socket.join(HANDOFF_ROOM);
-      socket.once('disconnect', () => handoffs.delete(socket.id));
+      socket.on('disconnect', gone);
     },
 
     /**
@@ -87,6 +92,9 @@ export function createSyncHandoff(
       void settled().then(() =>
         setImmediate(() => {
           handoffs.delete(socket.id);
+          // Nothing of the handoff stays with the socket for the rest of its life (memory per
+          // connection, issue 14).
+          socket.off('disconnect', handoff.gone);
           void socket.leave(HANDOFF_ROOM);
         }),
       );

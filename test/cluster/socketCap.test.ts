@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createClient, type RedisClientType } from 'redis';
 import { signUp } from '../fixtures/api.js';
 import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
 import { startRedis, type RunningRedis } from '../fixtures/redis.js';
@@ -55,8 +56,18 @@ describe('the socket cap across nodes', () => {
   /** Polled checks that open sockets: a few a second, not a hundred. */
   const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
 
+  /** The test's own view of Redis, to snapshot it and read the counts. */
+  let admin: RedisClientType;
+  const reconnectAdmin = async (): Promise<void> => {
+    await admin?.disconnect().catch(() => undefined);
+    admin = createClient({ url: redis.url });
+    admin.on('error', () => undefined); // Redis restarts in one test
+    await admin.connect();
+  };
+
   before(async () => {
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    await reconnectAdmin();
     const args = ['--database-url', await postgres.createDatabase(), '--redis-url', redis.url];
     const env = { TIDINGS_MAX_SOCKETS_PER_USER: String(CAP) };
     // One node first: it applies the migrations; the other finds them done.
@@ -65,6 +76,7 @@ describe('the socket cap across nodes', () => {
   });
 
   after(async () => {
+    await admin?.disconnect().catch(() => undefined);
     for (const socket of sockets) socket.close();
     for (const each of nodes) {
       await each.stop();
@@ -98,6 +110,35 @@ describe('the socket cap across nodes', () => {
     );
     assert.equal(outcomes.filter((outcome) => outcome === 'connected').length, CAP);
     assert.equal(outcomes.filter((outcome) => outcome === 'rate_limited').length, 10 - CAP);
+  });
+
+  it('counts afresh after Redis restarts from a snapshot older than the counts', async () => {
+    const dee = await signUp(node(0).url, 'dee');
+    const onA = await connect(node(0).url, dee.token);
+    const onB = await connect(node(1).url, dee.token);
+    const counted = async (): Promise<number> => {
+      const fields = await admin.hGetAll(`tidings:sockets:${dee.user.id}`);
+      return Object.values(fields).reduce((sum, value) => sum + Number(value), 0);
+    };
+    // A snapshot while she holds two sockets, then one closes: Redis counts one.
+    await admin.sendCommand(['SAVE']);
+    onB.close();
+    await waitUntil(async () => (await counted()) === 1, 'the closed socket was taken back');
+
+    // Redis restarts from that snapshot: its count of two is stale. The nodes ask their clients
+    // to reconnect, so she holds none until she connects again.
+    await redis.kill9();
+    await redis.start();
+    await waitUntil(() => !onA.connected, 'the node closed its socket after the outage', 10_000);
+    await reconnectAdmin();
+    let outcome = '';
+    await waitUntil(async () => {
+      await pause();
+      outcome = await tryConnect(node(0).url, dee.token);
+      return outcome === 'connected';
+    }, `one socket is let in again (last answer: ${outcome})`);
+    assert.equal(await tryConnect(node(1).url, dee.token), 'connected', 'two are allowed');
+    assert.equal(await tryConnect(node(1).url, dee.token), 'rate_limited');
   });
 
   it('stops counting the sockets of a node killed with -9', async () => {

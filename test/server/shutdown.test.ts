@@ -42,7 +42,8 @@ it('SIGTERM with stuck clients flushes the store and exits 0', async () => {
   const ana = await signUp(server.url, 'ana');
 
   sockets.push((await connectSocket(server.url, ana.token)).socket); // idle
-  const key = Buffer.from('frozen-client-key').toString('base64');
+  // 16 bytes: ws answers any other key with 400, and the client would never be upgraded.
+  const key = Buffer.from('frozen-ws-key-16').toString('base64');
   await frozen(
     server.port,
     `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
@@ -69,4 +70,54 @@ it('SIGTERM with stuck clients flushes the store and exits 0', async () => {
   servers.push(again);
   const kept = await request(again.url, 'GET', API.post(post.id));
   assert.equal(kept.status, 200, 'the acknowledged post survived');
+});
+
+/**
+ * A WebSocket client that reads what it is sent but never answers the close frame, as one on a
+ * slow link answers late. Resolves once the server has cut its connection.
+ */
+async function silentWebSocket(port: number): Promise<{ cut: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1');
+  raw.push(socket);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  const key = Buffer.from('silent-ws-key-16').toString('base64');
+  socket.write(
+    `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n',
+  );
+  // The upgrade is done once the server's first frame (Engine.IO's open packet) arrives.
+  let received = '';
+  await new Promise<void>((resolve) =>
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (/\r\n\r\n[\s\S]+/.test(received)) resolve();
+    }),
+  );
+  return { cut: new Promise((resolve) => socket.once('close', () => resolve())) };
+}
+
+it('SIGTERM cuts WebSockets without waiting for their close replies (issue 14)', async () => {
+  const server = await startServer();
+  servers.push(server);
+  const webSocket = await silentWebSocket(server.port);
+  // A request still arriving: the stop gives it its grace, so the server is still answering.
+  const inFlight = await frozen(
+    server.port,
+    `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`,
+  );
+  inFlight.resume();
+  let answer = '';
+  inFlight.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  const answered = new Promise<void>((resolve) => inFlight.once('end', () => resolve()));
+
+  const exited = server.stop();
+  // Before the change the WebSocket stayed open, waiting for a reply, until the grace ran out and
+  // every connection was cut together with the request in flight.
+  await webSocket.cut;
+  inFlight.write('\r\n');
+  await answered;
+  assert.match(answer, /^HTTP\/1\.1 200/, 'the request in flight was still answered');
+  assert.equal(await exited, 0, server.output());
 });

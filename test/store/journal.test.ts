@@ -7,7 +7,8 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { appendFile, copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createLowdbStore,
@@ -102,6 +103,42 @@ describe('the journal', () => {
       before,
       'byte-identical',
     );
+  });
+
+  it('a bad line in a sealed segment is refused naming that segment', async () => {
+    const dataDir = await newDir();
+    await storeWithHistory(dataDir);
+    const journal = join(dataDir, JOURNAL_FILE_NAME);
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    // The second post's event again, with the first's seq: a seq that is not new.
+    const first = lines.find((line) => line.includes('"First"'));
+    assert.ok(first, 'the journal holds the first post');
+    const seq = /"seq":(\d+)/.exec(first)?.[1];
+    const second = lines.findIndex((line) => line.includes('"Second"'));
+    lines[second] = (lines[second] ?? '').replace(/"seq":\d+/, `"seq":${seq}`);
+    const sealed = `${journal}.${lines.length}`; // as a fold that never finished leaves it
+    await writeFile(sealed, lines.join('\n'));
+    await rm(journal);
+    await assert.rejects(open(dataDir), (error: Error) => {
+      assert.ok(error instanceof CorruptDataError);
+      assert.match(error.message, /tidings\.journal\.\d+.*seq \d+ is not new/);
+      return true;
+    });
+  });
+
+  it('stats().bytes counts the sealed segments an earlier run left', async () => {
+    const dataDir = await newDir();
+    await storeWithHistory(dataDir);
+    const journal = join(dataDir, JOURNAL_FILE_NAME);
+    // As a run that sealed its journal for a fold and stopped before the fold finished leaves it.
+    await rename(journal, `${journal}.1000`);
+    const store = await open(dataDir);
+    // Synchronously after open: the fold it started cannot have finished without an I/O turn.
+    const onDisk = readdirSync(dataDir)
+      .filter((name) => name === DATA_FILE_NAME || name.startsWith(JOURNAL_FILE_NAME))
+      .reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
+    assert.ok(readdirSync(dataDir).includes(`${JOURNAL_FILE_NAME}.1000`), 'still there');
+    assert.equal(store.stats().bytes, onDisk);
   });
 
   it('a crash between writing a snapshot and removing the journal applies nothing twice', async () => {

@@ -211,18 +211,18 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
       // Everything is checked before anything is written: a bad journal leaves the files as
       // they were.
       const files = journalText === null ? sealed : [...sealed, journalPath];
-      let replayed: { entries: JournalEntry[]; lastCommit: number };
+      let replayed: { entries: JournalEntry[]; lastCommit: number; fileOf: string[] };
       try {
         replayed = await readJournalEntries(files, snapshotCommit);
       } catch (error) {
         if (error instanceof CorruptDataError) throw error;
         throw new StorageUnavailableError(`cannot read ${journalPath}: ${describeError(error)}`);
       }
-      for (const entry of replayed.entries) {
+      for (const [index, entry] of replayed.entries.entries()) {
         for (const one of entry.changes) {
           if (one[0] === 'event' && one[1].seq <= state.latestSeq) {
             throw new CorruptDataError(
-              journalPath,
+              replayed.fileOf[index] ?? journalPath,
               `commit ${entry.commit}: seq ${one[1].seq} is not new`,
             );
           }

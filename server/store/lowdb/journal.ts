@@ -164,15 +164,20 @@ export class JournalFile implements Adapter<string> {
 export async function readJournalEntries(
   files: readonly string[],
   afterCommit: number,
-): Promise<{ entries: JournalEntry[]; lastCommit: number }> {
+): Promise<{ entries: JournalEntry[]; lastCommit: number; fileOf: string[] }> {
   const entries: JournalEntry[] = [];
+  // The file each entry came from (same index), so a later check names the right one.
+  const fileOf: string[] = [];
   let lastCommit = afterCommit;
   for (const file of files) {
     const found = parseJournal(await readFile(file, 'utf8'), file, lastCommit);
-    for (const entry of found) entries.push(entry);
+    for (const entry of found) {
+      entries.push(entry);
+      fileOf.push(file);
+    }
     lastCommit = found.at(-1)?.commit ?? lastCommit;
   }
-  return { entries, lastCommit };
+  return { entries, lastCommit, fileOf };
 }
 
 /**

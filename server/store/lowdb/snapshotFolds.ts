@@ -8,6 +8,7 @@
 import { dirname } from 'node:path';
 import type { DocumentFile } from './documentFile.js';
 import type { Durability } from './durableFile.js';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { runFold, type FoldOutcome } from './foldRunner.js';
 import { sealedSegmentPath, type JournalFile } from './journal.js';
@@ -55,7 +56,7 @@ export interface SnapshotFolds {
   /** Resolves once no fold is running. */
   idle(): Promise<void>;
   running(): boolean;
-  /** Bytes of the segments this process sealed and has not folded yet. */
+  /** Bytes of the sealed segments not folded yet (those an earlier run left included). */
   sealedBytes(): number;
   /** Whether any sealed segment waits for a fold (one an earlier run left included). */
   hasSealed(): boolean;
@@ -65,7 +66,8 @@ export interface SnapshotFolds {
 export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFolds {
   let sealed = [...options.sealed];
   let sealedUpTo = options.sealedUpTo;
-  let sealedBytes = 0;
+  // Each segment's size, dropped with the segment once a fold took it in.
+  const sizes = new Map(options.sealed.map((path) => [path, sizeOrZero(path)]));
   let inFlight: Promise<void> | undefined;
   const stats: FoldStats = { completed: 0, failed: 0, lastMs: 0 };
 
@@ -105,7 +107,7 @@ export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFold
     }
     options.file.adopt(outcome.bytes);
     sealed = sealed.filter((segment) => !segments.includes(segment));
-    if (sealed.length === 0) sealedBytes = 0;
+    for (const segment of segments) sizes.delete(segment);
     stats.completed += 1;
     stats.lastMs = outcome.ms;
     options.onFolded(outcome.commit);
@@ -120,7 +122,7 @@ export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFold
         if (await options.journal.seal(to)) {
           sealed.push(to);
           sealedUpTo = lastCommit;
-          sealedBytes += bytes;
+          sizes.set(to, bytes);
         }
       } catch (error) {
         if (more.sealOrThrow) throw error;
@@ -134,10 +136,19 @@ export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFold
     },
     idle: () => inFlight ?? Promise.resolve(),
     running: () => inFlight !== undefined,
-    sealedBytes: () => sealedBytes,
+    sealedBytes: () => [...sizes.values()].reduce((sum, bytes) => sum + bytes, 0),
     hasSealed: () => sealed.length > 0,
     stats: () => ({ ...stats }),
   };
+}
+
+/** A segment an earlier run left, sized once at open (0 if it vanished: the fold will say so). */
+function sizeOrZero(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 async function sizeOf(paths: readonly string[]): Promise<number> {
