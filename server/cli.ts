@@ -5,17 +5,18 @@
  * their way (set TIDINGS_DEBUG=1 to see them).
  */
 import { text } from 'node:stream/consumers';
-import { RedisUnavailableError } from './cluster/redisLink.js';
+import { RedisUnavailableError } from './cluster/redisUnavailable.js';
 import { ConfigError, parseCommandLine, PROGRAM } from './config.js';
 import { runAdminCommand } from './admin.js';
 import { DataDirError } from './dataDirLock.js';
 import { DomainError } from './domain/errors.js';
+import { limitHeapGrowth } from './heapGrowth.js';
 import { createLogger } from './log.js';
 import { promptHidden, PromptCancelled } from './passwordPrompt.js';
 import { ListenError, serve, type RunningTidings } from './serve.js';
-import { migrateToPostgres, MigrationRefusedError } from './migrateToPostgres.js';
+import { MigrationRefusedError } from './migrationRefused.js';
 import { SchemaTooNewError } from './store/postgres/migrate.js';
-import { DatabaseInUseError } from './store/postgres/nodeLock.js';
+import { DatabaseInUseError } from './store/postgres/databaseInUse.js';
 import { CorruptDataError, StorageUnavailableError } from './store/store.js';
 
 const EXIT_FAILURE = 1;
@@ -153,10 +154,14 @@ async function main(): Promise<void> {
     return;
   }
   if (command.kind === 'migrate-to-postgres') {
+    // Loaded only for this command, as the `pg` client it brings is (storage.ts).
+    const { migrateToPostgres } = await import('./migrateToPostgres.js');
     const copied = await migrateToPostgres(command);
     process.stdout.write(`${copied}\n`);
     return;
   }
+  // Before the store opens: the open's own garbage is the first that a smaller growth collects.
+  limitHeapGrowth();
   const log = createLogger();
   const server = await serve(command.config, log);
   await runServer(server, log);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDataDir } from './dataDirLock.js';
+import { MigrationRefusedError } from './migrationRefused.js';
 import type { StoreDocument } from './store/lowdb/document.js';
 import { createLowdbStore, DATA_FILE_NAME } from './store/lowdb/index.js';
 import { eventRecords } from './store/lowdb/eventLog.js';
@@ -18,10 +19,7 @@ import { toStorageError } from './store/postgres/errors.js';
 import { migrate } from './store/postgres/migrate.js';
 import { claimDatabase } from './store/postgres/nodeLock.js';
 
-/** The copy cannot start; the message says why and what to do, in one line. */
-export class MigrationRefusedError extends Error {
-  override readonly name = 'MigrationRefusedError';
-}
+export { MigrationRefusedError };
 
 export interface MigrateOptions {
   dataDir: string;

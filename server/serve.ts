@@ -7,10 +7,8 @@ import { createServer, type RequestListener, type Server as HttpServer } from 'n
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
-import { connectRedis, type RedisLink } from './cluster/redisLink.js';
-import { redisLimiters } from './cluster/sharedRateLimits.js';
-import { shareSocketCapThroughRedis } from './cluster/sharedSocketCap.js';
-import { shareSocketsThroughRedis } from './cluster/sharedSockets.js';
+import type { RedisLink } from './cluster/redisLink.js';
+import type * as RedisParts from './cluster/redisParts.js';
 import type { ServerConfig } from './config.js';
 import { executeAdminCommand } from './adminCommands.js';
 import { listenAdminSocket } from './adminSocket.js';
@@ -146,7 +144,12 @@ export async function serve(
     const rawStore = storage.store;
     if (config.registration) await rawStore.setRegistrationOpen(config.registration === 'open');
     // Several nodes share the blog through Redis: refuse to start without it (docs/SCALING.md).
-    if (config.redisUrl) redis = await connectRedis(config.redisUrl, log);
+    // Loaded only here: a node on its own never needs Redis's client (cluster/redisParts.ts).
+    let cluster: typeof RedisParts | undefined;
+    if (config.redisUrl) {
+      cluster = await import('./cluster/redisParts.js');
+      redis = await cluster.connectRedis(config.redisUrl, log);
+    }
     // Only while there is no account: the first sign-up that brings it becomes admin. Nodes on
     // one database agree on one code through the store.
     const setupCode =
@@ -191,7 +194,7 @@ export async function serve(
       else res.writeHead(503, { 'retry-after': '1' }).end();
     });
     const io = createSocketServer(httpServer, origins);
-    const shared = redis && shareSocketsThroughRedis(io, redis, log);
+    const shared = redis && cluster?.shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
     const push = createSocketPush(io, timedStore, metrics, log, handoff, shared?.moveSubscriber);
@@ -209,8 +212,8 @@ export async function serve(
       ...(setupCode ? { setupCodeDigests: setupCode.digests } : {}),
       tokenIdleDays: config.tokenIdleDays,
     });
-    const rateLimits = createRateLimits(config.rateLimits, redis && redisLimiters(redis));
-    const socketCap = redis && shareSocketCapThroughRedis(redis, config.maxSocketsPerUser);
+    const rateLimits = createRateLimits(config.rateLimits, redis && cluster?.redisLimiters(redis));
+    const socketCap = redis && cluster?.shareSocketCapThroughRedis(redis, config.maxSocketsPerUser);
     attachSocketHandlers(io, {
       ...services,
       store: timedStore,

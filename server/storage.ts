@@ -10,9 +10,8 @@ import { lockDataDir } from './dataDirLock.js';
 import type { Durability } from './store/lowdb/durableFile.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import { toStorageError } from './store/postgres/errors.js';
-import { createPostgresStore } from './store/postgres/index.js';
 import type { Revocation } from './store/postgres/latestSeq.js';
-import { claimDatabase, type NodeLock } from './store/postgres/nodeLock.js';
+import type { NodeLock } from './store/postgres/nodeLock.js';
 import type { Store } from './store/store.js';
 
 export interface StorageChoice {
@@ -74,6 +73,12 @@ export async function openStorage(
     };
   }
 
+  // The PostgreSQL driver and the `pg` client are loaded only here: a lowdb server never needs
+  // them, and they cost it several MB resident (docs/BENCHMARKS.md, "Resident memory, fourth pass").
+  const [{ createPostgresStore }, { claimDatabase }] = await Promise.all([
+    import('./store/postgres/index.js'),
+    import('./store/postgres/nodeLock.js'),
+  ]);
   const connectionString = choice.databaseUrl;
   let lock: NodeLock | undefined;
   const store = createPostgresStore({

@@ -11,6 +11,7 @@
  */
 import { createClient } from 'redis';
 import type { Logger } from '../log.js';
+import { RedisUnavailableError } from './redisUnavailable.js';
 
 type ReconnectStrategy = (retries: number, cause: Error) => number | Error;
 
@@ -19,10 +20,7 @@ const newClient = (url: string, reconnectStrategy: ReconnectStrategy) =>
 
 export type RedisClient = ReturnType<typeof newClient>;
 
-/** Redis cannot be reached at start; the CLI prints the message. */
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-}
+export { RedisUnavailableError };
 
 export interface RedisLink {
   /** Commands and publishes (socket.io's adapter, the rate limits). */

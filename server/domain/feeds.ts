@@ -8,7 +8,8 @@
  */
 import { LIMITS, type FeedInfo } from '../../contract/wire.js';
 import { plainText } from '../feeds/plainText.js';
-import { FeedParseError, readFeedDocument, type FeedDocument } from '../feeds/feedDocument.js';
+import type { FeedDocument } from '../feeds/feedDocument.js';
+import { FeedParseError } from '../feeds/feedParseError.js';
 import { FeedFetchError, fetchFeed, type FetchOptions } from '../feeds/feedFetcher.js';
 import { nextPollAt, spreadOffset } from '../feeds/pollSchedule.js';
 import type { Logger } from '../log.js';
@@ -68,6 +69,9 @@ export function createFeeds(options: FeedOptions) {
   ) {
     const result = await fetchFeed(url, { ...options.fetch, ...validators }, now);
     if (result.kind === 'not-modified') return { result, document: undefined };
+    // The parsers (feedsmith, fast-xml-parser: about 11 MB resident) load with the first feed a
+    // server reads; a blog that follows none never needs them.
+    const { readFeedDocument } = await import('../feeds/feedDocument.js');
     const document: FeedDocument = readFeedDocument(result.body, result.url);
     return { result, document };
   }

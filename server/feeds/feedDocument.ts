@@ -8,6 +8,7 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'feedsmith';
 import { LIMITS } from '../../contract/wire.js';
+import { FeedParseError } from './feedParseError.js';
 import { sanitizeEntryHtml } from '../syndication/entryHtml.js';
 import { plainText } from './plainText.js';
 
@@ -27,10 +28,7 @@ export interface FeedDocument {
   entries: FeedEntry[];
 }
 
-/** Why a fetched body is not a feed we can use; `message` is what the admin page shows. */
-export class FeedParseError extends Error {
-  override readonly name = 'FeedParseError';
-}
+export { FeedParseError };
 
 const KEY_MAX = 2_000;
 /** Entries beyond this many in one document are ignored (a feed carries its newest first). */

@@ -9,12 +9,10 @@
  * again as soon as the database is back.
  */
 import pg from 'pg';
+import { DatabaseInUseError } from './databaseInUse.js';
 import { NODE_LOCK } from './locks.js';
 
-/** Another node already serves this database in a way this one cannot join. */
-export class DatabaseInUseError extends Error {
-  override readonly name = 'DatabaseInUseError';
-}
+export { DatabaseInUseError };
 
 export interface NodeLock {
   release(): Promise<void>;

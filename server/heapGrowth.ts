@@ -1,0 +1,31 @@
+/**
+ * How far V8 lets the server's heap grow before its next full garbage collection. Left to itself,
+ * on a machine with several GB of memory, V8 lets the old generation reach up to four times what
+ * was live after the last one. A server answering requests promotes a steady trickle of
+ * short-lived objects (about 3 MB/s at 200 likes/s, mostly express's per-request objects that
+ * happened to be alive at two scavenges), so its resident size climbed by about 100 MB of
+ * garbage in 30 s at the likes scenario's data and only a full collection, much later, would
+ * have given it back. A smaller growth factor collects sooner and more often: each full
+ * collection marks the live heap concurrently, off the event loop, and pauses it briefly
+ * (docs/OPERATIONS.md, "Memory", has the figures and the trade-off).
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/** The old generation may grow to 1.3 × what was live after the last full collection. */
+export const HEAP_GROWING_PERCENT = 30;
+
+const FLAG = '--heap-growing-percent';
+
+/**
+ * Sets V8's heap growing factor for this process, unless the operator chose one on node's own
+ * command line (`node --heap-growing-percent=N dist/server/cli.js`; 0 there is V8's own default).
+ * Returns where the factor in effect comes from. V8 reads it at every full collection, so setting
+ * it while the process runs takes effect from the next one.
+ */
+export function limitHeapGrowth(
+  execArgv: readonly string[] = process.execArgv,
+): 'operator' | 'tidings' {
+  if (execArgv.some((arg) => arg === FLAG || arg.startsWith(`${FLAG}=`))) return 'operator';
+  setFlagsFromString(`${FLAG}=${HEAP_GROWING_PERCENT}`);
+  return 'tidings';
+}
