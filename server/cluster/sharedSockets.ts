@@ -39,11 +39,31 @@ const CHANNEL_PREFIX = 'tidings';
  */
 const MOVE_TIMEOUT_MS = 2_000;
 
+/**
+ * How long a handoff's barrier waits for the other nodes (syncHandoff.ts); past it the handoffs
+ * end anyway. A node killed leaves Redis's subscribers when its connection drops and is not asked;
+ * this bounds the wait on one that is hung or cut off from Redis.
+ */
+const BARRIER_TIMEOUT_MS = 2_000;
+
 /** This node's sockets of the user, in or out of the subscribers' room; no Redis involved. */
 function moveLocally(io: TidingsServer, userId: string, subscribed: boolean): void {
   const sockets = io.local.in(userRoom(userId));
   if (subscribed) sockets.socketsJoin(SUBSCRIBERS_ROOM);
   else sockets.socketsLeave(SUBSCRIBERS_ROOM);
+}
+
+/** The other nodes' answers, or a rejection after `ms`. */
+async function withTimeout<T>(answers: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from every node within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([answers, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface SharedSockets {
@@ -77,30 +97,35 @@ export function shareSocketsThroughRedis(
     done(true);
   });
   return {
-    peers: { offer: (target, item) => io.serverSideEmit('handoff:item', target, item) },
+    peers: {
+      offer: (target, item) => io.serverSideEmit('handoff:item', target, item),
+      async barrier() {
+        try {
+          await withTimeout(io.serverSideEmitWithAck('handoff:barrier'), BARRIER_TIMEOUT_MS);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          log.warn(`handoffs ended without every node's barrier: ${why}`);
+        }
+      },
+    },
     receivePeerItems(handoff) {
       io.on('handoff:item', (target, item) => handoff.offer(target, item));
+      // Answered through this node's publishing connection, after every push it made before.
+      io.on('handoff:barrier', (done) => {
+        void handoff.pushesLanded().then(() => done(true));
+      });
     },
     catchUpSince: catchUp.since,
     async moveSubscriber(userId, subscribed) {
       moveLocally(io, userId, subscribed);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer from every node within ${MOVE_TIMEOUT_MS} ms`)),
+      try {
+        await withTimeout(
+          io.serverSideEmitWithAck('subscribers:move', userId, subscribed),
           MOVE_TIMEOUT_MS,
         );
-      });
-      try {
-        await Promise.race([
-          io.serverSideEmitWithAck('subscribers:move', userId, subscribed),
-          timedOut,
-        ]);
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         log.warn(`subscription change of user ${userId} not confirmed by every node: ${why}`);
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

@@ -31,6 +31,8 @@ export interface SocketData {
 export interface NodeToNodeEvents {
   /** An item another node pushed, for this node's sockets in handoff (syncHandoff.ts). */
   'handoff:item': (target: LiveTarget, item: NotificationItem) => void;
+  /** Answer once every push this node made so far has been published (syncHandoff.ts). */
+  'handoff:barrier': (done: (landed: true) => void) => void;
   /** After a Redis outage: answer catch-ups in full for a while (catchUpAfterOutage.ts). */
   'catchup:full': () => void;
   /** Move this node's sockets of the user in or out of the subscribers' room, then answer. */

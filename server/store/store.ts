@@ -18,8 +18,10 @@
  *   does). `settled()` resolves once every change applied before the call has reached durable
  *   storage or been rolled back, so whatever feeds a client awaits it first and never shows
  *   something that a failed write or `kill -9` then takes back. A driver whose reads only see
- *   committed rows (PostgreSQL) has nothing in flight: its `settled()` only brings `latestSeq()`
- *   up to every seq committed before the call, on any node.
+ *   committed rows (PostgreSQL) has nothing in flight for reads: its `settled()` brings
+ *   `latestSeq()` up to every seq committed before the call, on any node, and waits for this
+ *   node's writes started before it (one may be committed and not yet resolved, its push not yet
+ *   run: the sync handoff relies on it).
  * - Fan-out on read: a new post is ONE event addressed to the subscribers; a like is ONE event
  *   addressed to the author. Nothing is copied per recipient. A user's inbox is derived from the
  *   events they can see (visibility.ts); read state is a cursor plus the few seqs read out of order

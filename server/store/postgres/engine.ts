@@ -13,6 +13,7 @@ import { createFigures, type Figures } from './figures.js';
 import { createLatestSeq, type LatestSeq, type Revocation } from './latestSeq.js';
 import { migrate } from './migrate.js';
 import { applyRetention, type RetentionPolicy } from './retention.js';
+import { commitHoldFromEnvironment, trackWritesInFlight } from './writesInFlight.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -60,6 +61,8 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
   const figures = createFigures(db);
   const retention: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
   let phase: 'new' | 'open' | 'closed' = 'new';
+  const writesInFlight = trackWritesInFlight();
+  const holdCommit = commitHoldFromEnvironment(process.env.TIDINGS_TEST_HOLD_COMMITS);
   let retentionTimer: NodeJS.Timeout | undefined;
 
   const retain = async (): Promise<void> => {
@@ -99,10 +102,17 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
 
     stats: () => figures.value(),
 
-    // Reads see committed rows only, so nothing is ever in flight here. What settling does buy
+    // Reads see committed rows only, so nothing is in flight for them. What settling does buy
     // is latestSeq(): after it, the watermark a catch-up reads covers every seq committed before
     // the call on any node (one single-row read; when the database is down it resolves as is).
-    settled: () => latest.refresh().catch(() => undefined),
+    // It also waits for this node's writes started before the call: one may be committed (its
+    // seq under that watermark) and not yet resolved here, and its live push runs when it
+    // resolves; the handoff from a catch-up to live pushes waits for those pushes
+    // (server/realtime/syncHandoff.ts). Writes are short transactions, so that wait is too.
+    settled: () =>
+      Promise.all([latest.refresh().catch(() => undefined), writesInFlight.landed()]).then(
+        () => undefined,
+      ),
   };
 
   return {
@@ -110,19 +120,22 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
     latest,
     figures,
     now: () => clock().toISOString(),
-    async write(work) {
-      if (phase !== 'open') throw new Error(`the store is ${phase}, not open`);
-      const started = performance.now();
-      let newest = 0;
-      const result = await db.transaction(async (client) => {
-        const events = eventLog(client);
-        const value = await work(client, events);
-        newest = await events.commit();
-        return value;
+    write(work) {
+      if (phase !== 'open') return Promise.reject(new Error(`the store is ${phase}, not open`));
+      return writesInFlight.track(async () => {
+        const started = performance.now();
+        let newest = 0;
+        const result = await db.transaction(async (client) => {
+          const events = eventLog(client);
+          const value = await work(client, events);
+          newest = await events.commit();
+          return value;
+        });
+        if (holdCommit && newest > 0) await holdCommit();
+        figures.wrote(performance.now() - started);
+        latest.saw(newest);
+        return result;
       });
-      figures.wrote(performance.now() - started);
-      latest.saw(newest);
-      return result;
     },
     lifecycle,
   };

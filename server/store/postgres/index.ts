@@ -2,7 +2,8 @@
  * The PostgreSQL storage driver, for several server nodes on one database (the `pg` client). It
  * keeps store.ts's contract: every mutating method is one transaction and resolves after COMMIT;
  * a failure rolls back and rejects (StorageUnavailableError when the database is the reason);
- * reads see committed rows only, so `settled()` waits for nothing but a fresh `latestSeq()`.
+ * reads see committed rows only, so `settled()` waits for a fresh `latestSeq()` and for this node's
+ * writes already started (writesInFlight.ts).
  * Nothing is held in memory but the newest seq (latestSeq.ts) and the figures `stats()` reports.
  * docs/STORAGE.md ("PostgreSQL") explains the schema, seq order and the fan-out queries.
  *
