@@ -3,10 +3,11 @@
  * started before it was called: a write is committed (other readers see its seq) a moment before
  * it resolves here, and its live push runs only when it resolves (engine.ts).
  *
- * The test seam TIDINGS_TEST_HOLD_COMMITS=on stretches that moment on purpose: every write that issued
- * a seq (a post, a like, an announcement: the writes with a live push) is held after its COMMIT, before it resolves, until the process gets SIGUSR2 (which releases every write
- * held so far), and says so on stderr. test/cluster/crossNodeHandoff.test.ts uses it to hold a
- * node's push of a committed item while a socket on another node catches up.
+ * The test seam TIDINGS_TEST_HOLD_COMMITS=on stretches that moment on purpose: every write that
+ * issued a seq (a post, a like, an announcement: the writes with a live push) is held after its
+ * COMMIT, before it resolves, until the process gets SIGUSR2 (which releases every write held so
+ * far), and says so on stderr. test/cluster/crossNodeHandoff.test.ts uses it to hold a node's
+ * push of a committed item while a socket on another node catches up.
  */
 
 export interface WritesInFlight {
