@@ -168,7 +168,15 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    // fetch's own message is only "fetch failed": the reason (ECONNREFUSED, EADDRNOTAVAIL, …) is
+    // in its cause.
+    const reasons: string[] = [];
+    for (let at: unknown = error; at !== undefined && reasons.length < 4;) {
+      reasons.push(at instanceof Error ? at.message : String(at));
+      at = at instanceof Error ? at.cause : undefined;
+    }
+    console.error(`bench failed: ${reasons.join(': ')}`);
+    if (error instanceof Error && error.stack) console.error(error.stack);
     process.exit(1);
   },
 );
