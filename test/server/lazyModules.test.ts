@@ -1,8 +1,9 @@
 /**
  * A server on its own never loads what only PostgreSQL or Redis need (`pg`, `redis`, socket.io's
  * Redis adapter), nor the feed parsers before it reads a feed: together they cost it about 30 MB
- * resident (docs/BENCHMARKS.md, "Resident memory, fourth pass"). A real server process runs with a module hook that writes down every package it
- * resolves; it signs a user up, publishes and takes a like, then the list is read.
+ * resident (docs/BENCHMARKS.md, "Resident memory, fourth pass"). A real server process runs with
+ * a module hook that writes down every package it resolves; it signs a user up, publishes and
+ * takes a like, then the list is read.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
