@@ -201,7 +201,16 @@ export async function serve(
     const shared = redis && cluster?.shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
-    const push = createSocketPush(io, timedStore, metrics, log, handoff, shared?.moveSubscriber);
+    const tokenRooms = shared !== undefined;
+    const push = createSocketPush(
+      io,
+      timedStore,
+      metrics,
+      log,
+      handoff,
+      shared?.moveSubscriber,
+      tokenRooms,
+    );
     revokedElsewhere = (revocation) => {
       if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
       else push.tokensRevoked(revocation.tokenIds);
@@ -232,6 +241,7 @@ export async function serve(
       admission: createAdmission(config.maxCatchingUp),
       seams,
       catchUpSince: shared?.catchUpSince,
+      tokenRooms,
     });
     handOver.app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },

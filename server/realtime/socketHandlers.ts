@@ -59,6 +59,8 @@ export interface SocketHandlerDependencies {
   handoff: SyncHandoff;
   admission: AdmissionControl;
   seams?: SocketSeams;
+  /** With several nodes, sockets join their token's room (socketServer.ts `tokenRoom`). */
+  tokenRooms?: boolean;
   /** With several nodes, the catch-ups after a Redis outage are answered in full. */
   catchUpSince?: (since: number | undefined) => number | undefined;
 }
@@ -193,7 +195,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
     // Rooms first, then the catch-up, so nothing published meanwhile can miss the socket; the
     // handoff makes sure nothing reaches it twice either (server/realtime/syncHandoff.ts).
     handoff.begin(socket);
-    void socket.join([userRoom(userId), tokenRoom(tokenId)]);
+    void socket.join(deps.tokenRooms ? [userRoom(userId), tokenRoom(tokenId)] : userRoom(userId));
     store
       .isSubscribed(userId)
       .then(async (subscribed) => {

@@ -207,7 +207,7 @@ test('once a socket’s handoff has ended, the handoff keeps no listener on it',
   assert.equal(socket.rooms.has('handoff'), false);
 });
 
-test('Tidings keeps no listener of its own per socket: every socket shares the same ones', async () => {
+test('Tidings keeps no listener of its own per socket (every socket shares them) and no token room', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tidings-socket-memory-'));
   after(() => rm(dataDir, { recursive: true, force: true }));
   const command = parseCommandLine(['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
@@ -247,6 +247,12 @@ test('Tidings keeps no listener of its own per socket: every socket shares the s
     (socket.conn.transport as unknown as { socket: { _socket: EventEmitter } }).socket._socket;
   const onTcpClose = tcp(ana).rawListeners('close').length;
   assert.equal(shared(tcp(ana), tcp(ben), 'close'), onTcpClose, 'every TCP close listener shared');
+  // One node finds a revoked token's sockets by their data: no room per token (socketPush.ts).
+  assert.deepEqual(
+    [...ana.rooms].filter((room) => room.startsWith('token:')),
+    [],
+    'no token room on one node',
+  );
   assert.deepEqual(
     tcp(ana)
       .rawListeners('close')
