@@ -2,9 +2,11 @@
  * What a connected socket keeps (issue 14: memory per connection at 10,000 sockets). The upgrade
  * request a WebSocket client came in on is read at the handshake and then let go: engine.io's
  * upgrade response object would otherwise hold it, headers and all, as long as the connection;
- * and socket.handshake lets go of the headers, query and auth (the login token) it was read from.
- * Through a real socket.io server (Tidings' own createSocketServer) and a real WebSocket client;
- * whether the request is still reachable is asked of V8's garbage collector through a WeakRef.
+ * and socket.handshake lets go of the headers, query and auth (the login token) it was read from;
+ * engine.io's upgrade response and the listeners only the upgrade needed go too. Through a real
+ * socket.io server (Tidings' own createSocketServer) and a real WebSocket client; whether each is
+ * still reachable is asked of V8's garbage collector through a WeakRef. Tidings' own listeners
+ * (through a real server, in this process) are one function shared by every socket.
  */
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
