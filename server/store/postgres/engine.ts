@@ -13,6 +13,7 @@ import { createFigures, type Figures } from './figures.js';
 import { createLatestSeq, type LatestSeq, type Revocation } from './latestSeq.js';
 import { migrate } from './migrate.js';
 import { applyRetention, type RetentionPolicy } from './retention.js';
+import { warmPool } from './warmPool.js';
 import { commitHoldFromEnvironment, trackWritesInFlight } from './writesInFlight.js';
 
 export interface PostgresStoreOptions {
@@ -20,7 +21,7 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** The clock for timestamps; tests pass their own. */
   clock?: () => Date;
-  /** Pool size (default 10). */
+  /** Pool size (DEFAULT_POOL_SIZE in database.ts), every connection opened at open(). */
   maxConnections?: number;
   /** Errors nobody awaits (an idle connection dropped); logged, never fatal. */
   onBackgroundError?: (error: Error) => void;
@@ -78,6 +79,8 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
         await latest.start();
         await retain();
         await figures.start();
+        // Last, so the node reports ready only with every connection open and warm.
+        await warmPool(db.pool, db.size);
       } catch (error) {
         phase = 'closed';
         await latest.stop();
