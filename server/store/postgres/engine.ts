@@ -21,8 +21,13 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** The clock for timestamps; tests pass their own. */
   clock?: () => Date;
-  /** Pool size (DEFAULT_POOL_SIZE in database.ts), every connection opened at open(). */
+  /** Pool size (DEFAULT_POOL_SIZE in database.ts). */
   maxConnections?: number;
+  /**
+   * A server node's store: open() opens every connection of the pool and warms it (warmPool.ts)
+   * before it resolves. Admin commands, which run a statement or two, leave it off.
+   */
+  warmPool?: boolean;
   /** Errors nobody awaits (an idle connection dropped); logged, never fatal. */
   onBackgroundError?: (error: Error) => void;
   /** As lowdb's (DEFAULT_RETENTION): 90 days, 100,000 events. */
@@ -80,7 +85,7 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
         await retain();
         await figures.start();
         // Last, so the node reports ready only with every connection open and warm.
-        await warmPool(db.pool, db.size);
+        if (options.warmPool) await warmPool(db.pool, db.size);
       } catch (error) {
         phase = 'closed';
         await latest.stop();
