@@ -83,6 +83,26 @@ describe('a node on PostgreSQL', () => {
     }
   });
 
+  it('still starts when PostgreSQL allows it fewer connections than its pool, and says so', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    // A role limited to 6 connections (the superuser is exempt from limits) owning the database:
+    // the node's lock and LISTEN leave 4 of its pool's 10.
+    const url = new URL(databaseUrl);
+    const role = `limited_${url.pathname.slice(1)}`;
+    const admin = new pg.Client({ connectionString: postgres.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN CONNECTION LIMIT 6`);
+      await admin.query(`ALTER DATABASE "${url.pathname.slice(1)}" OWNER TO "${role}"`);
+    } finally {
+      await admin.end();
+    }
+    url.username = role;
+    const node = await startNode(url.href);
+    assert.equal((await signUp(node.url, 'ana')).user.username, 'ana');
+    await node.waitForOutput(/warmed 4 of the pool's 10 connections at start/);
+  });
+
   it('without --redis-url refuses to start beside another node on the same database', async () => {
     const databaseUrl = await postgres.createDatabase();
     const first = await startNode(databaseUrl);

@@ -85,7 +85,10 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
         await retain();
         await figures.start();
         // Last, so the node reports ready only with every connection open and warm.
-        if (options.warmPool) await warmPool(db.pool, db.size);
+        if (options.warmPool) {
+          const short = await warmPool(db.pool, db.size);
+          if (short) report(short);
+        }
       } catch (error) {
         phase = 'closed';
         await latest.stop();

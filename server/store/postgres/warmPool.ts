@@ -23,17 +23,31 @@ const HOT_READS = [
   `SELECT seq FROM events WHERE audience_user_id = '' ORDER BY seq DESC LIMIT 1`,
 ].join('; ');
 
-/** Opens `size` connections at once, runs the hot reads on each, and returns them to the pool. */
-export async function warmPool(pool: pg.Pool, size: number): Promise<void> {
+/**
+ * Opens `size` connections at once, runs the hot reads on each, and returns them to the pool.
+ * Best effort: a database that allows this node fewer connections (`max_connections`, a role's or
+ * the database's CONNECTION LIMIT) served it before warm pools existed, so a connection refused
+ * here is reported (the resolved Error) rather than a reason not to start.
+ */
+export async function warmPool(pool: pg.Pool, size: number): Promise<Error | undefined> {
   const opened = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
   const clients = opened.flatMap((outcome) =>
     outcome.status === 'fulfilled' ? [outcome.value] : [],
   );
-  try {
-    const failed = opened.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    await Promise.all(clients.map((client) => client.query(HOT_READS)));
-  } finally {
-    for (const client of clients) client.release();
-  }
+  const warmed = await Promise.allSettled(clients.map((client) => client.query(HOT_READS)));
+  // A connection whose reads failed is dropped rather than kept cold or broken.
+  clients.forEach((client, index) => {
+    const outcome = warmed[index];
+    client.release(outcome?.status === 'rejected' ? toError(outcome.reason) : undefined);
+  });
+  const failure = [...opened, ...warmed].find((outcome) => outcome.status === 'rejected');
+  if (failure === undefined) return undefined;
+  const ready = warmed.filter((outcome) => outcome.status === 'fulfilled').length;
+  return new Error(
+    `warmed ${ready} of the pool's ${size} connections at start (the rest open when needed): ` +
+      toError(failure.reason).message,
+  );
 }
+
+const toError = (reason: unknown): Error =>
+  reason instanceof Error ? reason : new Error(String(reason));
