@@ -273,6 +273,7 @@ export function createCommitEngine(options: LowdbStoreOptions): CommitEngine {
         compactNext = true;
         await commits.commit().catch(() => undefined);
       }
+      await realJournal.close().catch(() => undefined);
       file.release();
       phase = 'closed';
     },
