@@ -26,6 +26,7 @@ import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandler
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
+import { LISTEN_BACKLOG } from './listenBacklog.js';
 import { createAdmission } from './realtime/admission.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
@@ -63,7 +64,9 @@ function listen(server: HttpServer, host: string, port: number): Promise<Address
         reject(new ListenError(`cannot listen on ${where}: ${error.message}`));
       }
     });
-    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () =>
+      resolve(server.address() as AddressInfo),
+    );
   });
 }
 
