@@ -5,7 +5,7 @@
  * item shaped and sized like Tidings' (about 340 bytes). No storage, no unread counts, no express.
  * Whatever Tidings spends beyond this per post is Tidings' own.
  *
- *   node --import tsx bench/bareServer.ts <tokens.json>    (tokens.json: [[token, userId], ...])
+ *   node --import tsx bench/bareServer.ts <tokens.json> [port]    (tokens.json: [[token, userId], ...])
  *
  * Prints `listening on http://127.0.0.1:<port>` like the real server, so the bench drives both
  * the same way. The `sync` each socket gets on connecting is empty: the bench's clients wait for
@@ -16,12 +16,15 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { API, PROTOCOL_VERSION, type NotificationItem } from '../contract/wire.js';
 import { createSocketServer } from '../server/realtime/socketServer.js';
+import { LISTEN_BACKLOG } from '../server/listenBacklog.js';
 
 const ROOM = 'subscribers';
 const AUTHOR = { id: 'bench-author-000', name: 'user0' };
 
 const tokensFile = process.argv[2];
-if (!tokensFile) throw new Error('usage: bareServer.ts <tokens.json>');
+if (!tokensFile) throw new Error('usage: bareServer.ts <tokens.json> [port]');
+/** A fixed port brings it back where its clients reconnect (the storm's floor); 0 picks one. */
+const port = Number(process.argv[3] ?? 0);
 const tokens = new Map<string, string>(
   JSON.parse(await readFile(tokensFile, 'utf8')) as [string, string][],
 );
@@ -99,7 +102,8 @@ io.on('connection', (socket) => {
   });
 });
 
-http.listen(0, '127.0.0.1', () => {
+// Tidings' own backlog: a listening socket's setting, not socket.io's, and the same for both.
+http.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
   const address = http.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
   console.log(`listening on http://127.0.0.1:${address.port}`);

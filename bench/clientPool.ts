@@ -104,7 +104,16 @@ export class ClientPool {
       fewestPosts: Math.min(...all.map((s) => s.fewestPosts)),
       duplicates: all.reduce((sum, s) => sum + s.duplicates, 0),
       busyRefusals: all.reduce((sum, s) => sum + s.busyRefusals, 0),
+      syncedSinceLost: all.reduce((sum, s) => sum + s.syncedSinceLost, 0),
     };
+  }
+
+  /** Every socket's way back since it last lost its connection (bench/stormTimeline.ts). */
+  async timeline() {
+    const all = await Promise.all(
+      this.processes.map((c) => c.ask({ type: 'timeline' }, 'timeline', 30_000)),
+    );
+    return all.flatMap((answer) => answer.outages);
   }
 
   async collect() {

@@ -17,6 +17,7 @@ import {
   type ClientUser,
   type FromClient,
   type LikeOrder,
+  type SocketOutage,
   type ToClient,
 } from './protocol.js';
 import { wallNow } from './wallClock.js';
@@ -32,6 +33,8 @@ interface Tracked {
   seen: Set<string>;
   benchPosts: number;
   lastSeq: number | undefined;
+  /** Since the socket last lost its connection; none until it first does. */
+  outage: SocketOutage | undefined;
 }
 
 const tracked: Tracked[] = [];
@@ -66,6 +69,7 @@ function openSocket(url: string, user: ClientUser, reconnect: boolean): Promise<
     seen: new Set(),
     benchPosts: 0,
     lastSeq: undefined,
+    outage: undefined,
   };
   // auth as a function is asked again on every reconnect, so `since` follows what was seen.
   const socket: ClientSocket = io(url, {
@@ -84,15 +88,31 @@ function openSocket(url: string, user: ClientUser, reconnect: boolean): Promise<
   tracked.push(entry);
   socket.on('notification:new', (item) => receive(entry, item, true));
   socket.on('sync', (payload) => {
+    if (entry.outage && entry.outage.syncedAt === undefined) entry.outage.syncedAt = wallNow();
     for (const item of payload.items) receive(entry, item, false);
   });
+  // The storm's timeline: a few numbers per socket, so the orchestrator can tell the clients'
+  // own backoff from a server busy catching up (bench/stormTimeline.ts).
+  socket.on('disconnect', () => {
+    entry.outage = { lostAt: wallNow(), attempts: [], refused: [], busy: [] };
+  });
+  socket.on('connect', () => {
+    if (entry.outage && entry.outage.connectedAt === undefined)
+      entry.outage.connectedAt = wallNow();
+  });
+  socket.io.on('reconnect_attempt', () => entry.outage?.attempts.push(wallNow()));
+  socket.io.on('reconnect_error', () => entry.outage?.refused.push(wallNow()));
   // A busy server refuses the handshake and says when to come back, as the tray core honours;
   // socket.io does not retry a refused handshake by itself.
   socket.on('connect_error', (error: Error & { data?: Partial<ConnectErrorData> }) => {
     const retryAfterMs = error.data?.retryAfterMs;
     if (error.data?.code === 'server_busy' && typeof retryAfterMs === 'number') {
       busyRefusals += 1;
-      setTimeout(() => socket.connect(), retryAfterMs);
+      entry.outage?.busy.push(wallNow());
+      setTimeout(() => {
+        entry.outage?.attempts.push(wallNow());
+        socket.connect();
+      }, retryAfterMs);
     }
   });
   return new Promise((resolve) => {
@@ -164,6 +184,13 @@ process.on('message', (message: ToClient) => {
           tracked.length === 0 ? 0 : Math.min(...tracked.map((entry) => entry.benchPosts)),
         duplicates,
         busyRefusals,
+        syncedSinceLost: tracked.filter((entry) => entry.outage?.syncedAt !== undefined).length,
+      });
+      break;
+    case 'timeline':
+      send({
+        type: 'timeline',
+        outages: tracked.flatMap((entry) => (entry.outage ? [entry.outage] : [])),
       });
       break;
     case 'collect':

@@ -14,8 +14,15 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
-/** `dir` is a temp directory the caller owns; the token list is written there and removed on stop. */
-export async function startBareServer(users: ClientUser[], dir: string): Promise<BareServer> {
+/**
+ * `dir` is a temp directory the caller owns; the token list is written there and removed on stop.
+ * `port` brings it back on the port its clients reconnect to (the storm's floor); 0 picks one.
+ */
+export async function startBareServer(
+  users: ClientUser[],
+  dir: string,
+  port = 0,
+): Promise<BareServer> {
   const tokensFile = join(dir, 'bare-tokens.json');
   await writeFile(tokensFile, JSON.stringify(users.map((user) => [user.token, user.id])));
   const { url, child } = await spawnListening('the bare socket.io server', process.execPath, [
@@ -23,6 +30,7 @@ export async function startBareServer(users: ClientUser[], dir: string): Promise
     'tsx',
     SCRIPT,
     tokensFile,
+    String(port),
   ]);
   return {
     url,

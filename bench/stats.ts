@@ -58,3 +58,17 @@ export async function threadsCpuTimeMs(pid: number): Promise<number> {
   }
   return nanoseconds / 1e6;
 }
+
+/**
+ * The kernel's TCP counters by name (/proc/net/netstat's TcpExt line), for the whole network
+ * namespace: every process on the box counts in them, so a difference over a run is an upper
+ * bound for that run. ListenOverflows counts connections dropped because a listening socket's
+ * accept queue (its backlog) was full; the client's SYN is then retried after 1 s, 3 s, 7 s, …
+ */
+export async function tcpCounters(names: string[]): Promise<number[]> {
+  const lines = (await readFile('/proc/net/netstat', 'utf8')).split('\n');
+  const [header, values] = lines.filter((line) => line.startsWith('TcpExt:'));
+  const keys = header?.split(' ') ?? [];
+  const numbers = values?.split(' ') ?? [];
+  return names.map((name) => Number(numbers[keys.indexOf(name)] ?? Number.NaN));
+}

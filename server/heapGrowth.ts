@@ -2,10 +2,10 @@
  * How far V8 lets the server's heap grow before its next full garbage collection. Left to itself,
  * on a machine with several GB of memory, V8 lets the old generation reach up to four times what
  * was live after the last one. A server answering requests promotes a steady trickle of
- * short-lived objects (about 3 MB/s at 200 likes/s, mostly express's per-request objects that
- * happened to be alive at two scavenges), so its resident size climbed by about 100 MB of
- * garbage in 30 s at the likes scenario's data and only a full collection, much later, would
- * have given it back. A smaller growth factor collects sooner and more often: each full
+ * short-lived objects (about 3 MB/s at 200 likes/s, mostly express's per-request objects, which
+ * http/appPrototypes.ts now lets die young), so its resident size climbed by about 100 MB of
+ * garbage in 30 s at the likes scenario's data and only a full collection, much later, would have
+ * given it back. A smaller growth factor collects sooner and more often: each full
  * collection marks the live heap concurrently, off the event loop, and pauses it briefly
  * (docs/OPERATIONS.md, "Memory", has the figures and the trade-off).
  */

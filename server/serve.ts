@@ -15,6 +15,7 @@ import { listenAdminSocket } from './adminSocket.js';
 import { tightenDataDir } from './dataDirPermissions.js';
 import { agreeSetupCode } from './domain/setupCode.js';
 import { createHttpApp } from './http/app.js';
+import { appPrototypes } from './http/appPrototypes.js';
 import { createOriginPolicy } from './edge/origins.js';
 import { createRateLimits } from './edge/rateLimits.js';
 import { createSessions } from './http/session.js';
@@ -25,6 +26,7 @@ import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandler
 import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
+import { LISTEN_BACKLOG } from './listenBacklog.js';
 import { createAdmission } from './realtime/admission.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
@@ -62,7 +64,9 @@ function listen(server: HttpServer, host: string, port: number): Promise<Address
         reject(new ListenError(`cannot listen on ${where}: ${error.message}`));
       }
     });
-    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () =>
+      resolve(server.address() as AddressInfo),
+    );
   });
 }
 
@@ -128,7 +132,13 @@ export async function serve(
 ): Promise<RunningTidings> {
   let storage: OpenedStorage | undefined;
   let redis: RedisLink | undefined;
-  const httpServer = createServer();
+  // Each request built with the app's prototypes: express's switch of them promoted every
+  // request's garbage to the old space (http/appPrototypes.ts).
+  const prototypes = appPrototypes();
+  const httpServer = createServer({
+    IncomingMessage: prototypes.IncomingMessage,
+    ServerResponse: prototypes.ServerResponse,
+  });
   const connections = trackConnections(httpServer);
   try {
     // Revocations made elsewhere on a shared database reach this node's sockets once push exists.
@@ -243,7 +253,7 @@ export async function serve(
       catchUpSince: shared?.catchUpSince,
       tokenRooms,
     });
-    handOver.app = createHttpApp({
+    const app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },
       metrics,
       log,
@@ -254,6 +264,8 @@ export async function serve(
       // The blog's pages (server/web), served after the API.
       extraRouters: [createWebRouter({ ...services, rateLimits, log, publicUrl })],
     });
+    prototypes.adopt(app);
+    handOver.app = app;
     const poller = startFeedPoller(services.feeds, log);
     // Admin commands reach a running lowdb server through its data dir; against PostgreSQL they
     // run on the database beside the nodes (server/admin.ts).

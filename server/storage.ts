@@ -83,6 +83,8 @@ export async function openStorage(
   let lock: NodeLock | undefined;
   const store = createPostgresStore({
     connectionString,
+    // A node's first requests must not each open a cold connection (postgres/warmPool.ts).
+    warmPool: options.role === 'node',
     onBackgroundError: (error) => options.onProblem?.('PostgreSQL connection problem', error),
     ...(options.onTokensRevoked ? { onTokensRevoked: options.onTokensRevoked } : {}),
   });

@@ -46,7 +46,15 @@ export interface LikesResult {
    * is one stall (and says when it struck), a spread is a slow tail.
    */
   slowestSentS: { from: number; to: number } | undefined;
+  /**
+   * PostgreSQL: the likes sent from 2 s into the run on, so a stall at the nodes' first likes
+   * (docs/BENCHMARKS.md, "The PostgreSQL like stall, fifth pass") and the steady tail read apart.
+   */
+  afterStart?: Summary;
 }
+
+/** Where the PostgreSQL set-up's steady likes begin, from the first like. */
+const START_MS = 2_000;
 
 const LAG = 'nodejs_eventloop_lag';
 
@@ -130,6 +138,10 @@ export async function likesUnderLoad(
       slowest.length === 0
         ? undefined
         : { from: Math.min(...slowest) / 1000, to: Math.max(...slowest) / 1000 };
+    const afterStart =
+      setup.driver === 'postgres'
+        ? summarize(timed.filter(({ at }) => at - firstSent >= START_MS).map(({ ms }) => ms))
+        : undefined;
     const result: LikesResult = {
       plan,
       setup,
@@ -145,6 +157,7 @@ export async function likesUnderLoad(
       eventLoopP99Ms: lags.map(([p99]) => inMs(p99)),
       eventLoopMaxMs: lags.map(([, max]) => inMs(max)),
       slowestSentS,
+      ...(afterStart === undefined ? {} : { afterStart }),
     };
     const mode =
       setup.driver === 'postgres'
@@ -159,6 +172,9 @@ export async function likesUnderLoad(
         (slowestSentS === undefined
           ? ''
           : `the slowest 1 % sent ${slowestSentS.from.toFixed(1)}–${slowestSentS.to.toFixed(1)} s into the run; `) +
+        (afterStart === undefined
+          ? ''
+          : `sent from ${START_MS / 1000} s on: ${describe(afterStart)}; `) +
         `event loop p99 ${listMs(result.eventLoopP99Ms)} ms, max ${listMs(result.eventLoopMaxMs)} ms; ` +
         `server resident ${rss}; ` +
         (opened === undefined ? '' : `the store alone: ${describeStoreOpen(opened)}; `) +

@@ -20,9 +20,10 @@ describe('the bench, run small', () => {
     }
   });
 
-  it('after a restart every client is back with every post', async () => {
+  it('after a restart every client is back with every post, and back from the floor', async () => {
     const result = await reconnectStorm(20, 2, 30_000);
     assert.equal(result.allBack, true);
+    assert.equal(result.floor?.allBack, true, 'every client back from the restarted bare server');
     // Counted once per id: delivery is at least once and clients de-duplicate on id (the
     // contract), so a rare duplicate on the wire is allowed; the bench reports how many.
     assert.equal(result.fewestPosts, result.posts);

@@ -5,13 +5,13 @@
  * same services as the API, so the user's live sockets close at once.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { API } from '../../contract/wire.js';
 import { errorOf, login, request, signUp, TEST_PASSWORD } from '../fixtures/api.js';
-import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
+import { runCli, startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, nextDisconnect } from '../fixtures/sockets.js';
 
 const CLI_RUN_LIMIT_MS = 60_000;
@@ -19,13 +19,7 @@ const CLI_RUN_LIMIT_MS = 60_000;
 describe('admin commands while the server runs', () => {
   const servers: RunningServer[] = [];
   const scratch: string[] = [];
-  after(async () => {
-    for (const server of servers) {
-      await server.stop();
-      await server.cleanup();
-    }
-    for (const dir of scratch) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => stopServers(servers, { scratch }));
 
   it('tokens revoke signs the user out everywhere at once; the server keeps serving', async () => {
     const server = await startServer();

@@ -9,7 +9,7 @@ import { API } from '../../contract/wire.js';
 import { errorOf, login, request, signUp, TEST_PASSWORD } from '../fixtures/api.js';
 import type { Browser } from 'playwright';
 import { launchChromium } from '../fixtures/chromium.js';
-import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
+import { runCli, startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 
 const SETUP_LINE = /sign up at (\S+)\/signup with the setup code (\S+) to become/;
 
@@ -20,12 +20,7 @@ async function setupCodeFromLog(server: RunningServer): Promise<string> {
 
 describe('the first account on a fresh server', () => {
   const servers: RunningServer[] = [];
-  after(async () => {
-    for (const server of servers) {
-      await server.stop();
-      await server.cleanup();
-    }
-  });
+  after(() => stopServers(servers));
   const fresh = async (env: Record<string, string> = { TIDINGS_SETUP_CODE: '' }) => {
     const server = await startServer({ env });
     servers.push(server);

@@ -6,24 +6,18 @@
  * takes a like, then the list is read.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, it } from 'node:test';
 import { like, publish, signUp } from '../fixtures/api.js';
-import { startServer, TEST_STORE, type RunningServer } from '../fixtures/server.js';
+import { startServer, stopServers, TEST_STORE, type RunningServer } from '../fixtures/server.js';
 
 const servers: RunningServer[] = [];
 const dirs: string[] = [];
 
-after(async () => {
-  for (const server of servers) {
-    await server.stop();
-    await server.cleanup();
-  }
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+after(() => stopServers(servers, { scratch: dirs }));
 
 /** Writes a hook that appends each bare specifier the process resolves to `log`, one a line. */
 async function packageLogger(): Promise<{ importFlag: string; loaded(): Promise<Set<string>> }> {

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { API } from '../../contract/wire.js';
+import { DEFAULT_POOL_SIZE } from '../../server/store/postgres/database.js';
 import {
   errorOf,
   login,
@@ -18,7 +20,7 @@ import {
   TEST_PASSWORD,
 } from '../fixtures/api.js';
 import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
-import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
+import { runCli, startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 import {
   connectSocket,
   nextDisconnect,
@@ -48,10 +50,7 @@ describe('a node on PostgreSQL', () => {
     postgres = await startPostgres();
   });
   after(async () => {
-    for (const server of servers) {
-      await server.stop();
-      await server.cleanup();
-    }
+    await stopServers(servers);
     await postgres?.cleanup();
   });
 
@@ -62,6 +61,46 @@ describe('a node on PostgreSQL', () => {
     assert.equal(await first.stop(), 0);
     const second = await startNode(databaseUrl);
     assert.equal((await login(second.url, 'ana')).user.username, 'ana');
+  });
+
+  it('has its pool open before it reports ready, so its first requests open no connection', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    await startNode(databaseUrl);
+    const observer = new pg.Client({ connectionString: databaseUrl });
+    await observer.connect();
+    try {
+      // Every other backend on this database is the node's: its pool, its lock and its LISTEN.
+      const { rows } = await observer.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      assert.ok(
+        (rows[0]?.n ?? 0) >= DEFAULT_POOL_SIZE + 2,
+        `the node holds ${rows[0]?.n} connections, not its pool of ${DEFAULT_POOL_SIZE} and two more`,
+      );
+    } finally {
+      await observer.end();
+    }
+  });
+
+  it('still starts when PostgreSQL allows it fewer connections than its pool, and says so', async () => {
+    const databaseUrl = await postgres.createDatabase();
+    // A role limited to 6 connections (the superuser is exempt from limits) owning the database:
+    // the node's lock and LISTEN leave 4 of its pool's 10.
+    const url = new URL(databaseUrl);
+    const role = `limited_${url.pathname.slice(1)}`;
+    const admin = new pg.Client({ connectionString: postgres.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN CONNECTION LIMIT 6`);
+      await admin.query(`ALTER DATABASE "${url.pathname.slice(1)}" OWNER TO "${role}"`);
+    } finally {
+      await admin.end();
+    }
+    url.username = role;
+    const node = await startNode(url.href);
+    assert.equal((await signUp(node.url, 'ana')).user.username, 'ana');
+    await node.waitForOutput(/warmed 4 of the pool's 10 connections at start/);
   });
 
   it('without --redis-url refuses to start beside another node on the same database', async () => {

@@ -14,7 +14,7 @@ import { API, type RevokeTokensResponse } from '../../contract/wire.js';
 import { DATA_FILE_NAME, JOURNAL_FILE_NAME } from '../../server/store/lowdb/index.js';
 import { errorOf, login, request, signUp, TEST_PASSWORD, type TestUser } from '../fixtures/api.js';
 import { launchChromium } from '../fixtures/chromium.js';
-import { startServer, type RunningServer } from '../fixtures/server.js';
+import { startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 import { connectError, connectSocket, createSocket, nextDisconnect } from '../fixtures/sockets.js';
 import { signIn } from '../web/blogUi.js';
 
@@ -45,12 +45,7 @@ const daysAgo = (days: number): string => new Date(Date.now() - days * DAY_MS).t
 
 describe('idle expiry and last use', () => {
   const servers: RunningServer[] = [];
-  after(async () => {
-    for (const server of servers) {
-      await server.stop();
-      await server.cleanup();
-    }
-  });
+  after(() => stopServers(servers));
 
   it('a token unused for longer than --token-idle-days is refused on HTTP and by the socket', async () => {
     const args = ['--token-idle-days', '30'];

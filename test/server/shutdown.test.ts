@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { after, it } from 'node:test';
 import { API } from '../../contract/wire.js';
 import { publish, request, signUp } from '../fixtures/api.js';
-import { startServer, type RunningServer } from '../fixtures/server.js';
+import { startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, type TidingsSocket } from '../fixtures/sockets.js';
 
 const sockets: TidingsSocket[] = [];
@@ -19,10 +19,7 @@ const servers: RunningServer[] = [];
 after(async () => {
   for (const socket of sockets) socket.close();
   for (const socket of raw) socket.destroy();
-  for (const server of servers) {
-    await server.kill9();
-    await server.cleanup();
-  }
+  await stopServers(servers, { kill9: true });
 });
 
 /** A TCP connection that sends `text` and then never reads again. */

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { API } from '../../contract/wire.js';
 import { like, publish, request, signUp } from '../fixtures/api.js';
 import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
-import { startServer, type RunningServer } from '../fixtures/server.js';
+import { startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 
 let postgres: RunningPostgres;
 const servers: RunningServer[] = [];
@@ -26,10 +26,7 @@ before(async () => {
 
 after(async () => {
   await holder?.end().catch(() => undefined);
-  for (const server of servers) {
-    await server.kill9();
-    await server.cleanup();
-  }
+  await stopServers(servers, { kill9: true });
   await postgres?.cleanup();
 });
 

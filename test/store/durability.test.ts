@@ -275,6 +275,25 @@ describe('group commit', () => {
     }
   });
 
+  it(
+    'a lone change is written at once, without waiting for a timer',
+    { timeout: 10_000 },
+    async (t) => {
+      // The default window is the current turn of the event loop, not a timer: a post's latency
+      // paid a millisecond or more for setTimeout. With every timer frozen, the commit still ends.
+      const temp = await tempStore();
+      const author = await addUser(temp.store, 'author', true);
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        await publish(temp.store, author, 'No timer in the way');
+      } finally {
+        t.mock.timers.reset();
+      }
+      const store = await temp.reopen();
+      assert.equal((await store.listPosts(0, 10)).total, 1);
+    },
+  );
+
   it('a change made while a write is in flight goes out in the next write', async () => {
     const { seen, wrapFile } = instrumentedFile();
     const temp = await tempStore({ wrapFile, commitWindowMs: 0 });

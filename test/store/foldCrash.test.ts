@@ -63,7 +63,9 @@ const exists = (path: string) =>
 
 /**
  * Runs the child until its fold is held at `stage` and it has acknowledged COMMITS_DURING_FOLD
- * more posts, then kills it with SIGKILL. Resolves with the titles it acknowledged.
+ * more posts, then kills it with SIGKILL. Resolves with the titles it acknowledged: every `ack`
+ * it printed, including those still in the pipe when it was killed (it commits faster than this
+ * process reads).
  */
 async function killDuringFold(dataDir: string, stage: string): Promise<string[]> {
   const marker = join(await newDir(), 'held');
@@ -74,15 +76,19 @@ async function killDuringFold(dataDir: string, stage: string): Promise<string[]>
   const acknowledged: string[] = [];
   let afterHold = -1;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = (): void => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+  };
   try {
+    // Read on to the end of the dead child's output, so no acknowledgement goes unseen.
     for await (const line of createInterface({ input: child.stdout })) {
       if (line.startsWith('ack ')) acknowledged.push(line.slice(4));
       if (afterHold < 0 && (await exists(marker))) afterHold = acknowledged.length;
-      if (afterHold >= 0 && acknowledged.length >= afterHold + COMMITS_DURING_FOLD) break;
+      if (afterHold >= 0 && acknowledged.length >= afterHold + COMMITS_DURING_FOLD) kill();
     }
     assert.ok(afterHold >= 0, `the fold was held at ${stage} before the child ran out of posts`);
   } finally {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    kill();
     await exited;
   }
   return acknowledged;

@@ -7,7 +7,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { constants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { appendFile, copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -155,6 +155,54 @@ describe('the journal', () => {
     assert.equal(await reopened.unreadCount(author.id), 1);
   });
 
+  it('a data directory moved away fails the next commit, and its journal gets nothing', async () => {
+    // The journal stays open between appends; this is the path lookup that keeps it honest.
+    const dataDir = await newDir();
+    const { store, author, reader } = await storeWithHistory(dataDir);
+    const movedAway = `${dataDir}.moved`;
+    dirs.push(movedAway);
+    await rename(dataDir, movedAway);
+    const journalBefore = await readFile(join(movedAway, JOURNAL_FILE_NAME), 'utf8');
+    try {
+      await assert.rejects(publish(store, author, 'Into a lost file'), /ENOENT/);
+      assert.equal(
+        await readFile(join(movedAway, JOURNAL_FILE_NAME), 'utf8'),
+        journalBefore,
+        'nothing was appended to the journal that moved away',
+      );
+    } finally {
+      await rename(movedAway, dataDir);
+    }
+    await publish(store, author, 'Back again');
+    const reopened = await open(dataDir);
+    assert.deepEqual(await inboxOf(reopened, reader), [
+      'new_post:First',
+      'new_post:Second',
+      'new_post:Back again',
+    ]);
+  });
+
+  it('durable on power loss: every write to the journal is synced by the kernel', async () => {
+    for (const durability of ['power', 'kill9'] as const) {
+      const dataDir = await newDir();
+      const store = await open(dataDir, { durability });
+      await addUser(store, 'author', true);
+      const flags = openFlagsOf(join(dataDir, JOURNAL_FILE_NAME));
+      assert.ok(flags !== undefined, 'the journal stays open between appends');
+      assert.equal(
+        (flags & constants.O_DSYNC) !== 0,
+        durability === 'power',
+        `${durability}: O_DSYNC ${durability === 'power' ? 'set' : 'not set'}`,
+      );
+      await store.close();
+      assert.equal(
+        openFlagsOf(join(dataDir, JOURNAL_FILE_NAME)),
+        undefined,
+        'closed with the store',
+      );
+    }
+  });
+
   it('a journal as big as the snapshot is folded into it while the store runs', async () => {
     const dataDir = await newDir();
     const store = await open(dataDir, { compactAtBytes: 1 });
@@ -173,3 +221,20 @@ describe('the journal', () => {
     assert.equal((await reopened.listPosts(0, 100)).total, 21);
   });
 });
+
+/** The flags this process has `path` open with (Linux's /proc/self/fdinfo), if it has it open. */
+function openFlagsOf(path: string): number | undefined {
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // the directory's own descriptor, closed by now
+    }
+    if (target !== path) continue;
+    const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    assert.ok(flags, `no flags in /proc/self/fdinfo/${fd}`);
+    return Number.parseInt(flags[1] ?? '', 8);
+  }
+  return undefined;
+}

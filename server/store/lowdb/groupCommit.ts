@@ -38,12 +38,22 @@ const SETTLED: Promise<void> = Promise.resolve();
 
 export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
   let waiting: Waiter[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled write; set while one is scheduled and not yet started. */
+  let timer: (() => void) | undefined;
   let inFlight: Promise<void> | undefined;
 
   const schedule = (delayMs: number): void => {
     if (timer !== undefined || inFlight !== undefined || waiting.length === 0) return;
-    timer = setTimeout(startWrite, delayMs);
+    if (delayMs > 0) {
+      const timeout = setTimeout(startWrite, delayMs);
+      timer = () => clearTimeout(timeout);
+    } else {
+      // No window: after every change made in this turn of the event loop (and its microtasks),
+      // not a timer: setTimeout(fn, 0) waits a millisecond (Node makes 0 into 1), which a post's
+      // latency would pay.
+      const immediate = setImmediate(startWrite);
+      timer = () => clearImmediate(immediate);
+    }
   };
 
   const startWrite = (): void => {
@@ -80,7 +90,7 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     async drain() {
       while (timer !== undefined || inFlight !== undefined) {
         if (timer !== undefined) {
-          clearTimeout(timer);
+          timer();
           startWrite();
         }
         await inFlight;

@@ -5,17 +5,38 @@
  * and when the journal has grown as big as the snapshot (index.ts), never per change.
  *
  * As a lowdb Adapter<string>, `write(text)` APPENDS (the group commit's one write) and `read()`
- * returns the whole journal. Appends go through the path every time (open, write, close), so a
- * data directory that disappears fails the next commit instead of writing into a lost file.
+ * returns the whole journal.
+ *
+ * The file stays open between appends: one `write` per group commit is one round trip through
+ * libuv's thread pool, where opening, writing, syncing and closing each time were four (the
+ * fixed cost of a post, issue 14). A data directory that disappears must still fail the next
+ * commit instead of writing into a lost file, so before each append the path is looked up again
+ * (a `stat` answered from the kernel's cache, on this thread: microseconds, no round trip) and
+ * must still name the open file (same device and inode); if not, the file is closed and the path
+ * opened afresh, which fails when the directory is gone, as the open of every append did before.
+ * seal() and clear() close the file before they rename or remove it.
  *
  * A failed append may have left part of its line behind; the next append first cuts the file
  * back to the last complete line, so a torn line can only ever be the last one, and opening
  * ignores a last line without its newline (that commit was never acknowledged).
  *
- * With durability `power` each append is `fdatasync`ed before it is acknowledged, and the first
- * append to a new journal also `fsync`s the directory, so the file itself survives a power cut.
+ * With durability `power` each append is on stable storage before it is acknowledged, and the
+ * first append to a new journal also `fsync`s the directory, so the file itself survives a power
+ * cut. The file is opened with `O_DSYNC` (PostgreSQL's `open_datasync`): each `write` returns only
+ * once its data and the size needed to read it back are on disk, what `fdatasync` after it gave,
+ * in the same round trip. Where the platform has no `O_DSYNC`, the append is `fdatasync`ed.
  */
-import { access, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { constants, statSync } from 'node:fs';
+import {
+  access,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  truncate,
+  type FileHandle,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { describeIssues } from '../../../contract/wire.js';
@@ -62,10 +83,25 @@ export function journalLine(entry: JournalEntry): string {
   return `${JSON.stringify(entry)}\n`;
 }
 
+/** What open(path, 'a') is, as numbers so O_DSYNC can be added (the mode stays the umask's). */
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+/** Undefined where the platform lacks it (then each append is `fdatasync`ed instead). */
+const O_DSYNC: number | undefined = constants.O_DSYNC;
+
+/** The open journal and which file it is, to tell whether its path still leads to it. */
+interface OpenJournal {
+  handle: FileHandle;
+  dev: number;
+  ino: number;
+  /** Opened with O_DSYNC: a finished write is already on stable storage. */
+  dsync: boolean;
+}
+
 export class JournalFile implements Adapter<string> {
   #goodBytes = 0;
   #torn = false;
   #syncs = 0;
+  #open: OpenJournal | undefined;
 
   constructor(
     readonly path: string,
@@ -84,36 +120,74 @@ export class JournalFile implements Adapter<string> {
   }
 
   async write(text: string): Promise<void> {
-    if (this.#torn) {
-      await (this.#goodBytes === 0
-        ? rm(this.path, { force: true })
-        : truncate(this.path, this.#goodBytes));
-      this.#torn = false;
-    }
+    if (this.#torn) await this.#cutTornLine();
     const isNew = this.#goodBytes === 0;
     try {
-      const handle = await open(this.path, 'a');
-      try {
-        // writeFile, not write: write() may store only part of the line on a nearly full disk
-        // and still succeed (a short write); writeFile goes on until all of it is written, or
-        // fails, and a failure is a torn line cut away before the next append.
-        await handle.writeFile(text);
-        if (this.durability === 'power') await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      const journal = await this.#openJournal();
+      // writeFile, not write: write() may store only part of the line on a nearly full disk
+      // and still succeed (a short write); writeFile goes on until all of it is written, or
+      // fails, and a failure is a torn line cut away before the next append.
+      await journal.handle.writeFile(text);
       if (this.durability === 'power') {
+        if (!journal.dsync) await journal.handle.datasync();
         if (isNew) await syncDirectory(dirname(this.path));
         this.#syncs += 1;
       }
     } catch (error) {
       this.#torn = true;
+      // Reopened by path at the next append, after the torn line is cut away.
+      await this.close().catch(() => undefined);
       throw error;
     }
     this.#goodBytes += Buffer.byteLength(text);
   }
 
-  /** Appends made durable with `fdatasync` so far (durability `power`): one per group commit. */
+  /**
+   * The open journal if its path still leads to it, else the file the path names now, opened
+   * (which throws if the data directory is gone: the commit fails, nothing is written).
+   */
+  async #openJournal(): Promise<OpenJournal> {
+    const current = this.#open;
+    if (current !== undefined) {
+      // Sync on purpose: a lookup in the kernel's dentry and inode caches, a few microseconds,
+      // where the promise version would add a thread-pool round trip to every commit.
+      const now = statSync(this.path, { throwIfNoEntry: false });
+      if (now !== undefined && now.ino === current.ino && now.dev === current.dev) {
+        return current;
+      }
+      await this.close();
+    }
+    const dsync = this.durability === 'power' && O_DSYNC !== undefined;
+    const handle = await open(this.path, APPEND_FLAGS | (dsync ? (O_DSYNC ?? 0) : 0));
+    try {
+      const { dev, ino } = await handle.stat();
+      this.#open = { handle, dev, ino, dsync };
+      return this.#open;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** Closes the open journal, if any (the store's close; the next append opens it again). */
+  async close(): Promise<void> {
+    const current = this.#open;
+    this.#open = undefined;
+    await current?.handle.close();
+  }
+
+  async #cutTornLine(): Promise<void> {
+    await this.close();
+    await (this.#goodBytes === 0
+      ? rm(this.path, { force: true })
+      : truncate(this.path, this.#goodBytes));
+    this.#torn = false;
+  }
+
+  /**
+   * Appends made durable so far (durability `power`: an O_DSYNC write, or a write and its
+   * `fdatasync`): one per group commit.
+   */
   get syncs(): number {
     return this.#syncs;
   }
@@ -125,18 +199,14 @@ export class JournalFile implements Adapter<string> {
    * sealed segment may still be waiting for its fold.
    */
   async seal(to: string): Promise<boolean> {
-    if (this.#torn) {
-      await (this.#goodBytes === 0
-        ? rm(this.path, { force: true })
-        : truncate(this.path, this.#goodBytes));
-      this.#torn = false;
-    }
+    if (this.#torn) await this.#cutTornLine();
     if (this.#goodBytes === 0) return false;
     const taken = await access(to).then(
       () => true,
       () => false,
     );
     if (taken) throw new Error(`cannot seal the journal: ${to} exists`);
+    await this.close();
     await rename(this.path, to);
     if (this.durability === 'power') await syncDirectory(dirname(this.path));
     this.#goodBytes = 0;
@@ -145,6 +215,7 @@ export class JournalFile implements Adapter<string> {
 
   /** After a snapshot that holds everything in it. */
   async clear(): Promise<void> {
+    await this.close();
     await rm(this.path, { force: true });
     this.#goodBytes = 0;
     this.#torn = false;

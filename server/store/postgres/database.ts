@@ -29,22 +29,31 @@ export interface Transaction extends Queryable {
 
 export interface Database extends Queryable {
   pool: pg.Pool;
+  /** How many connections the pool holds at most (and keeps once opened). */
+  size: number;
   transaction<T>(work: (client: Transaction) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
+/** The pool's size when none is given. */
+export const DEFAULT_POOL_SIZE = 10;
+
 export interface DatabaseOptions {
   connectionString: string;
-  /** Pool size (default 10). */
+  /** Pool size (DEFAULT_POOL_SIZE). */
   maxConnections?: number;
   /** Told about errors on idle connections (PostgreSQL restarted); they must not crash the node. */
   onIdleError?: (error: Error) => void;
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
+  const size = options.maxConnections ?? DEFAULT_POOL_SIZE;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
+    max: size,
+    // Connections opened stay open (warmPool.ts opens them all at start): a new one costs a
+    // PostgreSQL backend and its cold caches in the middle of a burst.
+    min: size,
     // A database that does not answer fails the request (503) instead of queueing it for ever.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -53,6 +62,7 @@ export function openDatabase(options: DatabaseOptions): Database {
 
   return {
     pool,
+    size,
     async query(sql, params) {
       try {
         return await pool.query(sql, params);

@@ -13,6 +13,7 @@ import { createFigures, type Figures } from './figures.js';
 import { createLatestSeq, type LatestSeq, type Revocation } from './latestSeq.js';
 import { migrate } from './migrate.js';
 import { applyRetention, type RetentionPolicy } from './retention.js';
+import { warmPool } from './warmPool.js';
 import { commitHoldFromEnvironment, trackWritesInFlight } from './writesInFlight.js';
 
 export interface PostgresStoreOptions {
@@ -20,8 +21,13 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** The clock for timestamps; tests pass their own. */
   clock?: () => Date;
-  /** Pool size (default 10). */
+  /** Pool size (DEFAULT_POOL_SIZE in database.ts). */
   maxConnections?: number;
+  /**
+   * A server node's store: open() opens every connection of the pool and warms it (warmPool.ts)
+   * before it resolves. Admin commands, which run a statement or two, leave it off.
+   */
+  warmPool?: boolean;
   /** Errors nobody awaits (an idle connection dropped); logged, never fatal. */
   onBackgroundError?: (error: Error) => void;
   /** As lowdb's (DEFAULT_RETENTION): 90 days, 100,000 events. */
@@ -78,6 +84,11 @@ export function createPostgresEngine(options: PostgresStoreOptions): PostgresEng
         await latest.start();
         await retain();
         await figures.start();
+        // Last, so the node reports ready only with every connection open and warm.
+        if (options.warmPool) {
+          const short = await warmPool(db.pool, db.size);
+          if (short) report(short);
+        }
       } catch (error) {
         phase = 'closed';
         await latest.stop();
