@@ -102,12 +102,16 @@ function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
 function trackConnections(server: HttpServer): { http: Set<Duplex>; webSockets: Set<Duplex> } {
   const http = new Set<Duplex>();
   const webSockets = new Set<Duplex>();
+  // One listener function for every connection, called with the socket as `this` (node:events),
+  // and `on`, not `once` ('close' comes once): no closure or once-wrapper per connection, which
+  // was about 0.2 KB of each of 10,000 sockets (docs/BENCHMARKS.md).
+  function forget(this: Socket): void {
+    http.delete(this);
+    webSockets.delete(this);
+  }
   server.on('connection', (socket: Socket) => {
     http.add(socket);
-    socket.once('close', () => {
-      http.delete(socket);
-      webSockets.delete(socket);
-    });
+    socket.on('close', forget);
   });
   server.on('upgrade', (_request, socket) => {
     if (http.delete(socket)) webSockets.add(socket);
@@ -207,7 +211,16 @@ export async function serve(
     const shared = redis && cluster?.shareSocketsThroughRedis(io, redis, log);
     const handoff = createSyncHandoff(io, () => timedStore.settled(), shared?.peers);
     shared?.receivePeerItems(handoff);
-    const push = createSocketPush(io, timedStore, metrics, log, handoff, shared?.moveSubscriber);
+    const tokenRooms = shared !== undefined;
+    const push = createSocketPush(
+      io,
+      timedStore,
+      metrics,
+      log,
+      handoff,
+      shared?.moveSubscriber,
+      tokenRooms,
+    );
     revokedElsewhere = (revocation) => {
       if ('userId' in revocation) push.userTokensRevoked(revocation.userId);
       else push.tokensRevoked(revocation.tokenIds);
@@ -238,6 +251,7 @@ export async function serve(
       admission: createAdmission(config.maxCatchingUp),
       seams,
       catchUpSince: shared?.catchUpSince,
+      tokenRooms,
     });
     const app = createHttpApp({
       routes: { ...services, sessions: createSessions(services.accounts), rateLimits },

@@ -21,7 +21,7 @@ export interface SocketCap {
 /** The Engine.IO connection behind a socket. It emits 'close' once, so `on` will do, and keeps no
  * once-wrapper per socket. */
 export interface ClosingConnection {
-  on(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: (this: ClosingConnection) => void): unknown;
 }
 
 /** One node's own count, which answers at once. */
@@ -31,20 +31,26 @@ export interface NodeSocketCap extends SocketCap {
 
 export function createSocketCap(max: number): NodeSocketCap {
   const held = new Map<string, number>();
-  const admitted = new WeakSet<ClosingConnection>();
+  /** Whose each counted connection is (a connection may connect the namespace again). */
+  const owners = new WeakMap<ClosingConnection, string>();
+  // One listener for every connection, called with the connection as `this` (node:events): a
+  // closure per connection would keep one more context each for as long as it (issue 14).
+  function release(this: ClosingConnection): void {
+    const userId = owners.get(this);
+    if (userId === undefined) return;
+    const left = (held.get(userId) ?? 1) - 1;
+    if (left > 0) held.set(userId, left);
+    else held.delete(userId);
+  }
   return {
     admit(userId, connection) {
       // A client may connect the same namespace again on one connection: count it once.
-      if (admitted.has(connection)) return true;
+      if (owners.has(connection)) return true;
       const count = held.get(userId) ?? 0;
       if (count >= max) return false;
       held.set(userId, count + 1);
-      admitted.add(connection);
-      connection.on('close', () => {
-        const left = (held.get(userId) ?? 1) - 1;
-        if (left > 0) held.set(userId, left);
-        else held.delete(userId);
-      });
+      owners.set(connection, userId);
+      connection.on('close', release);
       return true;
     },
     heldBy: (userId) => held.get(userId) ?? 0,

@@ -39,6 +39,8 @@ import type { SyncHandoff } from './syncHandoff.js';
 export interface SocketSeams {
   /** Awaited after a new socket joined its rooms and before its catch-up is read. */
   beforeCatchUp?: (userId: string) => Promise<void>;
+  /** Called with each new socket once its listeners are on (what it keeps, in memory tests). */
+  connected?: (socket: TidingsSocket) => void;
 }
 
 export interface SocketHandlerDependencies {
@@ -57,6 +59,8 @@ export interface SocketHandlerDependencies {
   handoff: SyncHandoff;
   admission: AdmissionControl;
   seams?: SocketSeams;
+  /** With several nodes, sockets join their token's room (socketServer.ts `tokenRoom`). */
+  tokenRooms?: boolean;
   /** With several nodes, the catch-ups after a Redis outage are answered in full. */
   catchUpSince?: (since: number | undefined) => number | undefined;
 }
@@ -157,33 +161,41 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
     );
   });
 
+  // The same listener functions for every socket, called with the socket as `this` (node:events;
+  // socket.io's Socket is an EventEmitter): closures made per socket would keep one more context
+  // each for as long as the connection (issue 14, memory per connection).
+  const onDisconnect = (): void => metrics.socketDisconnected();
+  function onMarkRead(this: TidingsSocket, payload: unknown, ack: unknown): void {
+    const { id, data } = this;
+    answer(ack, async () => {
+      await rateLimits.socketEvent(data.userId);
+      const request = parsePayload(MarkReadRequestSchema, payload);
+      return inbox.markRead(data.userId, request, id);
+    });
+  }
+  function onList(this: TidingsSocket, payload: unknown, ack: unknown): void {
+    const { userId } = this.data;
+    // The payload is optional: `emit('notification:list', ack)` asks for the newest page.
+    const [request, reply] = typeof payload === 'function' ? [{}, payload] : [payload, ack];
+    answer(reply, async () => {
+      await rateLimits.socketEvent(userId);
+      const { before, limit } = parsePayload(ListRequestSchema, request ?? {});
+      return inbox.listPage(userId, before, limit);
+    });
+  }
+
   io.on('connection', (socket) => {
     const { userId, tokenId, since } = socket.data;
     metrics.socketConnected();
-    socket.on('disconnect', () => metrics.socketDisconnected());
-
-    socket.on('notification:mark-read', (payload: unknown, ack: unknown) =>
-      answer(ack, async () => {
-        await rateLimits.socketEvent(userId);
-        const request = parsePayload(MarkReadRequestSchema, payload);
-        return inbox.markRead(userId, request, socket.id);
-      }),
-    );
-
-    socket.on('notification:list', (payload: unknown, ack: unknown) => {
-      // The payload is optional: `emit('notification:list', ack)` asks for the newest page.
-      const [request, reply] = typeof payload === 'function' ? [{}, payload] : [payload, ack];
-      answer(reply, async () => {
-        await rateLimits.socketEvent(userId);
-        const { before, limit } = parsePayload(ListRequestSchema, request ?? {});
-        return inbox.listPage(userId, before, limit);
-      });
-    });
+    socket.on('disconnect', onDisconnect);
+    socket.on('notification:mark-read', onMarkRead);
+    socket.on('notification:list', onList);
+    seams.connected?.(socket);
 
     // Rooms first, then the catch-up, so nothing published meanwhile can miss the socket; the
     // handoff makes sure nothing reaches it twice either (server/realtime/syncHandoff.ts).
     handoff.begin(socket);
-    void socket.join([userRoom(userId), tokenRoom(tokenId)]);
+    void socket.join(deps.tokenRooms ? [userRoom(userId), tokenRoom(tokenId)] : userRoom(userId));
     store
       .isSubscribed(userId)
       .then(async (subscribed) => {

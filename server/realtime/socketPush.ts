@@ -23,6 +23,8 @@ export function createSocketPush(
   handoff: SyncHandoff,
   /** With several nodes: moves the user's sockets on every node (server/cluster/sharedSockets.ts). */
   moveSubscriber?: (userId: string, subscribed: boolean) => Promise<void>,
+  /** Whether sockets join their token's room (several nodes; socketServer.ts `tokenRoom`). */
+  tokenRooms = false,
 ): Push {
   const push: Push = {
     newPost(item, authorId) {
@@ -58,8 +60,17 @@ export function createSocketPush(
     },
 
     tokensRevoked(tokenIds) {
+      if (tokenIds.length === 0) return;
       // Through the adapter: with several nodes, the token's sockets on every node.
-      if (tokenIds.length > 0) io.in(tokenIds.map(tokenRoom)).disconnectSockets(true);
+      if (tokenRooms) {
+        io.in(tokenIds.map(tokenRoom)).disconnectSockets(true);
+        return;
+      }
+      // One node holds every socket: found by what their handshake learned.
+      const revoked = new Set(tokenIds);
+      for (const socket of io.of('/').sockets.values()) {
+        if (revoked.has(socket.data.tokenId)) socket.disconnect(true);
+      }
     },
 
     userTokensRevoked(userId) {

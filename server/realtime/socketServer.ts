@@ -9,7 +9,9 @@
  * has been read. Long-polling stays allowed for scripts and proxies without WebSocket; both
  * Tidings clients connect by WebSocket directly.
  */
+import { EventEmitter } from 'node:events';
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { Socket as NetSocket } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
@@ -55,7 +57,11 @@ export type TidingsSocket = Socket<
 
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const SUBSCRIBERS_ROOM = 'subscribers';
-/** The sockets of one login token, so revoking it reaches them on every node. */
+/**
+ * The sockets of one login token, so revoking it reaches them on every node. Only with several
+ * nodes: one node finds a token's sockets by their `socket.data` when it is revoked, which is
+ * rare, rather than keep a room, its key and a set per socket (about 0.25 KB of each; issue 14).
+ */
 export const tokenRoom = (tokenId: string): string => `token:${tokenId}`;
 
 /** What a connected socket's handshake holds instead of what it was read from. */
@@ -85,31 +91,62 @@ export function createSocketServer(httpServer: HttpServer, origins: OriginPolicy
       callback(allowed ? null : 'host or origin not allowed', allowed);
     },
   });
-  // engine.io wraps each WebSocket upgrade in a response object that keeps the upgrade request
-  // for as long as the TCP connection lives (engine.io 6.6, server.js: `WebSocketResponse`, held
-  // by its socket's 'close' listener), so letting go of `socket.conn.request` alone frees
-  // nothing for a WebSocket client. Its middlewares see that object: note it, to let go of both.
-  const upgradeResponses = new WeakMap<object, object>();
-  io.engine.use((request: IncomingMessage, response: object, next: () => void) => {
-    if (!(response instanceof ServerResponse)) upgradeResponses.set(request, response);
+  // engine.io wraps each WebSocket upgrade in a response object for its middlewares, and the
+  // response's constructor puts a once('close') listener on the TCP socket (engine.io 6.6,
+  // server.js: `WebSocketResponse`) only so that middlewares can wait for the response's 'close'.
+  // Tidings has none that do, yet that listener would keep the response, its event table and the
+  // upgrade request it holds for as long as the connection: about 0.6 KB of each of 10,000
+  // sockets (docs/BENCHMARKS.md). The TCP socket has no other once('close') listener by then
+  // (server/serve.ts listens with `on`; ws listens later), so it is taken off here.
+  io.engine.use((_request: IncomingMessage, response: object, next: () => void) => {
+    if (!(response instanceof ServerResponse)) releaseUpgradeResponse(response);
     next();
   });
   io.on('connection', (socket) => {
     // By now socket.handshake holds the headers, auth and address Tidings reads; the request
     // object behind it (headers, raw headers, query) would otherwise live as long as the
     // connection: about 1 KB of 10,000 sockets' memory each (docs/BENCHMARKS.md).
-    const request: unknown = socket.conn.request;
-    const response =
-      typeof request === 'object' && request ? upgradeResponses.get(request) : undefined;
-    if (response) Reflect.set(response, 'req', undefined);
     Reflect.set(socket.conn, 'request', undefined);
     // socket.handshake itself keeps the request's headers and parsed query objects (socket.io
-    // 4.8, `buildHandshake`) and the client's auth, its login token with it, for as long as the
-    // connection: Tidings reads them only in its handshake middlewares, which have run by now.
-    // The address, time and flags stay.
+    // 4.8, `buildHandshake`), the client's auth with its login token, the request's URL and the
+    // time as a 60-character string, for as long as the connection: Tidings reads them only in
+    // its handshake middlewares, which have run by now. The address, `issued` and flags stay.
     socket.handshake.headers = RELEASED;
     socket.handshake.query = RELEASED;
     socket.handshake.auth = RELEASED;
+    socket.handshake.url = '';
+    socket.handshake.time = '';
+    releaseUpgradeListeners(socket.conn.transport);
   });
   return io;
+}
+
+/** The raw 'close' listeners engine.io's upgrade response put on its TCP socket (see above). */
+function releaseUpgradeResponse(response: object): void {
+  const { socket } = response as { socket?: unknown };
+  if (!(socket instanceof NetSocket)) return;
+  // A once-listener is a wrapper with the listener it wraps as `.listener` (node:events).
+  const onceListeners = (socket.rawListeners('close') as (() => void)[]).filter(
+    (listener) => 'listener' in listener,
+  );
+  const [responseClose] = onceListeners;
+  if (onceListeners.length === 1 && responseClose) socket.removeListener('close', responseClose);
+}
+
+/**
+ * What engine.io leaves on a WebSocket connection's transport after the handshake and never
+ * needs again (engine.io 6.6, server.js): the transport's 'headers' listener, which answers only
+ * HTTP responses (long-polling; a WebSocket's were written at the upgrade), and the WebSocket's
+ * `onUpgradeError`, which swallows errors only until the transport listens itself (it does by
+ * now; engine.io takes it off the same way when a long-polling client upgrades). Each keeps a
+ * closure and its context per socket.
+ */
+function releaseUpgradeListeners(transport: TidingsSocket['conn']['transport']): void {
+  if (transport.name !== 'websocket') return;
+  transport.removeAllListeners('headers');
+  const { socket } = transport as { socket?: unknown };
+  if (!(socket instanceof EventEmitter)) return;
+  for (const listener of socket.listeners('error') as (() => void)[]) {
+    if (listener.name === 'onUpgradeError') socket.removeListener('error', listener);
+  }
 }
