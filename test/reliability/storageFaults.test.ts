@@ -26,6 +26,7 @@ import {
   BACKUP_FILE_NAME,
   DATA_FILE_NAME,
   JOURNAL_FILE_NAME,
+  JOURNAL_IDLE_CLOSE_MS,
 } from '../../server/store/lowdb/index.js';
 import { like, publish, request, signUp, subscribe, type TestUser } from '../fixtures/api.js';
 import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
@@ -75,6 +76,32 @@ async function fillDisk(dir: string): Promise<string> {
     }
   }
   return path;
+}
+
+/**
+ * Remounts the tmpfs read-only. The kernel refuses ("busy") while a file on it is open for
+ * writing: the server's journal is, until a second after its last append (JOURNAL_IDLE_CLOSE_MS),
+ * so this waits for that, and fails saying so if the server never lets go.
+ */
+async function remountReadOnly(mountPoint: string): Promise<void> {
+  const giveUpAt = Date.now() + 20 * JOURNAL_IDLE_CLOSE_MS;
+  for (;;) {
+    try {
+      execFileSync('mount', ['-o', 'remount,ro', mountPoint], { stdio: 'pipe' });
+      return;
+    } catch (error) {
+      const busy = /busy/.test(String((error as { stderr?: unknown }).stderr));
+      if (!busy || Date.now() > giveUpAt) {
+        throw new Error(
+          busy
+            ? `the server still holds a file open for writing on ${mountPoint} long after its last write`
+            : `cannot remount ${mountPoint} read-only: ${String(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function postCount(url: string): Promise<number> {
@@ -174,7 +201,7 @@ describe('the disk fails under a running server', () => {
   });
 
   it('a read-only disk refuses writes clearly, pushes nothing, and recovers when writable', async () => {
-    execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
+    await remountReadOnly(mountPoint);
     try {
       await expectRefusedAndNothingPushed('read-only');
     } finally {

@@ -14,6 +14,7 @@ import {
   createLowdbStore,
   DATA_FILE_NAME,
   JOURNAL_FILE_NAME,
+  JOURNAL_IDLE_CLOSE_MS,
   type LowdbStore,
   type LowdbStoreOptions,
 } from '../../server/store/lowdb/index.js';
@@ -201,6 +202,23 @@ describe('the journal', () => {
         'closed with the store',
       );
     }
+  });
+
+  it('an idle journal is closed, so the disk can be remounted read-only; the next append opens it', async () => {
+    const dataDir = await newDir();
+    const store = await open(dataDir);
+    const author = await addUser(store, 'author', true);
+    const journal = join(dataDir, JOURNAL_FILE_NAME);
+    assert.ok(openFlagsOf(journal) !== undefined, 'open right after an append');
+    // A wait for the condition, not a timing check: ten times the idle time before it fails.
+    for (const waitUntil = Date.now() + 10 * JOURNAL_IDLE_CLOSE_MS; Date.now() < waitUntil;) {
+      if (openFlagsOf(journal) === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(openFlagsOf(journal), undefined, 'closed once appends stopped');
+    await publish(store, author, 'After a pause');
+    assert.ok(openFlagsOf(journal) !== undefined, 'opened again by the next append');
+    assert.equal((await store.listPosts(0, 10)).total, 1);
   });
 
   it('a journal as big as the snapshot is folded into it while the store runs', async () => {

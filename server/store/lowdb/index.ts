@@ -23,7 +23,7 @@ export {
   DEFAULT_RETENTION,
   type LowdbStoreOptions,
 } from './commitEngine.js';
-export { JOURNAL_FILE_NAME } from './journal.js';
+export { JOURNAL_FILE_NAME, JOURNAL_IDLE_CLOSE_MS } from './journal.js';
 
 /** The Store, plus what only this driver has: its journal folds, for tests and the bench. */
 export interface LowdbStore extends Store {

@@ -14,7 +14,11 @@
  * (a `stat` answered from the kernel's cache, on this thread: microseconds, no round trip) and
  * must still name the open file (same device and inode); if not, the file is closed and the path
  * opened afresh, which fails when the directory is gone, as the open of every append did before.
- * seal() and clear() close the file before they rename or remove it.
+ * seal() and clear() close the file before they rename or remove it. After a second without an
+ * append the file is closed too, and opened again by the next one: an idle server then holds no
+ * file open for writing on its data disk, which the kernel requires before that disk can be
+ * remounted read-only (`mount -o remount,ro` answers "busy" otherwise), and a commit that comes
+ * a second or more after the last one pays the open it paid before anyway.
  *
  * A failed append may have left part of its line behind; the next append first cuts the file
  * back to the last complete line, so a torn line can only ever be the last one, and opening
@@ -88,6 +92,9 @@ const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
 /** Undefined where the platform lacks it (then each append is `fdatasync`ed instead). */
 const O_DSYNC: number | undefined = constants.O_DSYNC;
 
+/** How long the journal stays open without an append (see the header). */
+export const JOURNAL_IDLE_CLOSE_MS = 1_000;
+
 /** The open journal and which file it is, to tell whether its path still leads to it. */
 interface OpenJournal {
   handle: FileHandle;
@@ -102,6 +109,9 @@ export class JournalFile implements Adapter<string> {
   #torn = false;
   #syncs = 0;
   #open: OpenJournal | undefined;
+  #appending = false;
+  /** Closes the journal once appends stop; refreshed by each append, never keeps the process. */
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly path: string,
@@ -122,6 +132,7 @@ export class JournalFile implements Adapter<string> {
   async write(text: string): Promise<void> {
     if (this.#torn) await this.#cutTornLine();
     const isNew = this.#goodBytes === 0;
+    this.#appending = true;
     try {
       const journal = await this.#openJournal();
       // writeFile, not write: write() may store only part of the line on a nearly full disk
@@ -138,8 +149,25 @@ export class JournalFile implements Adapter<string> {
       // Reopened by path at the next append, after the torn line is cut away.
       await this.close().catch(() => undefined);
       throw error;
+    } finally {
+      this.#appending = false;
     }
     this.#goodBytes += Buffer.byteLength(text);
+    this.#closeWhenIdle();
+  }
+
+  #closeWhenIdle(): void {
+    if (this.#idleTimer !== undefined) {
+      this.#idleTimer.refresh();
+      return;
+    }
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      // An append still in flight (a slow disk) keeps the file; its end arms the timer again.
+      if (this.#appending) return;
+      this.close().catch(() => undefined);
+    }, JOURNAL_IDLE_CLOSE_MS);
+    this.#idleTimer.unref();
   }
 
   /**
@@ -171,6 +199,8 @@ export class JournalFile implements Adapter<string> {
 
   /** Closes the open journal, if any (the store's close; the next append opens it again). */
   async close(): Promise<void> {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     const current = this.#open;
     this.#open = undefined;
     await current?.handle.close();
