@@ -13,7 +13,7 @@
  * `Reflect.construct(IncomingMessage, args, AppRequest)`: V8 then rebuilt AppRequest's initial map
  * twice per request (once for `new AppRequest`, once for the forwarded construction), so every
  * request and response had hidden classes of its own and each property Node set on them allocated
- * a new map and a longer copy of its descriptors, directly in the old space: about 7 KB a request
+ * a new map and a longer copy of its descriptors, directly in the old space: 8–11 KB a request
  * that `--trace-gc-nvp` never showed as promoted, and full collections as often as before (docs/
  * BENCHMARKS.md, "Like p99 and resident memory, sixth pass"). A subclass's instances share one map
  * chain, as Node's own do.
