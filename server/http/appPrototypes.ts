@@ -26,15 +26,33 @@ export interface AppPrototypes {
   adopt(app: Express): void;
 }
 
+/** Node's constructor, called on an object `new` made (Node 20 to 24 declare both as functions). */
+type NodeConstructor = (this: object, ...args: unknown[]) => void;
+
+/** Whether Node declares the constructor as a plain function, so that `.call` can initialise. */
+const isPlainFunction = (constructor: object): boolean =>
+  !/^class\b/.test(Function.prototype.toString.call(constructor));
+
 export function appPrototypes(): AppPrototypes {
-  // Reflect.construct with the function itself as `new.target`: the object is created with the
-  // function's current `prototype` and then initialised by Node's own constructor (whether Node
-  // declares it as a function or a class). The `this` that `new` made is dropped.
-  function AppRequest(...args: unknown[]): IncomingMessage {
-    return Reflect.construct(IncomingMessage, args, AppRequest) as IncomingMessage;
+  // `new AppRequest(socket)` makes the object from the function's current `prototype`, with the
+  // hidden class V8 keeps for that function, and Node's own constructor initialises it. Every
+  // request then shares one hidden class. Reflect.construct(IncomingMessage, args, AppRequest),
+  // used before, gave every request and response a hidden class of its own (a new.target that is
+  // not a subclass of the constructor is not cached by V8): about 40 µs a request or WebSocket
+  // upgrade against 0.2 µs (docs/BENCHMARKS.md, "The storm's catch-up CPU, sixth pass").
+  // Reflect.construct stays for a Node that declares them as classes, which `.call` cannot run.
+  const initRequest = IncomingMessage as unknown as NodeConstructor;
+  const initResponse = ServerResponse as unknown as NodeConstructor;
+  const viaCall = isPlainFunction(IncomingMessage) && isPlainFunction(ServerResponse);
+  function AppRequest(this: object, ...args: unknown[]): object | undefined {
+    if (!viaCall) return Reflect.construct(IncomingMessage, args, AppRequest) as object;
+    initRequest.apply(this, args);
+    return undefined;
   }
-  function AppResponse(...args: unknown[]): ServerResponse {
-    return Reflect.construct(ServerResponse, args, AppResponse) as ServerResponse;
+  function AppResponse(this: object, ...args: unknown[]): object | undefined {
+    if (!viaCall) return Reflect.construct(ServerResponse, args, AppResponse) as object;
+    initResponse.apply(this, args);
+    return undefined;
   }
   AppRequest.prototype = IncomingMessage.prototype;
   AppResponse.prototype = ServerResponse.prototype;
