@@ -1,7 +1,7 @@
 /**
  * The data directory holds password hashes, token hashes and every post: only its
  * owner may read it. New directories are made 0700 and, with the process's umask at 077
- * (server/runCommand.ts), every file the server writes (snapshot, journal, backup, lock, temp files) is
+ * (server/cli.ts), every file the server writes (snapshot, journal, backup, lock, temp files) is
  * 0600. A directory made before that (or by hand, under umask 022) is tightened at start, and the
  * log says so.
  */

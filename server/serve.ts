@@ -27,8 +27,6 @@ import { createSocketPush } from './realtime/socketPush.js';
 import { createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { LISTEN_BACKLOG } from './listenBacklog.js';
-import { ListenError, listenErrorFor, type HeldPort } from './heldPort.js';
-import { holdStartFromEnvironment } from './startHold.js';
 import { createAdmission } from './realtime/admission.js';
 import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
@@ -45,13 +43,27 @@ export interface RunningTidings {
   close(): Promise<void>;
 }
 
-export { ListenError };
+/** The port is taken or may not be used; the message says which in one line. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
 
 function listen(server: HttpServer, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(listenErrorFor(error, host, port)),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new ListenError(`port ${port} on ${host} is already in use; pick another with --port`),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(new ListenError(`not allowed to listen on ${where}; use a port above 1023`));
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new ListenError(`cannot listen on ${host}: no such address on this machine`));
+      } else {
+        reject(new ListenError(`cannot listen on ${where}: ${error.message}`));
+      }
+    });
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () =>
       resolve(server.address() as AddressInfo),
     );
@@ -70,23 +82,13 @@ function urlFor(host: string, port: number): string {
  */
 const IN_FLIGHT_GRACE_MS = 3_000;
 
-/**
- * Resolves when the HTTP server has closed its last connection, or after `graceMs`. Connections
- * held during the start and handed over (heldPort.ts) are not the HTTP server's own count:
- * `handedOver` waits for them.
- */
-function httpClosed(
-  server: HttpServer,
-  graceMs: number,
-  handedOver: Promise<void> = Promise.resolve(),
-): Promise<void> {
+/** Resolves when the HTTP server has closed its last connection, or after `graceMs`. */
+function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, graceMs);
     server.once('close', () => {
-      void handedOver.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+      clearTimeout(timer);
+      resolve();
     });
   });
 }
@@ -122,16 +124,11 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || /^127\./.test(host) || host === '::1' || host === '[::1]';
 
-/**
- * `seams` let an in-process test hold the server at a chosen point; production passes none.
- * `held` is the port the CLI bound before loading the server (heldPort.ts): the server takes it
- * over and serves what connected meanwhile once it is ready; without it, it listens itself.
- */
+/** `seams` let an in-process test hold the server at a chosen point; production passes none. */
 export async function serve(
   config: ServerConfig,
   log: Logger,
   seams: SocketSeams = {},
-  held?: HeldPort,
 ): Promise<RunningTidings> {
   let storage: OpenedStorage | undefined;
   let redis: RedisLink | undefined;
@@ -146,7 +143,6 @@ export async function serve(
   try {
     // Revocations made elsewhere on a shared database reach this node's sockets once push exists.
     let revokedElsewhere: (revocation: Revocation) => void = () => undefined;
-    await holdStartFromEnvironment(process.env.TIDINGS_TEST_HOLD_START);
     storage = await openStorage(config, {
       role: 'node',
       sharedThroughRedis: config.redisUrl !== undefined,
@@ -180,9 +176,7 @@ export async function serve(
           )
         : undefined;
 
-    const address = held
-      ? await held.takeOver(httpServer)
-      : await listen(httpServer, config.host, config.port);
+    const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
     const publicUrl =
       config.publicUrl ?? (WILDCARDS.has(config.host) ? urlFor('localhost', address.port) : url);
@@ -288,9 +282,6 @@ export async function serve(
         )
       : undefined;
 
-    // Ready: what connected during the start is served now, as if it had just connected.
-    held?.handOver(httpServer);
-
     const opened = storage;
     const openRedis = redis;
     let closing: Promise<void> | undefined;
@@ -300,7 +291,7 @@ export async function serve(
       close() {
         closing ??= (async () => {
           await adminSocket?.close();
-          const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS, held?.handedOverClosed());
+          const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
           await poller.stop();
           // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
           // (io.close() would wait for every client to go, however long a stuck one takes.)
@@ -325,7 +316,6 @@ export async function serve(
       },
     };
   } catch (error) {
-    held?.release();
     httpServer.close();
     await redis?.close();
     await storage?.close().catch(() => undefined);

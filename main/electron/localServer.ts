@@ -22,10 +22,10 @@ export interface LocalServer {
   stop(): Promise<'stopped' | 'killed'>;
 }
 
-/** The message the app sends over the IPC channel (server/runCommand.ts listens for it). */
+/** The message the app sends over the IPC channel (server/cli.ts listens for it). */
 export const SHUTDOWN_MESSAGE = { type: 'tidings:shutdown' } as const;
 
-/** The server gives itself 10 s to flush (server/runCommand.ts); a little more before killing it. */
+/** The server gives itself 10 s to flush (server/cli.ts); a little more before killing it. */
 const STOP_TIMEOUT_MS = 12_000;
 
 const LISTEN_LINE = /listening on (http:\/\/[^\s]+)/;

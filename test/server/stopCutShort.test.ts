@@ -1,5 +1,5 @@
 /**
- * A stop the command line cuts short at its 10 s limit (SHUTDOWN_LIMIT_MS in server/runCommand.ts): it
+ * A stop the command line cuts short at its 10 s limit (SHUTDOWN_LIMIT_MS in server/cli.ts): it
  * exits 1, as the close was not finished, and says what happened and that every acknowledged
  * change is safe, which is true (docs/STORAGE.md, "A stop cut short"). It used to say "pending
  * writes did not finish in time", which reads like lost data.
