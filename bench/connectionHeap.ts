@@ -16,8 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '../test/fixtures/server.js';
-import { ClientPool } from './clientPool.js';
-import { seed } from './seed.js';
+import { askServer, readBeforeAndAfterSockets } from './socketsBeforeAfter.js';
 
 const keep = process.argv.includes('--keep');
 const [count, shown] = process.argv.slice(2).filter((arg) => arg !== '--keep');
@@ -33,17 +32,8 @@ interface Sample {
 }
 
 async function sample(server: RunningServer): Promise<Sample> {
-  const seen = [...server.output().matchAll(MEMORY_LINE)].length;
-  server.child.kill('SIGUSR2');
-  for (const started = Date.now(); Date.now() - started < 120_000;) {
-    const line = [...server.output().matchAll(MEMORY_LINE)][seen];
-    if (line) {
-      const [, , heap, external, file] = line;
-      return { heap: Number(heap), external: Number(external), file: file ?? '' };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the server wrote no heap snapshot within 120 s');
+  const [, , heap, external, file] = await askServer(server, MEMORY_LINE, 120_000);
+  return { heap: Number(heap), external: Number(external), file: file ?? '' };
 }
 
 interface Kind {
@@ -89,26 +79,14 @@ async function kindsOf(file: string): Promise<Map<string, Kind>> {
 }
 
 async function main(): Promise<void> {
-  const seeded = await seed({
-    users: n + 1,
-    authors: 1,
-    subscribe: true,
-    posts: 0,
-    likesPerPost: 0,
-  });
   const snapshots = await mkdtemp(join(tmpdir(), 'tidings-heap-'));
-  process.env.TIDINGS_SERVER_ENTRY = SNAPSHOT_ENTRY;
-  const { startServer } = await import('../test/fixtures/server.js');
-  const server = await startServer({
-    dataDir: seeded.dataDir,
-    env: { TIDINGS_HEAP_SNAPSHOT_PREFIX: join(snapshots, 'server') },
-  });
-  const pool = new ClientPool(4);
   try {
-    const before = await sample(server);
-    const connected = await pool.connect(server.url, seeded.users.slice(1), false, 600_000);
-    if (connected.ok !== n) throw new Error(`only ${connected.ok} of ${n} connected`);
-    const after = await sample(server);
+    const { before, after } = await readBeforeAndAfterSockets({
+      n,
+      entry: SNAPSHOT_ENTRY,
+      env: { TIDINGS_HEAP_SNAPSHOT_PREFIX: join(snapshots, 'server') },
+      read: sample,
+    });
     const [was, now] = [await kindsOf(before.file), await kindsOf(after.file)];
     const perSocket = [...now]
       .map(([key, { count, bytes }]) => {
@@ -133,9 +111,6 @@ async function main(): Promise<void> {
         `external ${per(after.external, before.external)} B`,
     );
   } finally {
-    await pool.close();
-    await server.stop();
-    await rm(seeded.dataDir, { recursive: true, force: true });
     if (keep) console.log(`snapshots kept in ${snapshots}`);
     else await rm(snapshots, { recursive: true, force: true });
   }

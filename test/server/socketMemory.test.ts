@@ -10,7 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
-import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
+import {
+  createServer,
+  ServerResponse,
+  type IncomingMessage,
+  type Server as HttpServer,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
@@ -18,7 +23,12 @@ import { runInNewContext } from 'node:vm';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as connectClient } from 'socket.io-client';
+import {
+  io as connectClient,
+  type ManagerOptions,
+  type Socket as ClientSocket,
+  type SocketOptions,
+} from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../contract/wire.js';
 import { parseCommandLine } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
@@ -49,23 +59,53 @@ const everything = {
   isHostAllowed: () => true,
 };
 
-test('a WebSocket client’s upgrade request is let go once its socket is connected', async () => {
+/** Tidings' socket server on a fresh HTTP server, closed when the test ends. */
+function socketServerForTest(): {
+  httpServer: HttpServer;
+  io: ReturnType<typeof createSocketServer>;
+} {
   const httpServer = createServer();
   const io = createSocketServer(httpServer, everything);
   after(() => io.close());
-  let request: WeakRef<IncomingMessage> | undefined;
-  io.engine.on('connection', (raw: EngineConnection) => {
-    request = new WeakRef(raw.request);
-  });
+  return { httpServer, io };
+}
+
+/** Listens on a free loopback port; resolves with a WebSocket client once it is connected. */
+async function connectForTest(
+  httpServer: HttpServer,
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<ClientSocket> {
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
-
-  const client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+  const client = connectClient(`http://127.0.0.1:${port}`, {
+    transports: ['websocket'],
+    ...options,
+  });
   after(() => client.close());
   await new Promise<void>((resolve, reject) => {
     client.once('connect', resolve);
     client.once('connect_error', reject);
   });
+  return client;
+}
+
+/** The names of what is still reachable after a few collections (each after a turn). */
+async function stillHeld(held: { name: string; ref: WeakRef<object> }[]): Promise<string[]> {
+  // Collection runs after the current turn's references are gone.
+  for (let round = 0; round < 5 && held.some(({ ref }) => ref.deref()); round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+  }
+  return held.filter(({ ref }) => ref.deref() !== undefined).map(({ name }) => name);
+}
+
+test('a WebSocket client’s upgrade request is let go once its socket is connected', async () => {
+  const { httpServer, io } = socketServerForTest();
+  let request: WeakRef<IncomingMessage> | undefined;
+  io.engine.on('connection', (raw: EngineConnection) => {
+    request = new WeakRef(raw.request);
+  });
+  const client = await connectForTest(httpServer);
   assert.ok(io.of('/').sockets.size === 1 && request, 'connected through the server');
 
   // Collection runs after the current turn's references are gone.
@@ -78,9 +118,7 @@ test('a WebSocket client’s upgrade request is let go once its socket is connec
 });
 
 test('a connected socket’s handshake lets go of the headers, query and auth it was read from', async () => {
-  const httpServer = createServer();
-  const io = createSocketServer(httpServer, everything);
-  after(() => io.close());
+  const { httpServer, io } = socketServerForTest();
   const held: { name: string; ref: WeakRef<object> }[] = [];
   const seen: { origin?: string; token?: unknown } = {};
   io.use((socket, next) => {
@@ -95,28 +133,14 @@ test('a connected socket’s handshake lets go of the headers, query and auth it
     );
     next();
   });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as AddressInfo;
-
-  const client = connectClient(`http://127.0.0.1:${port}`, {
-    transports: ['websocket'],
+  const client = await connectForTest(httpServer, {
     auth: { token: 'a-login-token' },
     extraHeaders: { origin: 'http://127.0.0.1' },
-  });
-  after(() => client.close());
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('connect_error', reject);
   });
   assert.deepEqual(seen, { origin: 'http://127.0.0.1', token: 'a-login-token' });
   assert.equal(held.length, 3, 'connected through the middleware');
 
-  for (let round = 0; round < 5 && held.some(({ ref }) => ref.deref()); round++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    collectGarbage();
-  }
-  const kept = held.filter(({ ref }) => ref.deref() !== undefined).map(({ name }) => name);
-  assert.deepEqual(kept, [], 'still held by the connection');
+  assert.deepEqual(await stillHeld(held), [], 'still held by the connection');
   const [socket] = io.of('/').sockets.values();
   assert.ok(socket, 'the socket is still connected');
   assert.equal(socket.handshake.address, '127.0.0.1');
@@ -125,9 +149,7 @@ test('a connected socket’s handshake lets go of the headers, query and auth it
 });
 
 test('engine.io’s upgrade response and the listeners only the upgrade needed are let go', async () => {
-  const httpServer = createServer();
-  const io = createSocketServer(httpServer, everything);
-  after(() => io.close());
+  const { httpServer, io } = socketServerForTest();
   const held: { name: string; ref: WeakRef<object> }[] = [];
   // Runs after the server's own engine middleware, with the same response object.
   io.engine.use((_request: IncomingMessage, response: object, next: () => void) => {
@@ -143,27 +165,14 @@ test('engine.io’s upgrade response and the listeners only the upgrade needed a
     if (headers) held.push({ name: 'headers listener', ref: new WeakRef(headers) });
     if (upgradeError) held.push({ name: 'onUpgradeError', ref: new WeakRef(upgradeError) });
   });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as AddressInfo;
-
-  const client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
-  after(() => client.close());
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('connect_error', reject);
-  });
+  const client = await connectForTest(httpServer);
   assert.deepEqual(
     held.map(({ name }) => name),
     ['response', 'headers listener', 'onUpgradeError'],
     'engine.io made them (engine.io 6.6)',
   );
 
-  for (let round = 0; round < 5 && held.some(({ ref }) => ref.deref()); round++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    collectGarbage();
-  }
-  const kept = held.filter(({ ref }) => ref.deref() !== undefined).map(({ name }) => name);
-  assert.deepEqual(kept, [], 'still held by the connection');
+  assert.deepEqual(await stillHeld(held), [], 'still held by the connection');
   // The connection still works both ways after it.
   const [socket] = io.of('/').sockets.values();
   const answered = new Promise((resolve) => client.once('unread:count', resolve));
@@ -175,9 +184,7 @@ test('engine.io’s upgrade response and the listeners only the upgrade needed a
 });
 
 test('once a socket’s handoff has ended, the handoff keeps no listener on it', async () => {
-  const httpServer = createServer();
-  const io = createSocketServer(httpServer, everything);
-  after(() => io.close());
+  const { httpServer, io } = socketServerForTest();
   const handoff = createSyncHandoff(io, () => Promise.resolve());
   const listeners: { before?: number; during?: number } = {};
   io.on('connection', (socket) => {
@@ -196,7 +203,7 @@ test('once a socket’s handoff has ended, the handoff keeps no listener on it',
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
-
+  // Listening for `sync` from the start: it may come in the same read as the connect.
   const client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
   after(() => client.close());
   await new Promise<void>((resolve) => client.once('sync', () => resolve()));
