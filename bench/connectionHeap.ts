@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '../test/fixtures/server.js';
-import { askServer, readBeforeAndAfterSockets } from './socketsBeforeAfter.js';
+import { askServer, readBeforeAndAfterSockets, runToExit } from './socketsBeforeAfter.js';
 
 const keep = process.argv.includes('--keep');
 const [count, shown] = process.argv.slice(2).filter((arg) => arg !== '--keep');
@@ -116,12 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(
-      `connection heap failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runToExit('connection heap', main);

@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '../test/fixtures/server.js';
-import { askServer, readBeforeAndAfterSockets } from './socketsBeforeAfter.js';
+import { askServer, readBeforeAndAfterSockets, runToExit } from './socketsBeforeAfter.js';
 
 const n = Number(process.argv[2] ?? 10_000);
 const GC_ENTRY = fileURLToPath(new URL('./gcServerEntry.mjs', import.meta.url));
@@ -35,12 +35,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(
-      `connection memory failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runToExit('connection memory', main);

@@ -57,3 +57,17 @@ export async function readBeforeAndAfterSockets<T>(options: {
     await rm(seeded.dataDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs a script's `main` and exits: 0, or 1 with what failed in one line (the client processes
+ * and the server's pipes would otherwise keep the process alive).
+ */
+export function runToExit(what: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
