@@ -13,7 +13,7 @@
  * LIKE_GARBAGE_ENTRY runs another entry instead of bench/gcServerEntry.mjs (another build's, or
  * one printing more); LIKE_GARBAGE_TRACE names a file for V8's output during the likes.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { API } from '../contract/wire.js';
 import { signalAndWait, spawnListening } from '../test/fixtures/childProcess.js';
@@ -95,8 +95,9 @@ try {
   for (let i = 0; i < likes; i++) await like();
   const ms = performance.now() - started;
   const window = server.output().slice(from);
-  const { scavenges, promotedBytes: promoted, full } = gcTotals(collections(window));
-  const reached = oldSpaceGrowthPer(collections(window), likes) ?? Number.NaN;
+  const seen = collections(window);
+  const { scavenges, promotedBytes: promoted, full } = gcTotals(seen);
+  const reached = oldSpaceGrowthPer(seen, likes) ?? Number.NaN;
   const heapAfter = await heapAfterGc();
   console.log(
     `${quick ? 'quick' : 'bench'} data, ${likes} likes one at a time in ${(ms / 1000).toFixed(1)} s` +
@@ -106,10 +107,7 @@ try {
       ` live heap after a full GC ${(heapBefore / 1e6).toFixed(1)} → ${(heapAfter / 1e6).toFixed(1)} MB` +
       ` (${((heapAfter - heapBefore) / likes / 1024).toFixed(2)} KB a like)`,
   );
-  if (process.env.LIKE_GARBAGE_TRACE) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(process.env.LIKE_GARBAGE_TRACE, server.output().slice(from));
-  }
+  if (process.env.LIKE_GARBAGE_TRACE) await writeFile(process.env.LIKE_GARBAGE_TRACE, window);
 } finally {
   await authors.close();
   await signalAndWait(server.child, 'SIGTERM');
