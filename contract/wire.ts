@@ -225,7 +225,8 @@ export interface UnreadCountPayload {
 
 /**
  * Read state changed on another device (or the web page). `all` carries `upToSeq`, so an item
- * that arrived after the mark-all stays unread everywhere.
+ * after the mark-all stays unread everywhere, and one at or below it is read, even when its push
+ * arrives after this event.
  */
 export type ReadChangePayload = { ids: string[] } | { all: true; upToSeq: number };
 
@@ -246,10 +247,17 @@ export interface NotificationPage {
   hasMore: boolean;
 }
 
-/** The mark-read ack: the new count and the seq it covers, as in `UnreadCountPayload`. */
+/**
+ * The mark-read ack: the new count and the seq it covers, as in `UnreadCountPayload`. A mark-all
+ * also says how far it marked, `readUpToSeq`: an item at or below it that reaches this socket
+ * after the ack is read too. With several nodes a post published on another node can be pushed
+ * here after a mark-all that already covered it (docs/PROTOCOL.md). `upToSeq` cannot stand in:
+ * the count can cover an item committed after the mark, which is unread.
+ */
 export interface MarkReadAck {
   unreadCount: number;
   upToSeq: number;
+  readUpToSeq?: number;
 }
 
 export const SERVER_EVENTS = {

@@ -11,7 +11,12 @@
  * a count that already has it. A refused mark-read then just leaves the pending list: a count that arrived meanwhile is
  * neither lost nor counted twice.
  */
-import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../contract/wire.js';
+import type {
+  MarkReadAck,
+  NotificationItem,
+  ReadChangePayload,
+  SyncPayload,
+} from '../../contract/wire.js';
 
 /** Enough for weeks of a busy blog; older items are fetched on demand. */
 export const INBOX_CAPACITY = 500;
@@ -25,6 +30,11 @@ export interface InboxState {
   readonly serverUnread: number;
   /** The seq the server's last count covers: pushed items at or below it are already in it. */
   readonly countedThrough: number;
+  /**
+   * The highest seq a mark-all (this device's, once acked, or another's) marked read through.
+   * A push at or below it is read: with several server nodes it can arrive after the mark-all.
+   */
+  readonly readThrough: number;
   /** Optimistic mark-reads whose ack has not come back yet. */
   readonly pending: readonly ReadChange[];
   /** True while older items may exist on the server. */
@@ -48,6 +58,7 @@ export function emptyInbox(capacity = INBOX_CAPACITY): InboxState {
     unreadCount: 0,
     serverUnread: 0,
     countedThrough: 0,
+    readThrough: 0,
     pending: [],
     hasMore: false,
     loadingOlder: false,
@@ -56,15 +67,19 @@ export function emptyInbox(capacity = INBOX_CAPACITY): InboxState {
   };
 }
 
-/** A live `notification:new`. `added` is false for a duplicate, which changes nothing. */
+/**
+ * A live `notification:new`. `added` is the item as held (read if a mark-all already covered it),
+ * or null for a duplicate, which changes nothing.
+ */
 export function addItem(
   state: InboxState,
-  item: NotificationItem,
-): { state: InboxState; added: boolean } {
-  if (state.items.some((existing) => existing.id === item.id)) return { state, added: false };
+  pushed: NotificationItem,
+): { state: InboxState; added: NotificationItem | null } {
+  if (state.items.some((existing) => existing.id === pushed.id)) return { state, added: null };
+  const item = !pushed.read && pushed.seq <= state.readThrough ? { ...pushed, read: true } : pushed;
   const merged = mergeItems(state, [item]);
   const counted = item.read || item.seq <= state.countedThrough;
-  return { state: withCount(merged, state.serverUnread + (counted ? 0 : 1)), added: true };
+  return { state: withCount(merged, state.serverUnread + (counted ? 0 : 1)), added: item };
 }
 
 /**
@@ -156,17 +171,17 @@ export function markAllReadLocally(state: InboxState): { state: InboxState; chan
   };
 }
 
-/** The server applied a mark-read and answered with the new count and the seq it covers. */
-export function confirmRead(
-  state: InboxState,
-  change: ReadChange,
-  serverCount: number,
-  upToSeq: number,
-): InboxState {
+/**
+ * The server applied a mark-read and answered with the new count and the seq it covers; a
+ * mark-all's ack also says how far it marked (`readUpToSeq`), which an item pushed later may be
+ * below.
+ */
+export function confirmRead(state: InboxState, change: ReadChange, ack: MarkReadAck): InboxState {
   const pending = state.pending.filter((held) => held !== change);
-  return validCount(serverCount)
-    ? withCount({ ...state, countedThrough: upToSeq }, serverCount, pending)
-    : withCount(state, state.serverUnread, pending);
+  const marked = withReadThrough(state, ack.readUpToSeq);
+  return validCount(ack.unreadCount)
+    ? withCount({ ...marked, countedThrough: ack.upToSeq }, ack.unreadCount, pending)
+    : withCount(marked, marked.serverUnread, pending);
 }
 
 /** Undoes an optimistic change the server refused. */
@@ -186,9 +201,16 @@ export function applyRemoteRead(state: InboxState, payload: ReadChangePayload): 
   const isRead = (item: NotificationItem): boolean =>
     ids !== null ? ids.has(item.id) : 'upToSeq' in payload && item.seq <= payload.upToSeq;
   return {
-    ...state,
+    ...withReadThrough(state, 'upToSeq' in payload ? payload.upToSeq : undefined),
     items: state.items.map((item) => (!item.read && isRead(item) ? { ...item, read: true } : item)),
   };
+}
+
+/** Items only ever become read, so the mark only moves up; a malformed one is ignored. */
+function withReadThrough(state: InboxState, seq: number | undefined): InboxState {
+  return seq !== undefined && Number.isInteger(seq) && seq > state.readThrough
+    ? { ...state, readThrough: seq }
+    : state;
 }
 
 /** An `unread:count`: the count of unread items up to `upToSeq`. */

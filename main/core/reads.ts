@@ -41,8 +41,8 @@ export interface Reads {
   reset(): void;
   /** Returns the unread items the catch-up brought (for "while you were away"). */
   applySync(payload: SyncPayload, sentSince: number | undefined): NotificationItem[];
-  /** Returns whether the item was new. */
-  addLive(item: NotificationItem): boolean;
+  /** Returns the item as held (read if a mark-all covered it), or null if it was held already. */
+  addLive(item: NotificationItem): NotificationItem | null;
   /** The server's count as of `upToSeq`: live items above it are added on top. */
   setUnreadCount(count: number, upToSeq: number): void;
   applyRemoteRead(change: ReadChangePayload): void;
@@ -89,7 +89,7 @@ export function createReads(options: {
     const ack = await owner.markRead(request);
     if (options.connection() !== owner) return { ok: true };
     if (ack.ok) {
-      inbox = confirmRead(inbox, change, ack.unreadCount, ack.upToSeq);
+      inbox = confirmRead(inbox, change, ack);
       changed();
       return { ok: true };
     }

@@ -82,8 +82,9 @@ export function createTidingsCore(deps: CoreDependencies): TidingsCore {
         changed();
       },
       newItem(item) {
-        if (!reads.addLive(item)) return;
-        alerts.itemArrived(item);
+        const held = reads.addLive(item);
+        if (held === null) return;
+        alerts.itemArrived(held);
         changed();
       },
       unreadCount(count, upToSeq) {

@@ -124,7 +124,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
         const upToSeq = await store.markAllRead(userId);
         const count = await countedUpTo(userId);
         push.readChanged(userId, { all: true, upToSeq }, count, originSocketId);
-        return count;
+        return { ...count, readUpToSeq: upToSeq };
       }
       const changed = await store.markRead(userId, request.ids);
       const count = await countedUpTo(userId);

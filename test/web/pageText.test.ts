@@ -119,6 +119,23 @@ test('protocol 2: a pushed item already covered by the last count adds nothing',
   assert.equal(state.unreadCount, 5);
 });
 
+test('a push that a mark-all already covered arrives read (several nodes can deliver it late)', () => {
+  // The mark-all covered seq 3; the count after it covers seq 4, committed after the mark.
+  let state = applyRead(initialBell(0), { all: true, upToSeq: 3 });
+  state = applyCount(state, 1, 4);
+  state = applyNew(applyNew(state, item(3)), item(4));
+  assert.deepEqual(
+    state.items.map((i) => [i.seq, i.read]),
+    [
+      [4, false],
+      [3, true],
+    ],
+  );
+  assert.equal(state.unreadCount, 1, 'both were in the count already');
+  state = applyNew(state, item(5));
+  assert.equal(state.unreadCount, 2);
+});
+
 test('the bell opens only http(s) links', () => {
   assert.equal(safePostUrl('/posts/a', 'http://127.0.0.1:4300/'), 'http://127.0.0.1:4300/posts/a');
   assert.equal(safePostUrl('javascript:alert(1)', 'http://127.0.0.1/'), undefined);

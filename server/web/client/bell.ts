@@ -141,7 +141,7 @@ export function startBell(root: HTMLElement): void {
         if (error || !result.ok) return;
         update(
           applyCount(
-            applyRead(state, { all: true, upToSeq: state.lastSeq }),
+            applyRead(state, { all: true, upToSeq: result.readUpToSeq ?? state.lastSeq }),
             result.unreadCount,
             result.upToSeq,
           ),

@@ -15,6 +15,11 @@ export interface BellState {
   unreadCount: number;
   /** The seq the last count covers: pushed items at or below it are already counted. */
   countedThrough: number;
+  /**
+   * The highest seq a mark-all marked read through. A push at or below it is read: with several
+   * server nodes it can arrive after the mark-all.
+   */
+  readThrough: number;
   lastSeq: number;
 }
 
@@ -23,6 +28,7 @@ export const initialBell = (unreadCount: number): BellState => ({
   items: [],
   unreadCount,
   countedThrough: 0,
+  readThrough: 0,
   lastSeq: 0,
 });
 
@@ -41,7 +47,8 @@ export const applySync = (state: BellState, sync: SyncPayload): BellState => ({
 });
 
 /** A new item: one more unread unless it is read, already held, or in the last count. */
-export function applyNew(state: BellState, item: NotificationItem): BellState {
+export function applyNew(state: BellState, pushed: NotificationItem): BellState {
+  const item = !pushed.read && pushed.seq <= state.readThrough ? { ...pushed, read: true } : pushed;
   const counted =
     item.read ||
     item.seq <= state.countedThrough ||
@@ -66,6 +73,7 @@ export function applyRead(state: BellState, change: ReadChangePayload): BellStat
       : (item: NotificationItem) => change.ids.includes(item.id);
   return {
     ...state,
+    readThrough: 'all' in change ? Math.max(state.readThrough, change.upToSeq) : state.readThrough,
     items: state.items.map((item) => (!item.read && isRead(item) ? { ...item, read: true } : item)),
   };
 }
