@@ -48,6 +48,8 @@ export async function connectInboxClient(
   let serverUnread: number | undefined;
   /** The seq the last count covers. */
   let countUpTo = 0;
+  /** How far the last mark-all marked: a push at or below it is read, even one that trails it. */
+  let readThrough = 0;
   let syncCount = 0;
   const highestSeq = () => Math.max(0, ...[...items.values()].map((item) => item.seq));
 
@@ -64,8 +66,9 @@ export async function connectInboxClient(
     serverUnread = payload.unreadCount;
     countUpTo = payload.upToSeq;
   });
-  socket.on('notification:new', (item) => {
-    liveArrivals.set(item.id, (liveArrivals.get(item.id) ?? 0) + 1);
+  socket.on('notification:new', (pushed) => {
+    liveArrivals.set(pushed.id, (liveArrivals.get(pushed.id) ?? 0) + 1);
+    const item = pushed.seq <= readThrough ? { ...pushed, read: true } : pushed;
     const known = items.has(item.id);
     items.set(item.id, item);
     if (!known && !item.read && item.seq > countUpTo && serverUnread !== undefined) {
@@ -79,11 +82,12 @@ export async function connectInboxClient(
   const applyRead = (isRead: (item: NotificationItem) => boolean): void => {
     for (const [id, item] of items) if (isRead(item)) items.set(id, { ...item, read: true });
   };
-  socket.on('notification:read', (change) =>
+  socket.on('notification:read', (change) => {
+    if ('all' in change) readThrough = Math.max(readThrough, change.upToSeq);
     applyRead((item) =>
       'all' in change ? item.seq <= change.upToSeq : change.ids.includes(item.id),
-    ),
-  );
+    );
+  });
   socket.on('disconnect', (reason) => disconnects.push(reason));
   socket.on('connect_error', (error: Error & { data?: ConnectErrorData }) =>
     refusals.push(error.data),
@@ -101,12 +105,13 @@ export async function connectInboxClient(
     refusals,
     syncs: () => syncCount,
     async markAllRead() {
-      const upTo = highestSeq();
       const ack = await socket.timeout(EVENT_TIMEOUT_MS).emitWithAck('notification:mark-read', {
         all: true,
       });
       assert.ok(ack.ok, `${name}: mark all read was refused`);
-      applyRead((item) => item.seq <= upTo);
+      assert.ok(ack.readUpToSeq !== undefined, `${name}: the ack says how far it marked`);
+      readThrough = Math.max(readThrough, ack.readUpToSeq);
+      applyRead((item) => item.seq <= readThrough);
       serverUnread = ack.unreadCount;
       countUpTo = ack.upToSeq;
     },

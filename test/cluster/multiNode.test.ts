@@ -27,6 +27,7 @@ import {
 import { NGINX_CONFIG, startNginx, type RunningNginx } from '../fixtures/nginx.js';
 import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
 import { startRedis, type RunningRedis } from '../fixtures/redis.js';
+import { startRedisRelay } from '../fixtures/redisRelay.js';
 import { runCli, startServer, type RunningServer } from '../fixtures/server.js';
 import { waitUntil } from '../fixtures/sockets.js';
 import { assertConverged, connectInboxClient, type InboxClient } from './inboxClient.js';
@@ -44,11 +45,16 @@ describe('three nodes on one database and one Redis', () => {
   let ben: TestUser; // a subscriber
   let cai: TestUser; // a subscriber
 
-  const nodeArgs = () => ['--database-url', databaseUrl, '--redis-url', redis.url];
-  const startNode = (port = 0) =>
+  const nodeArgs = (redisUrl = redis.url) => [
+    '--database-url',
+    databaseUrl,
+    '--redis-url',
+    redisUrl,
+  ];
+  const startNode = (port = 0, redisUrl = redis.url) =>
     startServer({
       port,
-      args: nodeArgs(),
+      args: nodeArgs(redisUrl),
       // Limits on, as in production; only the login limit is small enough to reach in a test.
       env: {
         TIDINGS_RATE_LIMITS: 'on',
@@ -154,6 +160,36 @@ describe('three nodes on one database and one Redis', () => {
       'ben@B sees everything read',
     );
     await everyoneConverged();
+  });
+
+  // With several nodes a post published on one can reach a socket on another after the user
+  // marked everything read there. The relay holds node D's pub/sub deliveries to force that order.
+  it('holds as read a post pushed after a mark-all that covered it', async () => {
+    const relay = await startRedisRelay(redis.port);
+    const late = await startNode(0, relay.url);
+    try {
+      const benOnD = await client(late.url, ben, 'ben@D');
+      relay.holdPushes();
+      const post = await publish(node(0).url, ana.token, 'Late on D');
+      await benOnD.markAllRead();
+      assert.ok(
+        ![...benOnD.items.values()].some((i) => postOf(i).id === post.id),
+        "D has not pushed the post before the mark-all's ack",
+      );
+      relay.releasePushes();
+      await waitUntil(
+        () => [...benOnD.items.values()].some((i) => postOf(i).id === post.id),
+        'ben@D gets the post after the mark-all',
+      );
+      await everyoneConverged();
+    } finally {
+      relay.releasePushes();
+      for (const each of clients.filter((c) => c.name === 'ben@D')) each.close();
+      clients.splice(0, clients.length, ...clients.filter((c) => c.name !== 'ben@D'));
+      await late.stop();
+      await late.cleanup();
+      await relay.close();
+    }
   });
 
   it('moves sockets on every node in and out of the subscribers', async () => {
