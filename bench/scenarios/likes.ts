@@ -47,13 +47,14 @@ export interface LikesResult {
    */
   slowestSentS: { from: number; to: number } | undefined;
   /**
-   * PostgreSQL: the likes sent from 2 s into the run on, so a stall at the nodes' first likes
-   * (docs/BENCHMARKS.md, "The PostgreSQL like stall, fifth pass") and the steady tail read apart.
+   * The likes sent from 2 s into the run on, so a stall at the server's first likes (a cold like
+   * path, the open's garbage collected: docs/BENCHMARKS.md, "The PostgreSQL like stall, fifth
+   * pass" and the seventh session's runs) and the steady tail read apart.
    */
-  afterStart?: Summary;
+  afterStart: Summary;
 }
 
-/** Where the PostgreSQL set-up's steady likes begin, from the first like. */
+/** Where the steady likes begin, from the first like. */
 const START_MS = 2_000;
 
 const LAG = 'nodejs_eventloop_lag';
@@ -138,10 +139,9 @@ export async function likesUnderLoad(
       slowest.length === 0
         ? undefined
         : { from: Math.min(...slowest) / 1000, to: Math.max(...slowest) / 1000 };
-    const afterStart =
-      setup.driver === 'postgres'
-        ? summarize(timed.filter(({ at }) => at - firstSent >= START_MS).map(({ ms }) => ms))
-        : undefined;
+    const afterStart = summarize(
+      timed.filter(({ at }) => at - firstSent >= START_MS).map(({ ms }) => ms),
+    );
     const result: LikesResult = {
       plan,
       setup,
@@ -157,7 +157,7 @@ export async function likesUnderLoad(
       eventLoopP99Ms: lags.map(([p99]) => inMs(p99)),
       eventLoopMaxMs: lags.map(([, max]) => inMs(max)),
       slowestSentS,
-      ...(afterStart === undefined ? {} : { afterStart }),
+      afterStart,
     };
     const mode =
       setup.driver === 'postgres'
@@ -172,9 +172,7 @@ export async function likesUnderLoad(
         (slowestSentS === undefined
           ? ''
           : `the slowest 1 % sent ${slowestSentS.from.toFixed(1)}–${slowestSentS.to.toFixed(1)} s into the run; `) +
-        (afterStart === undefined
-          ? ''
-          : `sent from ${START_MS / 1000} s on: ${describe(afterStart)}; `) +
+        `sent from ${START_MS / 1000} s on: ${describe(afterStart)}; ` +
         `event loop p99 ${listMs(result.eventLoopP99Ms)} ms, max ${listMs(result.eventLoopMaxMs)} ms; ` +
         `server resident ${rss}; ` +
         (opened === undefined ? '' : `the store alone: ${describeStoreOpen(opened)}; `) +
