@@ -32,6 +32,7 @@ import { createServices } from './services.js';
 import { openStorage, type OpenedStorage } from './storage.js';
 import type { Revocation } from './store/postgres/latestSeq.js';
 import { timeStoreWrites } from './timedStore.js';
+import { collectStartGarbage } from './startGarbage.js';
 import { readVersion } from './version.js';
 import { createWebRouter } from './web/router.js';
 
@@ -176,6 +177,8 @@ export async function serve(
           )
         : undefined;
 
+    // The lowdb open's parse garbage goes before the first client, not during its first likes.
+    if (usesDataDir) collectStartGarbage();
     const address = await listen(httpServer, config.host, config.port);
     const url = urlFor(config.host, address.port);
     const publicUrl =
