@@ -1,7 +1,7 @@
 /**
  * A reconnect storm on PostgreSQL: many sockets handshaking at once share their token and user
- * lookups (server/store/postgres/batchedLookup.ts) instead of one query each, and every socket
- * still gets its own user. Real `postgres` with pg_stat_statements counting what the server sent,
+ * lookups and their catch-up's reads (server/store/postgres/batchedLookup.ts) instead of one
+ * query each, and every socket still gets its own user's inbox. Real `postgres` with pg_stat_statements counting what the server sent,
  * a real server process, real socket.io clients.
  */
 import assert from 'node:assert/strict';
@@ -79,13 +79,16 @@ describe('handshakes on PostgreSQL', () => {
         assert.deepEqual(titles, expected, `reader${reader}'s socket got reader${reader}'s inbox`);
       }
       const sockets = tokens.length;
-      // The handshake's two lookups, then the connect's subscription check and the catch-up's
-      // settling read of the newest seq (the listener's own refreshes are a few more, if any).
+      // The handshake's two lookups, the connect's subscription check, then the catch-up's
+      // settling read of the newest seq (the listener's own refreshes are a few more, if any),
+      // its page of the inbox and its unread count.
       const lookups = {
         tokens: await callsOf(stats, 'FROM tokens WHERE token_hash'),
         users: await callsOf(stats, 'FROM users WHERE id'),
         subscribed: await callsOf(stats, 'AND to_seq IS NULL'),
         newestSeq: await callsOf(stats, 'SELECT latest_seq FROM event_seq'),
+        inboxPages: await callsOf(stats, 'v.seq = ANY(coalesce(r.above'),
+        unreadCounts: await callsOf(stats, 'max(cardinality(above))'),
       };
       t.diagnostic(`${sockets} sockets: ${JSON.stringify(lookups)} queries`);
       for (const [what, calls] of Object.entries(lookups)) {

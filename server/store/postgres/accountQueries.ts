@@ -67,7 +67,7 @@ export function accountQueries(engine: PostgresEngine): AccountStore {
         ])
       ).rows,
     keyOf: (row) => row.id,
-    toValue: toUser,
+    toValue: ([row]) => row && toUser(row),
   });
   const tokenByHash = createBatchedLookup({
     query: async (hashes: string[]) =>
@@ -78,7 +78,7 @@ export function accountQueries(engine: PostgresEngine): AccountStore {
         )
       ).rows,
     keyOf: (row) => row.token_hash,
-    toValue: toToken,
+    toValue: ([row]) => row && toToken(row),
   });
 
   return {

@@ -1,7 +1,7 @@
 /**
  * Lookups by one key, many callers, one round trip: the keys asked for in one turn of the event
  * loop, or while the previous query is in flight, go to PostgreSQL as ONE query (`WHERE key =
- * ANY($1)`), and each caller gets its own row back. A reconnect storm asks for thousands of
+ * ANY($1)`), and each caller gets its own rows back. A reconnect storm asks for thousands of
  * tokens and users within a second; one query each would queue them behind one another on the
  * pool's few connections (docs/BENCHMARKS.md, "The PostgreSQL storm, seventh pass").
  *
@@ -10,22 +10,23 @@
  */
 
 export interface BatchedLookupOptions<K, R, V> {
-  /** One query for all `keys` (distinct); rows for keys that have none are simply absent. */
+  /** One query for all `keys` (distinct); a key may have no row, one, or several. */
   query(keys: K[]): Promise<R[]>;
-  /** Which key a row answers; keys are unique, so at most one row answers each. */
+  /** Which key a row answers. */
   keyOf(row: R): K;
-  toValue(row: R): V;
+  /** A key's answer from its rows, in the query's order (none when it has no row). */
+  toValue(rows: R[]): V;
   /** The most keys in one query; the rest wait for the next. */
   maxKeys?: number;
 }
 
-export type BatchedLookup<K, V> = (key: K) => Promise<V | undefined>;
+export type BatchedLookup<K, V> = (key: K) => Promise<V>;
 
 /** Enough to empty a storm's backlog in a few round trips, small enough to plan like one key. */
 export const DEFAULT_MAX_KEYS = 500;
 
 interface Waiter<V> {
-  resolve(value: V | undefined): void;
+  resolve(value: V): void;
   reject(error: unknown): void;
 }
 
@@ -45,11 +46,15 @@ export function createBatchedLookup<K, R, V>(
     }
     for (const key of batch.keys()) pending.delete(key);
     try {
-      const rows = await options.query([...batch.keys()]);
-      const found = new Map(rows.map((row) => [options.keyOf(row), row]));
+      const rowsOf = new Map<K, R[]>();
+      for (const row of await options.query([...batch.keys()])) {
+        const key = options.keyOf(row);
+        const rows = rowsOf.get(key);
+        if (rows) rows.push(row);
+        else rowsOf.set(key, [row]);
+      }
       for (const [key, waiters] of batch) {
-        const row = found.get(key);
-        const value = row === undefined ? undefined : options.toValue(row);
+        const value = options.toValue(rowsOf.get(key) ?? []);
         for (const waiter of waiters) waiter.resolve(value);
       }
     } catch (error) {
@@ -64,7 +69,7 @@ export function createBatchedLookup<K, R, V>(
   };
 
   return (key) =>
-    new Promise<V | undefined>((resolve, reject) => {
+    new Promise<V>((resolve, reject) => {
       const waiters = pending.get(key);
       if (waiters) waiters.push({ resolve, reject });
       else pending.set(key, [{ resolve, reject }]);

@@ -62,10 +62,10 @@ export function createLatestSeq(
     query: async () =>
       (await db.query<{ latest_seq: number }>('SELECT latest_seq FROM event_seq')).rows,
     keyOf: () => 'event_seq',
-    toValue: (row) => row.latest_seq,
+    toValue: ([row]) => row?.latest_seq ?? 0,
   });
   const refresh = async (): Promise<void> => {
-    saw((await readLatest('event_seq')) ?? 0);
+    saw(await readLatest('event_seq'));
   };
 
   const listen = async (): Promise<void> => {

@@ -59,7 +59,7 @@ export function subscriptionQueries(engine: PostgresEngine): SubscriptionStore {
         )
       ).rows,
     keyOf: (row) => row.user_id,
-    toValue: () => true,
+    toValue: (rows) => rows.length > 0,
   });
 
   return {
@@ -67,7 +67,7 @@ export function subscriptionQueries(engine: PostgresEngine): SubscriptionStore {
 
     unsubscribe: (userId) => changeSpans(userId, endSubscription),
 
-    isSubscribed: async (userId) => (await subscribedNow(userId)) ?? false,
+    isSubscribed: subscribedNow,
 
     listSubscriberIds: () =>
       allRows(

@@ -2,8 +2,8 @@
  * The PostgreSQL driver's batched lookups (server/store/postgres/batchedLookup.ts), against a real
  * table: the callers of one turn share one query and each gets its own row, a key asked twice is
  * sent once, a key asked while a query is in flight waits for the next one (and sees what was
- * committed before it asked), a failed query fails every caller in it and only them, and a batch
- * never holds more than its most keys.
+ * committed before it asked), a failed query fails every caller in it and only them, a batch
+ * never holds more than its most keys, and a key with several rows gets them all, in order.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +24,8 @@ describe('a batched lookup', () => {
     pool = new pg.Pool({ connectionString: await postgres.createDatabase() });
     await pool.query('CREATE TABLE names (id text PRIMARY KEY, name text NOT NULL)');
     await pool.query("INSERT INTO names VALUES ('a', 'Ana'), ('b', 'Ben'), ('c', 'Cy')");
+    await pool.query('CREATE TABLE pets (owner text NOT NULL, pet text NOT NULL)');
+    await pool.query("INSERT INTO pets VALUES ('a', 'Rex'), ('b', 'Tom'), ('a', 'Ace')");
   });
   after(async () => {
     await pool?.end();
@@ -44,7 +46,7 @@ describe('a batched lookup', () => {
         return rows;
       },
       keyOf: (row) => row.id,
-      toValue: (row) => row.name,
+      toValue: ([row]) => row?.name,
       ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
     });
     return { lookup, queries };
@@ -108,5 +110,21 @@ describe('a batched lookup', () => {
       ['a', 'b'],
       ['c', 'nobody'],
     ]);
+  });
+
+  it('hands each key all of its rows, in the query’s order, and none to a key without', async () => {
+    const pets = createBatchedLookup({
+      async query(owners: string[]) {
+        const { rows } = await pool.query<{ owner: string; pet: string }>(
+          'SELECT owner, pet FROM pets WHERE owner = ANY($1::text[]) ORDER BY owner, pet',
+          [owners],
+        );
+        return rows;
+      },
+      keyOf: (row) => row.owner,
+      toValue: (rows) => rows.map((row) => row.pet),
+    });
+    const owned = await Promise.all(['a', 'c', 'b', 'a'].map((owner) => pets(owner)));
+    assert.deepEqual(owned, [['Ace', 'Rex'], [], ['Tom'], ['Ace', 'Rex']]);
   });
 });
