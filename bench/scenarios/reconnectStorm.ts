@@ -169,7 +169,14 @@ async function storm(
   const countersBefore = await tcpCounters(kernelCounters);
   const started = performance.now();
   await target.cutEveryone();
-  for (let k = 0; k < AFTER; k++) await publishStamped(publishUrl(), authorToken);
+  // The author's publishes right after the restart, while the herd comes back: how long each
+  // waited for an answer (the hold pass saw the first one time out behind the handshakes).
+  const publishMs: number[] = [];
+  for (let k = 0; k < AFTER; k++) {
+    const sent = performance.now();
+    await publishStamped(publishUrl(), authorToken);
+    publishMs.push(performance.now() - sent);
+  }
   const allBack = await waitFor(async () => back(await pool.status()), timeoutMs);
   const backMs = performance.now() - started;
   const countersAfter = await tcpCounters(kernelCounters);
@@ -181,6 +188,9 @@ async function storm(
   const cut = target.cutTimes?.();
   const timeline = readTimeline(await pool.timeline(), cut ?? { signalAt: wallNow() - backMs });
   timeline.lines.push(`the kernel's TCP counters over the storm (the whole box): ${kernel}`);
+  timeline.lines.push(
+    `the author's publishes after the restart answered in ${publishMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+  );
   return { allBack, backMs, phases, status, timeline, catchUpCpuMs: target.catchUpCpuMs?.() };
 }
 

@@ -1,6 +1,7 @@
 /** The PostgreSQL driver's AccountStore: users, tokens, the registration setting, the setup code. */
 import { ConflictError, type AccountStore, type TokenRecord, type UserRecord } from '../store.js';
 import { newId } from '../lowdb/ids.js';
+import { createBatchedLookup } from './batchedLookup.js';
 import type { Queryable } from './database.js';
 import type { PostgresEngine } from './engine.js';
 import { REVOKED_CHANNEL, type Revocation } from './latestSeq.js';
@@ -56,6 +57,29 @@ export function accountQueries(engine: PostgresEngine): AccountStore {
   const { db, write, now, figures } = engine;
   const user = (where: string, params: unknown[]) =>
     firstRow(db, `SELECT ${USER_COLUMNS} FROM users ${where}`, params, toUser);
+  // Every socket's handshake looks up its token and then its user (server/domain/accounts.ts):
+  // in a reconnect storm, one query for many of them (batchedLookup.ts).
+  const userById = createBatchedLookup({
+    query: async (ids: string[]) =>
+      (
+        await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::text[])`, [
+          ids,
+        ])
+      ).rows,
+    keyOf: (row) => row.id,
+    toValue: ([row]) => row && toUser(row),
+  });
+  const tokenByHash = createBatchedLookup({
+    query: async (hashes: string[]) =>
+      (
+        await db.query<TokenRow>(
+          `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE token_hash = ANY($1::text[])`,
+          [hashes],
+        )
+      ).rows,
+    keyOf: (row) => row.token_hash,
+    toValue: ([row]) => row && toToken(row),
+  });
 
   return {
     async countUsers() {
@@ -87,7 +111,7 @@ export function accountQueries(engine: PostgresEngine): AccountStore {
       return record;
     },
 
-    getUser: (id) => user('WHERE id = $1', [id]),
+    getUser: userById,
 
     findUserByUsername: (username) => user('WHERE username_key = $1', [usernameKey(username)]),
 
@@ -115,13 +139,7 @@ export function accountQueries(engine: PostgresEngine): AccountStore {
       return record;
     },
 
-    findTokenByHash: (tokenHash) =>
-      firstRow(
-        db,
-        `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE token_hash = $1`,
-        [tokenHash],
-        toToken,
-      ),
+    findTokenByHash: tokenByHash,
 
     listTokens: (userId) =>
       allRows(

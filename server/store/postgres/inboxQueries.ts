@@ -4,6 +4,7 @@
  * user.
  */
 import type { InboxStore } from '../store.js';
+import { createBatchedLookup } from './batchedLookup.js';
 import type { Queryable } from './database.js';
 import type { PostgresEngine } from './engine.js';
 import { lockUser } from './locks.js';
@@ -11,10 +12,12 @@ import { isRead, withReadSeqs, type ReadState } from './readState.js';
 import {
   readStateOf,
   toInboxEntry,
-  unreadCountOf,
+  unreadCountsOf,
   visibleAmong,
   visibleEventRows,
+  visibleEventRowsOfMany,
   visibleSeqsAfter,
+  type InboxPageQuery,
 } from './visibleEvents.js';
 
 async function saveReadState(client: Queryable, userId: string, read: ReadState): Promise<void> {
@@ -25,22 +28,60 @@ async function saveReadState(client: Queryable, userId: string, read: ReadState)
   );
 }
 
+/** A page's query as a batch key: the same page asked twice (two sockets of a user) is read once. */
+const pageKey = (query: InboxPageQuery): string =>
+  JSON.stringify([query.userId, query.after ?? null, query.before ?? null, query.limit]);
+
+function pageOfKey(key: string): InboxPageQuery & { key: string } {
+  const [userId, after, before, limit] = JSON.parse(key) as [
+    string,
+    number | null,
+    number | null,
+    number,
+  ];
+  return {
+    key,
+    userId,
+    limit,
+    ...(after === null ? {} : { after }),
+    ...(before === null ? {} : { before }),
+  };
+}
+
 export function inboxQueries(engine: PostgresEngine): InboxStore {
   const { db, write, latest } = engine;
+  // Every socket's catch-up reads a page and a count (server/domain/inbox.ts): in a reconnect
+  // storm, one statement for many of them (batchedLookup.ts), one per direction.
+  const pages = (newestFirst: boolean) =>
+    createBatchedLookup({
+      query: (keys: string[]) => visibleEventRowsOfMany(db, keys.map(pageOfKey), newestFirst),
+      keyOf: (row) => row.batch_key,
+      toValue: (rows) => rows,
+    });
+  const newestFirstPage = pages(true);
+  const oldestFirstPage = pages(false);
+  const unreadCount = createBatchedLookup({
+    query: (userIds: string[]) => unreadCountsOf(db, userIds),
+    keyOf: (row) => row.user_id,
+    toValue: ([row]) => row?.unread ?? 0,
+  });
 
   return {
     async listInbox(userId, query) {
-      const rows = await visibleEventRows(db, userId, {
-        ...(query.afterSeq === undefined ? {} : { after: query.afterSeq }),
-        ...(query.beforeSeq === undefined ? {} : { before: query.beforeSeq }),
-        limit: query.limit,
-        newestFirst: query.afterSeq === undefined,
-      });
+      const newestFirst = query.afterSeq === undefined;
+      const rows = await (newestFirst ? newestFirstPage : oldestFirstPage)(
+        pageKey({
+          userId,
+          ...(query.afterSeq === undefined ? {} : { after: query.afterSeq }),
+          ...(query.beforeSeq === undefined ? {} : { before: query.beforeSeq }),
+          limit: query.limit,
+        }),
+      );
       for (const row of rows) latest.saw(row.seq);
       return rows.map(toInboxEntry);
     },
 
-    unreadCount: (userId) => unreadCountOf(db, userId),
+    unreadCount,
 
     async markRead(userId, eventIds) {
       const unique = [...new Set(eventIds)];

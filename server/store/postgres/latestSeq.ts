@@ -13,6 +13,7 @@
  * the database ends the revoked devices' live sockets on every node.
  */
 import pg from 'pg';
+import { createBatchedLookup } from './batchedLookup.js';
 import type { Database } from './database.js';
 
 export const SEQ_CHANNEL = 'tidings_seq';
@@ -53,9 +54,18 @@ export function createLatestSeq(
     if (seq > latest) latest = seq;
   };
 
+  // `settled()` refreshes before every socket's catch-up: in a reconnect storm, one read answers
+  // every refresh asked for while the one before was in flight. It is sent after they all asked,
+  // so it still covers every seq committed before each of them (batchedLookup.ts). Its one key
+  // stands for the table's one row.
+  const readLatest = createBatchedLookup({
+    query: async () =>
+      (await db.query<{ latest_seq: number }>('SELECT latest_seq FROM event_seq')).rows,
+    keyOf: () => 'event_seq',
+    toValue: ([row]) => row?.latest_seq ?? 0,
+  });
   const refresh = async (): Promise<void> => {
-    const { rows } = await db.query<{ latest_seq: number }>('SELECT latest_seq FROM event_seq');
-    saw(rows[0]?.latest_seq ?? 0);
+    saw(await readLatest('event_seq'));
   };
 
   const listen = async (): Promise<void> => {

@@ -8,7 +8,8 @@ import type { Queryable } from './database.js';
 import type { PostgresEngine } from './engine.js';
 import { lockedLatestSeq } from './events.js';
 import { lockUser } from './locks.js';
-import { affectsOneRow, allRows } from './rows.js';
+import { createBatchedLookup } from './batchedLookup.js';
+import { allRows } from './rows.js';
 
 async function spansOf(client: Queryable, userId: string): Promise<SubscriptionSpan[]> {
   return allRows(
@@ -46,17 +47,27 @@ export function subscriptionQueries(engine: PostgresEngine): SubscriptionStore {
       return true;
     });
 
+  // Every socket's connect asks (server/realtime/socketHandlers.ts): in a reconnect storm, one
+  // query for many of them (batchedLookup.ts).
+  const subscribedNow = createBatchedLookup({
+    query: async (userIds: string[]) =>
+      (
+        await engine.db.query<{ user_id: string }>(
+          `SELECT user_id FROM subscription_spans
+            WHERE user_id = ANY($1::text[]) AND to_seq IS NULL`,
+          [userIds],
+        )
+      ).rows,
+    keyOf: (row) => row.user_id,
+    toValue: (rows) => rows.length > 0,
+  });
+
   return {
     subscribe: (userId) => changeSpans(userId, startSubscription),
 
     unsubscribe: (userId) => changeSpans(userId, endSubscription),
 
-    isSubscribed: (userId) =>
-      affectsOneRow(
-        engine.db,
-        'SELECT 1 FROM subscription_spans WHERE user_id = $1 AND to_seq IS NULL',
-        [userId],
-      ),
+    isSubscribed: subscribedNow,
 
     listSubscriberIds: () =>
       allRows(

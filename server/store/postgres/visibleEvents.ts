@@ -8,7 +8,9 @@
  * count. Nothing is stored per recipient. The rules are the same as visibility's in the lowdb
  * driver; the conformance suite proves both agree.
  *
- * Parameters of every query here: $1 user id, $2 after (exclusive), $3 before (exclusive).
+ * Parameters of every query here: $1 user id, $2 after (exclusive), $3 before (exclusive); the
+ * batched forms (…OfMany) take the same values per user, one array each, and answer many users in
+ * one statement (batchedLookup.ts: a reconnect storm's catch-ups).
  */
 import type { EventRecord, InboxEntry } from '../store.js';
 import type { Queryable } from './database.js';
@@ -53,21 +55,41 @@ export function toEvent(row: EventRow): EventRecord {
   };
 }
 
-/** The visible events in (after, before), each part ordered `direction` and cut at $4 rows. */
-function visibleEvents(direction: 'ASC' | 'DESC'): string {
+/** Where a statement finds the user and the bounds: its parameters, or one user's row of a batch. */
+interface Inputs {
+  user: string;
+  after: string;
+  before: string;
+  limit: string;
+}
+const PARAMETERS: Inputs = { user: '$1', after: '$2', before: '$3', limit: '$4' };
+/** The batched forms' `q`, one row per user (unnest of their arrays). */
+const BATCH_ROW: Inputs = {
+  user: 'q.user_id',
+  after: 'q.after',
+  before: 'q.before',
+  limit: 'q.lim',
+};
+
+/** The visible events in (after, before), each part ordered `direction` and cut at `limit` rows. */
+function visibleEvents(direction: 'ASC' | 'DESC', at: Inputs = PARAMETERS): string {
   return `
     (SELECT ${EVENT_COLUMNS} FROM events e
-      WHERE e.audience_user_id = $1 AND e.actor_id <> $1 AND e.seq > $2 AND e.seq < $3
-      ORDER BY e.seq ${direction} LIMIT $4)
+      WHERE e.audience_user_id = ${at.user} AND e.actor_id <> ${at.user}
+        AND e.seq > ${at.after} AND e.seq < ${at.before}
+      ORDER BY e.seq ${direction} LIMIT ${at.limit})
     UNION ALL
     (SELECT p.* FROM subscription_spans s CROSS JOIN LATERAL (
        SELECT ${EVENT_COLUMNS} FROM events e
-        WHERE e.audience_user_id IS NULL AND e.actor_id <> $1
-          AND e.seq > greatest(s.from_seq, $2)
-          AND e.seq <= coalesce(s.to_seq, ${NO_BOUND}) AND e.seq < $3
-        ORDER BY e.seq ${direction} LIMIT $4) p
-      WHERE s.user_id = $1)`;
+        WHERE e.audience_user_id IS NULL AND e.actor_id <> ${at.user}
+          AND e.seq > greatest(s.from_seq, ${at.after})
+          AND e.seq <= coalesce(s.to_seq, ${NO_BOUND}) AND e.seq < ${at.before}
+        ORDER BY e.seq ${direction} LIMIT ${at.limit}) p
+      WHERE s.user_id = ${at.user})`;
 }
+
+/** Whether a visible row `v` is read by the read state `r` (LEFT JOINed: none is unread). */
+const READ_FLAG = `(v.seq <= coalesce(r.cursor_seq, 0) OR v.seq = ANY(coalesce(r.above, '{}')))`;
 
 function bounds(after: number | undefined, before: number | undefined): [number, string] {
   return [Math.max(0, after ?? 0), before === undefined ? NO_BOUND : String(Math.ceil(before))];
@@ -89,12 +111,54 @@ export async function visibleEventRows(
   const direction = query.newestFirst ? 'DESC' : 'ASC';
   const [after, before] = bounds(query.after, query.before);
   const { rows } = await db.query<InboxRow>(
-    `SELECT v.*, (v.seq <= coalesce(r.cursor_seq, 0) OR v.seq = ANY(coalesce(r.above, '{}')))
-              AS read
+    `SELECT v.*, ${READ_FLAG} AS read
        FROM (${visibleEvents(direction)}) v
        LEFT JOIN read_state r ON r.user_id = $1
       ORDER BY v.seq ${direction} LIMIT $4`,
     [userId, after, before, Math.max(0, query.limit)],
+  );
+  return rows;
+}
+
+export interface InboxPageQuery {
+  userId: string;
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
+/** A row of the batched form, with the `key` of the query it answers. */
+export interface KeyedInboxRow extends InboxRow {
+  batch_key: string;
+}
+
+/**
+ * visibleEventRows for many queries in one statement, all in one direction: each query's rows,
+ * tagged with its key, in its own order.
+ */
+export async function visibleEventRowsOfMany(
+  db: Queryable,
+  queries: readonly (InboxPageQuery & { key: string })[],
+  newestFirst: boolean,
+): Promise<KeyedInboxRow[]> {
+  const direction = newestFirst ? 'DESC' : 'ASC';
+  const bounded = queries.map((query) => bounds(query.after, query.before));
+  const { rows } = await db.query<KeyedInboxRow>(
+    `SELECT q.key AS batch_key, v.*, ${READ_FLAG} AS read
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+              WITH ORDINALITY AS q(key, user_id, after, before, lim, position)
+       CROSS JOIN LATERAL (
+         SELECT w.* FROM (${visibleEvents(direction, BATCH_ROW)}) w
+          ORDER BY w.seq ${direction} LIMIT q.lim) v
+       LEFT JOIN read_state r ON r.user_id = q.user_id
+      ORDER BY q.position, v.seq ${direction}`,
+    [
+      queries.map((query) => query.key),
+      queries.map((query) => query.userId),
+      bounded.map(([after]) => after),
+      bounded.map(([, before]) => before),
+      queries.map((query) => Math.max(0, query.limit)),
+    ],
   );
   return rows;
 }
@@ -119,25 +183,33 @@ export async function readStateOf(db: Queryable, userId: string): Promise<ReadSt
   return row ? { cursor: row.cursor_seq, above: row.above.map(Number) } : UNREAD;
 }
 
-/** One query: the visible events after the read cursor, minus those read out of order. */
-export async function unreadCountOf(db: Queryable, userId: string): Promise<number> {
-  const { rows } = await db.query<{ unread: number }>(
-    `WITH r AS (
-       SELECT coalesce(max(cursor_seq), 0) AS cursor_seq,
-              coalesce(max(cardinality(above)), 0) AS read_above
-         FROM read_state WHERE user_id = $1)
-     SELECT (
-       (SELECT count(*) FROM events e, r
-         WHERE e.audience_user_id = $1 AND e.actor_id <> $1 AND e.seq > r.cursor_seq)
-       + (SELECT count(*) FROM r, subscription_spans s JOIN events e
-            ON e.audience_user_id IS NULL AND e.actor_id <> $1
+/**
+ * Each user's count of visible events after their read cursor, minus those read out of order: one
+ * statement for all of them (batchedLookup.ts), one row per user.
+ */
+export async function unreadCountsOf(
+  db: Queryable,
+  userIds: readonly string[],
+): Promise<{ user_id: string; unread: number }[]> {
+  const { rows } = await db.query<{ user_id: string; unread: number }>(
+    `SELECT q.user_id, (
+       (SELECT count(*) FROM events e
+         WHERE e.audience_user_id = q.user_id AND e.actor_id <> q.user_id
+           AND e.seq > r.cursor_seq)
+       + (SELECT count(*) FROM subscription_spans s JOIN events e
+            ON e.audience_user_id IS NULL AND e.actor_id <> q.user_id
            AND e.seq > s.from_seq AND e.seq <= coalesce(s.to_seq, ${NO_BOUND})
-         WHERE s.user_id = $1 AND e.seq > r.cursor_seq)
-       - (SELECT read_above FROM r)
-     )::bigint AS unread`,
-    [userId],
+         WHERE s.user_id = q.user_id AND e.seq > r.cursor_seq)
+       - r.read_above
+     )::bigint AS unread
+       FROM unnest($1::text[]) AS q(user_id)
+       CROSS JOIN LATERAL (
+         SELECT coalesce(max(cursor_seq), 0) AS cursor_seq,
+                coalesce(max(cardinality(above)), 0) AS read_above
+           FROM read_state WHERE user_id = q.user_id) r`,
+    [userIds],
   );
-  return rows[0]?.unread ?? 0;
+  return rows;
 }
 
 /** The events among `ids` that this user can see, with their seqs. */
