@@ -12,7 +12,7 @@ import { seed } from './seed.js';
 
 /** Sends SIGUSR2 and resolves with the first new match of `line` (a /g pattern) in the output. */
 export async function askServer(
-  server: RunningServer,
+  server: Pick<RunningServer, 'child' | 'output'>,
   line: RegExp,
   timeoutMs: number,
 ): Promise<RegExpExecArray> {

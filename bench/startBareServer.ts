@@ -11,6 +11,8 @@ const SCRIPT = fileURLToPath(new URL('./bareServer.ts', import.meta.url));
 export interface BareServer {
   url: string;
   child: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -22,19 +24,20 @@ export async function startBareServer(
   users: ClientUser[],
   dir: string,
   port = 0,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<BareServer> {
   const tokensFile = join(dir, 'bare-tokens.json');
   await writeFile(tokensFile, JSON.stringify(users.map((user) => [user.token, user.id])));
-  const { url, child } = await spawnListening('the bare socket.io server', process.execPath, [
-    '--import',
-    'tsx',
-    SCRIPT,
-    tokensFile,
-    String(port),
-  ]);
+  const { url, child, output } = await spawnListening(
+    'the bare socket.io server',
+    process.execPath,
+    ['--import', 'tsx', SCRIPT, tokensFile, String(port)],
+    { env },
+  );
   return {
     url,
     child,
+    output,
     async stop() {
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await signalAndWait(child, 'SIGTERM');

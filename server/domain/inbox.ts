@@ -15,7 +15,7 @@ import {
   PROTOCOL_VERSION,
 } from '../../contract/wire.js';
 import type { InboxStore, StoreLifecycle, SubscriptionStore } from '../store/store.js';
-import { toNotificationItem } from './notificationItems.js';
+import { createNotificationItems } from './notificationItemCache.js';
 import type { Push } from './push.js';
 
 export interface InboxOptions {
@@ -25,6 +25,8 @@ export interface InboxOptions {
 }
 
 export function createInbox({ store, push, publicUrl }: InboxOptions) {
+  const itemOf = createNotificationItems(publicUrl);
+
   /**
    * Newest first, strictly below `before` when given; `hasMore` when older items exist (one more
    * than asked for is read to know).
@@ -39,9 +41,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       beforeSeq: before ?? store.latestSeq() + 1,
       limit: limit + 1,
     });
-    const items = entries
-      .map((entry) => toNotificationItem(publicUrl, entry))
-      .sort((a, b) => b.seq - a.seq);
+    const items = entries.map(itemOf).sort((a, b) => b.seq - a.seq);
     return { items: items.slice(0, limit), hasMore: items.length > limit };
   }
 
@@ -90,7 +90,7 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
       store.unreadCount(userId),
     ]);
     const newest = entries
-      .map((entry) => toNotificationItem(publicUrl, entry))
+      .map(itemOf)
       .filter((item) => since === undefined || item.seq > since)
       .sort((a, b) => b.seq - a.seq);
     return {

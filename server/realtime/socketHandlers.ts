@@ -33,6 +33,7 @@ import {
   type TidingsSocket,
 } from './socketServer.js';
 import type { AdmissionControl } from './admission.js';
+import { emitSync } from './syncFrame.js';
 import type { SyncHandoff } from './syncHandoff.js';
 
 /** Test seams: points in a socket's life where a test can hold the server to force a timing. */
@@ -202,7 +203,7 @@ export function attachSocketHandlers(io: TidingsServer, deps: SocketHandlerDepen
         if (subscribed) await socket.join(SUBSCRIBERS_ROOM);
         await seams.beforeCatchUp?.(userId);
         const { payload, watermark } = await inbox.catchUp(userId, catchUpSince(since));
-        handoff.sendSync(socket, watermark, () => socket.emit('sync', payload));
+        handoff.sendSync(socket, watermark, () => emitSync(socket, payload));
         finishCatchUp(socket.id);
       })
       .catch((error: unknown) => {

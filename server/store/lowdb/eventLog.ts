@@ -123,6 +123,11 @@ export class EventLog {
     return at === undefined ? undefined : this.#recordAt(at);
   }
 
+  /** Whether the event with this seq is kept, without building its record. */
+  has(seq: number): boolean {
+    return this.#positionOf(seq) !== undefined;
+  }
+
   getById(id: string): EventRecord | undefined {
     const seq = this.#seqById.get(id);
     return seq === undefined ? undefined : this.get(seq);

@@ -52,33 +52,24 @@ export function* visibleAscending(
   );
 }
 
-/** Seqs the user can see in the open range (after, before), newest first. */
-export function* visibleDescending(
-  state: StoreState,
-  userId: string,
-  after = 0,
-  before = Infinity,
-): Generator<number> {
-  const negate = function* (seqs: Iterable<number>): Generator<number> {
-    for (const seq of seqs) yield -seq;
-  };
-  for (const negated of mergeAscending(
-    negate(descendingIn(state.userStreams.get(userId) ?? [], after, before)),
-    negate(subscriberDescending(state, userId, after, before)),
-  )) {
-    yield -negated;
-  }
+export function listInbox(state: StoreState, userId: string, query: InboxQuery): InboxEntry[] {
+  const seqs =
+    query.afterSeq === undefined
+      ? newestSeqs(state, userId, query.beforeSeq, query.limit)
+      : visibleAscending(state, userId, query.afterSeq, query.beforeSeq);
+  return entriesOf(state, readStateOf(state, userId), seqs, query.limit);
 }
 
-export function listInbox(state: StoreState, userId: string, query: InboxQuery): InboxEntry[] {
-  const read = readStateOf(state, userId);
-  const seqs =
-    query.afterSeq !== undefined
-      ? visibleAscending(state, userId, query.afterSeq, query.beforeSeq)
-      : visibleDescending(state, userId, 0, query.beforeSeq);
+/** The entries of the first `limit` of these seqs whose event is still kept. */
+export function entriesOf(
+  state: StoreState,
+  read: ReadState,
+  seqs: Iterable<number>,
+  limit: number,
+): InboxEntry[] {
   const entries: InboxEntry[] = [];
   for (const seq of seqs) {
-    if (entries.length >= query.limit) break;
+    if (entries.length >= limit) break;
     const event = state.events.get(seq);
     if (event) entries.push({ event, read: isRead(read, seq) });
   }
@@ -86,8 +77,73 @@ export function listInbox(state: StoreState, userId: string, query: InboxQuery):
 }
 
 export function newestVisibleSeq(state: StoreState, userId: string): number | undefined {
-  for (const seq of visibleDescending(state, userId)) return seq;
-  return undefined;
+  const [own, subscribed] = newestBySource(state, userId, Infinity, 1, false);
+  return Math.max(own[0] ?? 0, subscribed[0] ?? 0) || undefined;
+}
+
+/*
+ * The newest page and the newest seq, the reads every connecting socket makes (a reconnect storm
+ * makes thousands a second), walk the arrays in plain loops: a generator costs an iterator, a
+ * result object per seq and a suspended frame per stream (issue 14). Each source is read newest
+ * first on its own, at most `limit` seqs, then the two are merged: the newest `limit` of all lie
+ * within them.
+ */
+
+/** The visible seqs below `before` whose event is kept, newest first, `limit` of them at most. */
+function newestSeqs(
+  state: StoreState,
+  userId: string,
+  before: number | undefined,
+  limit: number,
+): number[] {
+  const [own, subscribed] = newestBySource(state, userId, before ?? Infinity, limit, true);
+  const merged: number[] = [];
+  let o = 0;
+  let s = 0;
+  while (merged.length < limit && (o < own.length || s < subscribed.length)) {
+    const fromOwn = (own[o] ?? -Infinity) > (subscribed[s] ?? -Infinity);
+    merged.push((fromOwn ? own[o++] : subscribed[s++]) as number);
+  }
+  return merged;
+}
+
+/**
+ * The visible seqs below `before`, newest first, from each source apart: the user's own stream,
+ * and the subscriber stream inside the user's spans without the user's own posts. At most
+ * `limit` from each; with `kept`, only the seqs whose event is still kept.
+ */
+function newestBySource(
+  state: StoreState,
+  userId: string,
+  before: number,
+  limit: number,
+  kept: boolean,
+): [own: number[], subscribed: number[]] {
+  const { events } = state;
+  function collect(
+    found: number[],
+    stream: readonly number[],
+    after: number,
+    below: number,
+    othersOnly: boolean,
+  ): void {
+    for (let i = indexAfter(stream, Math.ceil(below) - 1) - 1; i >= 0; i--) {
+      const seq = stream[i] as number;
+      if (seq <= after || found.length >= limit) return;
+      if (othersOnly && events.isByActor(seq, userId)) continue;
+      if (!kept || events.has(seq)) found.push(seq);
+    }
+  }
+  const own: number[] = [];
+  collect(own, state.userStreams.get(userId) ?? [], 0, before, false);
+  const subscribed: number[] = [];
+  const spans = spansOf(state, userId);
+  for (let k = spans.length - 1; k >= 0; k--) {
+    const [from, to] = spans[k] as SubscriptionSpan;
+    const below = Math.min(to === null ? Infinity : to + 1, before);
+    collect(subscribed, state.subscriberStream, Math.max(from, 0), below, true);
+  }
+  return [own, subscribed];
 }
 
 /**
@@ -120,14 +176,6 @@ function* ascendingIn(seqs: readonly number[], after: number, before: number): G
   }
 }
 
-function* descendingIn(seqs: readonly number[], after: number, before: number): Generator<number> {
-  for (let i = indexAfter(seqs, Math.ceil(before) - 1) - 1; i >= 0; i--) {
-    const seq = seqs[i] as number;
-    if (seq <= after) return;
-    yield seq;
-  }
-}
-
 function spansOf(state: StoreState, userId: string): readonly SubscriptionSpan[] {
   return state.subscriptions.get(userId) ?? [];
 }
@@ -142,22 +190,6 @@ function* subscriberAscending(
     const low = Math.max(from, after);
     const below = Math.min(to === null ? Infinity : to + 1, before);
     for (const seq of ascendingIn(state.subscriberStream, low, below)) {
-      if (!state.events.isByActor(seq, userId)) yield seq;
-    }
-  }
-}
-
-function* subscriberDescending(
-  state: StoreState,
-  userId: string,
-  after: number,
-  before: number,
-): Generator<number> {
-  const spans = spansOf(state, userId);
-  for (const [from, to] of [...spans].reverse()) {
-    const low = Math.max(from, after);
-    const below = Math.min(to === null ? Infinity : to + 1, before);
-    for (const seq of descendingIn(state.subscriberStream, low, below)) {
       if (!state.events.isByActor(seq, userId)) yield seq;
     }
   }
