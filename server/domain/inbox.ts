@@ -59,11 +59,15 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     return store.unreadCount(userId);
   }
 
-  /** The count and the seq it covers, read in one turn (the lowdb driver answers from memory). */
+  /**
+   * The count and the seq it covers. The count is bounded by that seq: an item committed after it
+   * reaches clients live and is counted by them (with PostgreSQL, another node's commit can land
+   * between reading the seq and the count).
+   */
   async function countedUpTo(userId: string): Promise<MarkReadAck> {
     await store.settled();
     const upToSeq = store.latestSeq();
-    return { unreadCount: await store.unreadCount(userId), upToSeq };
+    return { unreadCount: await store.unreadCount(userId, upToSeq), upToSeq };
   }
 
   /**
@@ -83,11 +87,11 @@ export function createInbox({ store, push, publicUrl }: InboxOptions) {
     const since =
       requestedSince !== undefined && requestedSince > watermark ? undefined : requestedSince;
     const bound = since === undefined ? LIMITS.pageDefault : LIMITS.syncMax;
-    // Both asked in this turn, with nothing awaited in between, so both read the store as of
-    // the watermark (the lowdb driver answers from memory).
+    // Both bounded by the watermark: whatever commits while they are read (another node's post,
+    // with PostgreSQL) is above it and reaches the socket live, counted by the client then.
     const [entries, unreadCount] = await Promise.all([
       store.listInbox(userId, { beforeSeq: watermark + 1, limit: bound + 1 }),
-      store.unreadCount(userId),
+      store.unreadCount(userId, watermark),
     ]);
     const newest = entries
       .map(itemOf)

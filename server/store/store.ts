@@ -135,8 +135,11 @@ export interface SubscriptionStore {
 export interface InboxStore {
   /** afterSeq: oldest first; otherwise newest first (below beforeSeq when given); at most limit. */
   listInbox(userId: string, query: InboxQuery): Promise<InboxEntry[]>;
-  /** Count of events the user can see and has not read. */
-  unreadCount(userId: string): Promise<number>;
+  /**
+   * Count of events the user can see and has not read; with `upToSeq`, only those at or below it
+   * (a catch-up's count must cover exactly its page's seqs, whatever commits while it is read).
+   */
+  unreadCount(userId: string, upToSeq?: number): Promise<number>;
   /** Returns the ids that were unread, visible to this user and are now read. Others are ignored. */
   markRead(userId: string, eventIds: string[]): Promise<string[]>;
   /** Marks everything up to the newest event the user can see; returns that seq. */

@@ -17,20 +17,27 @@ export function readStateOf(state: StoreState, userId: string): ReadState {
 }
 
 /** Visible events with seq > after: about O(spans × log n), independent of the inbox's size. */
-export function countVisibleAfter(state: StoreState, userId: string, after: number): number {
-  let count = countInRange(state.userStreams.get(userId) ?? [], after, Infinity);
+/** Visible seqs in (after, upTo]. */
+export function countVisibleAfter(
+  state: StoreState,
+  userId: string,
+  after: number,
+  upTo = Infinity,
+): number {
+  let count = countInRange(state.userStreams.get(userId) ?? [], after, upTo);
   const ownPosts = state.ownPostSeqs.get(userId) ?? [];
   for (const [from, to] of state.subscriptions.get(userId) ?? []) {
     const low = Math.max(from, after);
-    const high = to ?? Infinity;
+    const high = Math.min(to ?? Infinity, upTo);
     count += countInRange(state.subscriberStream, low, high) - countInRange(ownPosts, low, high);
   }
   return count;
 }
 
-export function unreadCount(state: StoreState, userId: string): number {
+export function unreadCount(state: StoreState, userId: string, upTo = Infinity): number {
   const read = readStateOf(state, userId);
-  return countVisibleAfter(state, userId, read.cursor) - read.above.length;
+  const readAbove = upTo === Infinity ? read.above.length : indexAfter(read.above, upTo);
+  return countVisibleAfter(state, userId, read.cursor, upTo) - readAbove;
 }
 
 export function isRead(read: ReadState, seq: number): boolean {

@@ -21,8 +21,8 @@ export function inboxQueries(engine: CommitEngine): InboxStore {
       return listInbox(engine.state(), userId, { ...query, limit: Math.max(0, query.limit) });
     },
 
-    async unreadCount(userId) {
-      return unreadCount(engine.state(), userId);
+    async unreadCount(userId, upToSeq) {
+      return unreadCount(engine.state(), userId, upToSeq);
     },
 
     async markRead(userId, eventIds) {

@@ -18,6 +18,7 @@ import {
   visibleEventRowsOfMany,
   visibleSeqsAfter,
   type InboxPageQuery,
+  type UnreadCountQuery,
 } from './visibleEvents.js';
 
 async function saveReadState(client: Queryable, userId: string, read: ReadState): Promise<void> {
@@ -48,6 +49,15 @@ function pageOfKey(key: string): InboxPageQuery & { key: string } {
   };
 }
 
+/** A count's query as a batch key: one user's count up to one seq is read once per batch. */
+const countKey = ({ userId, upToSeq }: UnreadCountQuery): string =>
+  JSON.stringify([userId, upToSeq ?? null]);
+
+function countOfKey(key: string): UnreadCountQuery & { key: string } {
+  const [userId, upToSeq] = JSON.parse(key) as [string, number | null];
+  return { key, userId, ...(upToSeq === null ? {} : { upToSeq }) };
+}
+
 export function inboxQueries(engine: PostgresEngine): InboxStore {
   const { db, write, latest } = engine;
   // Every socket's catch-up reads a page and a count (server/domain/inbox.ts): in a reconnect
@@ -60,9 +70,9 @@ export function inboxQueries(engine: PostgresEngine): InboxStore {
     });
   const newestFirstPage = pages(true);
   const oldestFirstPage = pages(false);
-  const unreadCount = createBatchedLookup({
-    query: (userIds: string[]) => unreadCountsOf(db, userIds),
-    keyOf: (row) => row.user_id,
+  const unreadCounts = createBatchedLookup({
+    query: (keys: string[]) => unreadCountsOf(db, keys.map(countOfKey)),
+    keyOf: (row) => row.batch_key,
     toValue: ([row]) => row?.unread ?? 0,
   });
 
@@ -81,7 +91,7 @@ export function inboxQueries(engine: PostgresEngine): InboxStore {
       return rows.map(toInboxEntry);
     },
 
-    unreadCount,
+    unreadCount: (userId, upToSeq) => unreadCounts(countKey({ userId, upToSeq })),
 
     async markRead(userId, eventIds) {
       const unique = [...new Set(eventIds)];

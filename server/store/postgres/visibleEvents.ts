@@ -183,31 +183,44 @@ export async function readStateOf(db: Queryable, userId: string): Promise<ReadSt
   return row ? { cursor: row.cursor_seq, above: row.above.map(Number) } : UNREAD;
 }
 
+/** One user's unread count, up to a seq when given (InboxStore.unreadCount). */
+export interface UnreadCountQuery {
+  userId: string;
+  upToSeq?: number;
+}
+
 /**
- * Each user's count of visible events after their read cursor, minus those read out of order: one
- * statement for all of them (batchedLookup.ts), one row per user.
+ * Each query's count of visible events after the user's read cursor (and at or below its
+ * `upToSeq`), minus those read out of order: one statement for all of them (batchedLookup.ts),
+ * one row per query, tagged with its `key`.
  */
 export async function unreadCountsOf(
   db: Queryable,
-  userIds: readonly string[],
-): Promise<{ user_id: string; unread: number }[]> {
-  const { rows } = await db.query<{ user_id: string; unread: number }>(
-    `SELECT q.user_id, (
+  queries: readonly (UnreadCountQuery & { key: string })[],
+): Promise<{ batch_key: string; unread: number }[]> {
+  const { rows } = await db.query<{ batch_key: string; unread: number }>(
+    `SELECT q.key AS batch_key, (
        (SELECT count(*) FROM events e
          WHERE e.audience_user_id = q.user_id AND e.actor_id <> q.user_id
-           AND e.seq > r.cursor_seq)
+           AND e.seq > r.cursor_seq AND e.seq <= q.up_to)
        + (SELECT count(*) FROM subscription_spans s JOIN events e
             ON e.audience_user_id IS NULL AND e.actor_id <> q.user_id
            AND e.seq > s.from_seq AND e.seq <= coalesce(s.to_seq, ${NO_BOUND})
-         WHERE s.user_id = q.user_id AND e.seq > r.cursor_seq)
-       - r.read_above
+         WHERE s.user_id = q.user_id AND e.seq > r.cursor_seq AND e.seq <= q.up_to)
+       - (SELECT count(*) FROM unnest(r.above) a WHERE a <= q.up_to)
      )::bigint AS unread
-       FROM unnest($1::text[]) AS q(user_id)
+       FROM unnest($1::text[], $2::text[], $3::bigint[]) AS q(key, user_id, up_to)
        CROSS JOIN LATERAL (
          SELECT coalesce(max(cursor_seq), 0) AS cursor_seq,
-                coalesce(max(cardinality(above)), 0) AS read_above
+                coalesce(max(above), '{}') AS above
            FROM read_state WHERE user_id = q.user_id) r`,
-    [userIds],
+    [
+      queries.map((query) => query.key),
+      queries.map((query) => query.userId),
+      queries.map((query) =>
+        query.upToSeq === undefined ? NO_BOUND : String(Math.floor(query.upToSeq)),
+      ),
+    ],
   );
   return rows;
 }

@@ -6,6 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { createInbox } from '../../../server/domain/inbox.js';
+import { noPush } from '../../../server/domain/push.js';
 import type { EventRecord, Store, UserRecord } from '../../../server/store/store.js';
 import { withStore, type StoreDriver } from './driver.js';
 import { addUser, publish } from './helpers.js';
@@ -71,6 +73,54 @@ export function inboxConformance(driver: StoreDriver): void {
           0,
           'the author sees nothing, so nothing to mark',
         );
+      }));
+
+    it('counts up to a seq: the reads above it and the items after it are left out', () =>
+      withSixPosts(async (store, reader, author, posts) => {
+        const seq = (index: number) => (posts[index] as EventRecord).seq;
+        await store.markRead(reader.id, [posts[0]?.id ?? '', posts[4]?.id ?? '']);
+        assert.equal(await store.unreadCount(reader.id), 4, 'posts 2, 3, 4 and 6');
+        assert.equal(await store.unreadCount(reader.id, seq(2)), 2, 'posts 2 and 3');
+        assert.equal(await store.unreadCount(reader.id, seq(4)), 3, 'post 5 is read');
+        assert.equal(await store.unreadCount(reader.id, seq(5)), 4);
+        assert.equal(await store.unreadCount(reader.id, seq(0)), 0, 'at the read cursor');
+        assert.equal(await store.unreadCount(reader.id, 0), 0);
+        const { event: like } = await store.addLike(posts[5]?.postId ?? '', reader.id);
+        assert.ok(like);
+        assert.equal(await store.unreadCount(author.id, like.seq - 1), 0, 'the like comes after');
+        assert.equal(await store.unreadCount(author.id, like.seq), 1);
+      }));
+
+    // A catch-up reads the newest seq, then its page and count. With PostgreSQL another node can
+    // commit in between; the seam below commits a post at exactly that point, every time.
+    it("gives a catch-up the count of exactly its page's seqs, whatever commits while it is read", () =>
+      withSixPosts(async (store, reader, author, posts) => {
+        await store.markRead(reader.id, [posts[1]?.id ?? '']);
+        let committedMeanwhile: EventRecord | undefined;
+        const commitsWhileCounting = new Proxy(store, {
+          get(target, key) {
+            if (key !== 'unreadCount') return Reflect.get(target, key, target) as unknown;
+            return async (userId: string, upToSeq?: number) => {
+              committedMeanwhile ??= (await publish(target, author, 'post 7')).event;
+              return target.unreadCount(userId, upToSeq);
+            };
+          },
+        });
+        const inbox = createInbox({
+          store: commitsWhileCounting,
+          push: noPush,
+          publicUrl: 'http://127.0.0.1',
+        });
+        const { payload, watermark } = await inbox.catchUp(reader.id, undefined);
+        assert.ok(committedMeanwhile, 'the seam committed a post during the catch-up');
+        assert.equal(watermark, posts[5]?.seq);
+        assert.ok(committedMeanwhile.seq > watermark);
+        assert.deepEqual(
+          payload.items.map((item) => item.seq),
+          posts.map((post) => post.seq),
+        );
+        assert.equal(payload.unreadCount, 5, "the page's six, less the one read: not post 7");
+        assert.equal(await store.unreadCount(reader.id), 6, 'post 7 is counted once it is pushed');
       }));
 
     it('pages newest first below a seq (or from the newest), and oldest first after one', () =>
@@ -169,9 +219,10 @@ class InboxModel {
     });
   }
 
-  unread(userId: string): number {
+  unread(userId: string, upToSeq = Infinity): number {
     const read = this.read.get(userId) ?? new Set();
-    return this.visible(userId).filter((event) => !read.has(event.seq)).length;
+    return this.visible(userId).filter((event) => event.seq <= upToSeq && !read.has(event.seq))
+      .length;
   }
 }
 
@@ -255,8 +306,11 @@ async function replay(store: Store, steps: Step[]): Promise<void> {
       model.read.set(actor.id, read);
     }
 
+    // Up to a seq halfway through the history too (a catch-up's bound).
+    const halfway = model.events[Math.floor(model.events.length / 2)]?.seq ?? 0;
     for (const viewer of users) {
       assert.equal(await store.unreadCount(viewer.id), model.unread(viewer.id));
+      assert.equal(await store.unreadCount(viewer.id, halfway), model.unread(viewer.id, halfway));
     }
   }
 
