@@ -4,9 +4,10 @@
 // test runner. Extra arguments are passed to the runner: `npm test -- test/server/auth.test.ts`.
 // A full run (no arguments) then runs the server's suites again with the server on PostgreSQL
 // (POSTGRES_SUITES below); `npm run test:postgres` runs only that stage.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 function run(label, command, args, env = process.env) {
   process.stdout.write(`\n== ${label}\n`);
@@ -15,6 +16,49 @@ function run(label, command, args, env = process.env) {
     console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
     process.exit(result.status ?? 1);
   }
+}
+
+/**
+ * A test stage's runner, with a deadline. `node --test` waits for each test file's process to
+ * exit, so one handle a failing test leaves open (a socket.io client that keeps reconnecting)
+ * would hold the whole run until CI's own limit, with nothing said about which. Each test also
+ * fails on its own after TEST_TIMEOUT_MS. The stage runs in its own process group, so at the
+ * deadline the runner, its test files and the servers they started all go.
+ */
+const TEST_TIMEOUT_MS = 10 * 60_000;
+
+function runTests(label, files, deadlineMinutes, env = process.env) {
+  process.stdout.write(`\n== ${label}\n`);
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    ...files,
+  ];
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env, detached: true });
+  const deadline = setTimeout(() => {
+    console.error(
+      `\n${label}: not finished after ${deadlineMinutes} minutes; stopping it. A test file ` +
+        'whose process does not exit is the usual cause: the last file the runner named above.',
+    );
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, deadlineMinutes * 60_000);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      clearTimeout(deadline);
+      if (code !== 0) {
+        console.error(`\n${label} failed (exit ${code ?? signal}).`);
+        process.exit(code || 1);
+      }
+      resolve();
+    });
+  });
 }
 
 function findTests(dir) {
@@ -35,6 +79,13 @@ function findTests(dir) {
  * (lowdb's file size), syncHandoff.test.ts (an in-process lowdb server with test seams), and
  * the suites that already start PostgreSQL themselves.
  */
+/**
+ * Each stage's deadline, about three times what it takes on the 2-core CI machine (about 16 and
+ * 4 minutes), and both well inside CI's 90 minutes with the install before them.
+ */
+const TESTS_DEADLINE_MINUTES = 50;
+const POSTGRES_DEADLINE_MINUTES = 15;
+
 const POSTGRES_SUITES = [
   'test/server/accounts.test.ts',
   'test/server/badInput.test.ts',
@@ -48,10 +99,10 @@ const POSTGRES_SUITES = [
 ];
 
 function runOnPostgres() {
-  run(
+  return runTests(
     `server suites on PostgreSQL (${POSTGRES_SUITES.length} files)`,
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', ...POSTGRES_SUITES],
+    POSTGRES_SUITES,
+    POSTGRES_DEADLINE_MINUTES,
     { ...process.env, TIDINGS_TEST_STORE: 'postgres' },
   );
 }
@@ -61,7 +112,7 @@ const selected = process.argv.slice(2);
 
 if (selected.length === 1 && selected[0] === '--postgres') {
   run('build', process.execPath, ['scripts/build.mjs']);
-  runOnPostgres();
+  await runOnPostgres();
   process.exit(0);
 }
 
@@ -72,11 +123,5 @@ run('lint', npx('eslint'), ['.']);
 run('format', npx('prettier'), ['--check', '.']);
 run('build', process.execPath, ['scripts/build.mjs']);
 const files = selected.length > 0 ? selected : findTests('test');
-run(`tests (${files.length} files)`, process.execPath, [
-  '--import',
-  'tsx',
-  '--test',
-  '--test-concurrency=1',
-  ...files,
-]);
-if (selected.length === 0) runOnPostgres();
+await runTests(`tests (${files.length} files)`, files, TESTS_DEADLINE_MINUTES);
+if (selected.length === 0) await runOnPostgres();

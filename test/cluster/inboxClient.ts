@@ -93,7 +93,14 @@ export async function connectInboxClient(
     refusals.push(error.data),
   );
 
-  await waitUntil(() => syncCount > 0, `${name} got its first sync`, EVENT_TIMEOUT_MS * 2);
+  try {
+    await waitUntil(() => syncCount > 0, `${name} got its first sync`, EVENT_TIMEOUT_MS * 2);
+  } catch (error) {
+    // A socket left reconnecting would keep the test file's process alive after its last test
+    // (node --test waits for it), and the whole run with it.
+    socket.close();
+    throw error;
+  }
   return {
     name,
     token,

@@ -251,21 +251,24 @@ describe('three nodes on one database and one Redis', () => {
 
     const victimPort = node(0).port;
     await node(0).kill9();
-    await waitUntil(
-      () => viaProxy.some((each) => each.disconnects.length > 0),
-      'the clients of the killed node lost their connection',
-    );
-    const moved = viaProxy.filter((each) => each.disconnects.length > 0);
-    await publish(node(1).url, ana.token, 'While node A is gone');
-    await publish(node(2).url, ana.token, 'Still gone');
-    for (const each of moved) {
-      await waitUntil(() => each.socket.connected, `${each.name} reconnected through nginx`);
+    try {
+      await waitUntil(
+        () => viaProxy.some((each) => each.disconnects.length > 0),
+        'the clients of the killed node lost their connection',
+      );
+      const moved = viaProxy.filter((each) => each.disconnects.length > 0);
+      await publish(node(1).url, ana.token, 'While node A is gone');
+      await publish(node(2).url, ana.token, 'Still gone');
+      for (const each of moved) {
+        await waitUntil(() => each.socket.connected, `${each.name} reconnected through nginx`);
+      }
+      await everyoneConverged();
+    } finally {
+      // The node comes back on its port, pass or fail (the stories after this one use it); nginx
+      // sends it new connections again.
+      await node(0).cleanup();
+      nodes[0] = await startNode(victimPort);
     }
-    await everyoneConverged();
-
-    // The node comes back on its port; nginx sends it new connections again.
-    await node(0).cleanup();
-    nodes[0] = await startNode(victimPort);
   });
 
   it('brings every client up to date when Redis comes back', async () => {
@@ -276,12 +279,15 @@ describe('three nodes on one database and one Redis', () => {
       await client(node(2).url, ben, 'ben@C'),
     ];
     await redis.kill9();
-    // The nodes keep serving: every write below is stored, and each node pushes its own.
-    const during = await publish(node(1).url, ana.token, 'During the Redis outage');
-    await like(node(0).url, ben.token, during.id);
-    await markRead(node(2).url, cai.token, { all: true });
-    await publish(node(0).url, ana.token, 'Still no Redis');
-    await redis.start();
+    try {
+      // The nodes keep serving: every write below is stored, and each node pushes its own.
+      const during = await publish(node(1).url, ana.token, 'During the Redis outage');
+      await like(node(0).url, ben.token, during.id);
+      await markRead(node(2).url, cai.token, { all: true });
+      await publish(node(0).url, ana.token, 'Still no Redis');
+    } finally {
+      await redis.start();
+    }
     for (const each of spread) {
       await waitUntil(
         () => each.disconnects.length > 0 && each.socket.connected,
