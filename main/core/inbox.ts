@@ -180,7 +180,11 @@ export function confirmRead(state: InboxState, change: ReadChange, ack: MarkRead
   const pending = state.pending.filter((held) => held !== change);
   const marked = withReadThrough(state, ack.readUpToSeq);
   return validCount(ack.unreadCount)
-    ? withCount({ ...marked, countedThrough: ack.upToSeq }, ack.unreadCount, pending)
+    ? withCount(
+        { ...marked, countedThrough: ack.upToSeq },
+        withHeldAbove({ ...marked, pending }, ack.unreadCount, ack.upToSeq),
+        pending,
+      )
     : withCount(marked, marked.serverUnread, pending);
 }
 
@@ -215,7 +219,26 @@ function withReadThrough(state: InboxState, seq: number | undefined): InboxState
 
 /** An `unread:count`: the count of unread items up to `upToSeq`. */
 export function setUnreadCount(state: InboxState, count: number, upToSeq: number): InboxState {
-  return validCount(count) ? withCount({ ...state, countedThrough: upToSeq }, count) : state;
+  return validCount(count)
+    ? withCount({ ...state, countedThrough: upToSeq }, withHeldAbove(state, count, upToSeq))
+    : state;
+}
+
+/**
+ * A count covering `upToSeq`, plus the items held above it that the server still has unread
+ * (unread here, or read here by a mark-read not acked yet). The server read that count before
+ * those items were committed, yet it can arrive after their pushes, which counted them already:
+ * from another node, or while its query was in flight. Replacing the count would lose them.
+ */
+function withHeldAbove(state: InboxState, count: number, upToSeq: number): number {
+  const pendingIds = new Set(state.pending.flatMap((change) => change.ids));
+  let above = 0;
+  for (const item of state.items) {
+    // Newest first: the rest are covered by the count.
+    if (item.seq <= upToSeq) break;
+    if (!item.read || pendingIds.has(item.id)) above += 1;
+  }
+  return count + above;
 }
 
 function validCount(count: number): boolean {

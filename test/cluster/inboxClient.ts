@@ -75,10 +75,14 @@ export async function connectInboxClient(
       serverUnread += 1;
     }
   });
-  socket.on('unread:count', ({ unreadCount, upToSeq }) => {
-    serverUnread = unreadCount;
+  /** A count covering `upToSeq`, plus the unread items held above it (docs/PROTOCOL.md). */
+  const takeCount = (unreadCount: number, upToSeq: number): void => {
+    let above = 0;
+    for (const item of items.values()) if (item.seq > upToSeq && !item.read) above += 1;
+    serverUnread = unreadCount + above;
     countUpTo = upToSeq;
-  });
+  };
+  socket.on('unread:count', ({ unreadCount, upToSeq }) => takeCount(unreadCount, upToSeq));
   const applyRead = (isRead: (item: NotificationItem) => boolean): void => {
     for (const [id, item] of items) if (isRead(item)) items.set(id, { ...item, read: true });
   };
@@ -119,8 +123,7 @@ export async function connectInboxClient(
       assert.ok(ack.readUpToSeq !== undefined, `${name}: the ack says how far it marked`);
       readThrough = Math.max(readThrough, ack.readUpToSeq);
       applyRead((item) => item.seq <= readThrough);
-      serverUnread = ack.unreadCount;
-      countUpTo = ack.upToSeq;
+      takeCount(ack.unreadCount, ack.upToSeq);
     },
     close: () => void socket.close(),
   };

@@ -148,6 +148,26 @@ test('protocol 2: the count from sync plus one per pushed unread item above the 
   assert.equal(inbox.unreadCount, 6);
 });
 
+// A count is read before an item commits, and the item's push can still reach the client first:
+// from another server node, or on PostgreSQL while the count's query is in flight.
+test('a count that arrives after a push above the seq it covers keeps that item counted', () => {
+  let inbox = applySync(emptyInbox(), sync([sampleItem(1), sampleItem(2)], 2), undefined).state;
+  inbox = addItem(inbox, sampleItem(3)).state;
+  inbox = addItem(inbox, sampleItem(4, { read: true })).state;
+  assert.equal(inbox.unreadCount, 3);
+  inbox = setUnreadCount(inbox, 1, 2);
+  assert.equal(inbox.unreadCount, 2, 'one up to seq 2, and n3 held above it; n4 is read');
+  const { state, change } = markReadLocally(inbox, ['n3']);
+  assert.equal(state.unreadCount, 1);
+  const meanwhile = setUnreadCount(state, 1, 2);
+  assert.equal(meanwhile.unreadCount, 1, 'n3 is still unread on the server, and pending here');
+  assert.equal(rollbackRead(meanwhile, change).unreadCount, 2);
+  // The ack is read after the mark, so it covers n3 (and so does every later count).
+  const acked = confirmRead(meanwhile, change, { unreadCount: 0, upToSeq: 3 });
+  assert.equal(acked.unreadCount, 0);
+  assert.equal(setUnreadCount(acked, 0, 2).unreadCount, 0, 'an older count: n3 is read');
+});
+
 test('a mark-all from another device leaves items newer than upToSeq unread', () => {
   let inbox = emptyInbox();
   for (const seq of [1, 2, 3]) inbox = addItem(inbox, sampleItem(seq)).state;

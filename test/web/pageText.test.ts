@@ -119,6 +119,17 @@ test('protocol 2: a pushed item already covered by the last count adds nothing',
   assert.equal(state.unreadCount, 5);
 });
 
+test('a count that arrives after a push above the seq it covers keeps that item counted', () => {
+  let state = applyCount(initialBell(0), 2, 2);
+  state = applyNew(applyNew(state, item(3)), item(4, true));
+  assert.equal(state.unreadCount, 3);
+  // Read before seq 3 committed, delivered after its push (another node, or a slow query).
+  state = applyCount(state, 2, 2);
+  assert.equal(state.unreadCount, 3, 'seq 3 is held unread above the count; seq 4 is read');
+  state = applyNew(state, item(3));
+  assert.equal(state.unreadCount, 3, 'a second copy of seq 3 adds nothing');
+});
+
 test('a push that a mark-all already covered arrives read (several nodes can deliver it late)', () => {
   // The mark-all covered seq 3; the count after it covers seq 4, committed after the mark.
   let state = applyRead(initialBell(0), { all: true, upToSeq: 3 });

@@ -2,7 +2,7 @@
  * The bell's state as plain data and pure functions over it: what the menu lists, the unread
  * count and the newest seq seen (sent as `since` when the socket reconnects). The DOM shell in
  * bell.ts feeds it socket events and renders the result. The server's count is authoritative:
- * every payload that carries one replaces ours. Between counts (protocol 2 sends none after a new
+ * every payload that carries one replaces ours up to the seq it covers. Between counts (protocol 2 sends none after a new
  * item) each unread item pushed above the seq the last count covers adds one.
  */
 import type { NotificationItem, ReadChangePayload, SyncPayload } from '../../../contract/wire.js';
@@ -59,10 +59,14 @@ export function applyNew(state: BellState, pushed: NotificationItem): BellState 
   };
 }
 
-/** A count from the server, covering the unread items up to `upToSeq`. */
+/**
+ * A count from the server, covering the unread items up to `upToSeq`, plus the unread items held
+ * above it: the count was read before they were committed yet can arrive after their pushes
+ * (from another server node, or while its query was in flight), which counted them already.
+ */
 export const applyCount = (state: BellState, count: number, upToSeq: number): BellState => ({
   ...state,
-  unreadCount: count,
+  unreadCount: count + state.items.filter((item) => item.seq > upToSeq && !item.read).length,
   countedThrough: upToSeq,
 });
 
