@@ -36,8 +36,15 @@ export class EventLog {
   constructor(private readonly strings: StringTable) {}
 
   /** The log of a data file's events (checked by parseDocument.ts), its strings interned anew. */
-  static fromColumns(strings: StringTable, columns: EventColumns): EventLog {
+  static fromColumns(
+    strings: StringTable,
+    columns: EventColumns,
+    { appendsFollow = true }: { appendsFollow?: boolean } = {},
+  ): EventLog {
     const log = new EventLog(strings);
+    // Only a log that takes new events (the store's state) is given room for them; one read once
+    // for its records (a fold, a migration) would pay the copies for nothing.
+    const withRoom = appendsFollow ? roomToGrow : <T>(column: T[]): T[] => column;
     const number = columns.strings.map((value) => strings.intern(value));
     // A file this store wrote has each string once, so into a fresh table they keep their
     // numbers and the columns are copied as they are (a memcpy, not a loop).
@@ -232,7 +239,7 @@ export class EventLog {
  * only once it is less than half used. At the retention cap the columns then never grow again
  * (a cut moves their elements down and keeps their room).
  */
-function withRoom<T>(column: T[]): T[] {
+function roomToGrow<T>(column: T[]): T[] {
   const first = column[0];
   if (first === undefined) return column;
   column.push(first);
@@ -249,5 +256,5 @@ export function eventColumns(records: Iterable<EventRecord>): EventColumns {
 
 /** A data file's events as records (migrate-to-postgres, folding a journal into a snapshot). */
 export function eventRecords(columns: EventColumns): EventRecord[] {
-  return [...EventLog.fromColumns(new StringTable(), columns).records()];
+  return [...EventLog.fromColumns(new StringTable(), columns, { appendsFollow: false }).records()];
 }
