@@ -24,6 +24,17 @@ export class LikerSets {
     users.add(this.strings.intern(userId));
   }
 
+  /** Every user of `userIds` in a relation with the post (the open's load, one lookup a post). */
+  addAll(postId: string, userIds: readonly string[]): void {
+    if (userIds.length === 0) return;
+    let users = this.#byPost.get(postId);
+    if (!users) {
+      users = new Set();
+      this.#byPost.set(postId, users);
+    }
+    for (const userId of userIds) users.add(this.strings.intern(userId));
+  }
+
   /** Returns whether the pair was there. */
   delete(postId: string, userId: string): boolean {
     const user = this.strings.find(userId);

@@ -228,9 +228,7 @@ function streamOf(streams: Map<string, number[]>, key: string): number[] {
 
 function toLikerSets(strings: StringTable, record: Record<string, string[]>): LikerSets {
   const sets = new LikerSets(strings);
-  for (const [postId, userIds] of Object.entries(record)) {
-    for (const userId of userIds) sets.add(postId, userId);
-  }
+  for (const [postId, userIds] of Object.entries(record)) sets.addAll(postId, userIds);
   return sets;
 }
 
