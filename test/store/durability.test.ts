@@ -139,6 +139,9 @@ describe('a bad data file is refused and left untouched', () => {
       },
       /unexpected shape: .*events\.createdAt.*ISO 8601/,
     ],
+    // Users and tokens are checked by a quick check first (plainRecords.ts), which must leave
+    // every one of these to the schema.
+    ...userAndTokenCases(),
     [
       'a subscription span that is not [from, to]',
       (valid) =>
@@ -164,6 +167,50 @@ describe('a bad data file is refused and left untouched', () => {
       /events\.postTitle of seq 1 refers to string 99/,
     ],
   ];
+
+  function userAndTokenCases(): [string, (valid: string) => string, RegExp][] {
+    type Document = { users: Record<string, unknown>[]; tokens: Record<string, unknown>[] };
+    const withUser = (change: (user: Record<string, unknown>) => void) => (valid: string) => {
+      const document = JSON.parse(valid) as Document;
+      const user = document.users[0];
+      assert.ok(user);
+      change(user);
+      return JSON.stringify(document);
+    };
+    const withToken = (fields: Record<string, unknown>) => (valid: string) => {
+      const document = JSON.parse(valid) as Document;
+      const token = {
+        id: 't1',
+        userId: document.users[0]?.id,
+        tokenHash: 'h',
+        device: 'd',
+        createdAt: '2026-11-01T10:00:00.000Z',
+      };
+      document.tokens.push({ ...token, ...fields });
+      return JSON.stringify(document);
+    };
+    return [
+      ['a user with a field too many', withUser((u) => (u.nickname = 'x')), /users.*nickname/],
+      [
+        'a user with a field named like a member of every object',
+        withUser((u) => Object.assign(u, { constructor: 'x' })),
+        /unexpected shape: .*users.*constructor/,
+      ],
+      ['a user without a field', withUser((u) => delete u.isAdmin), /unexpected shape: .*users/],
+      ['a user with a field of the wrong kind', withUser((u) => (u.isAdmin = 'no')), /users/],
+      [
+        'a user time that is not a timestamp',
+        withUser((u) => (u.createdAt = '2026-11-01 10:00')),
+        /unexpected shape: .*users.*createdAt/,
+      ],
+      [
+        'a token last used at a time that is not a timestamp',
+        withToken({ lastUsedAt: 'soon' }),
+        /unexpected shape: .*tokens.*lastUsedAt/,
+      ],
+      ['a token without its hash', withToken({ tokenHash: undefined }), /tokens.*tokenHash/],
+    ];
+  }
 
   for (const [name, corrupt, problem] of cases) {
     it(`${name}: CorruptDataError names the file and the problem`, async () => {

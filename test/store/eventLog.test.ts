@@ -62,6 +62,23 @@ describe('the event log', () => {
     assert.equal(log.actorAt(0), kept[0]?.actorId);
   });
 
+  it('finds events by id when the log came from the file and changed before the first lookup', () => {
+    // The id index of a log read from the file is built at its first lookup, so it must reflect
+    // the drops and appends made before that lookup, and keep up with those after it.
+    const all = Array.from({ length: 6_000 }, (_, i) => eventNo(i + 1));
+    const log = EventLog.fromColumns(new StringTable(), eventColumns(all.slice(0, 5_000)));
+    log.dropOldest(4_500);
+    for (const event of all.slice(5_000, 5_500)) log.append(event);
+    assert.equal(log.getById('event-4500'), undefined, 'dropped before the first lookup');
+    assert.deepEqual(log.getById('event-4501'), all[4_500]);
+    assert.deepEqual(log.getById('event-5500'), all[5_499], 'appended before the first lookup');
+    for (const event of all.slice(5_500)) log.append(event);
+    log.dropOldest(100);
+    assert.equal(log.getById('event-4600'), undefined, 'dropped after the first lookup');
+    assert.deepEqual(log.getById('event-4601'), all[4_600]);
+    assert.deepEqual(log.getById('event-6000'), all[5_999], 'appended after the first lookup');
+  });
+
   it('goes through the data file columns and back unchanged', () => {
     const all = Array.from({ length: 50 }, (_, i) => eventNo(i + 1));
     const columns = eventColumns(all);

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
+import { isPlainRecords, TIMESTAMP_PATTERN, type FieldSpec } from './plainRecords.js';
 
 /**
  * 2: events column-wise (EventColumnsSchema). Version 1 files (events as one object each) still
@@ -30,6 +31,16 @@ export const UserSchema = z.strictObject({
   createdAt: Timestamp,
 }) satisfies z.ZodType<UserRecord>;
 
+/** UserSchema's fields, for the open's quick check (plainRecords.ts). */
+export const USER_FIELDS = {
+  id: 'string',
+  username: 'string',
+  passwordHash: 'string',
+  isAdmin: 'boolean',
+  isAuthor: 'boolean',
+  createdAt: 'timestamp',
+} as const satisfies Record<keyof z.infer<typeof UserSchema>, FieldSpec>;
+
 export const TokenSchema = z.strictObject({
   id: Id,
   userId: Id,
@@ -38,6 +49,16 @@ export const TokenSchema = z.strictObject({
   createdAt: Timestamp,
   lastUsedAt: Timestamp.optional(),
 }) satisfies z.ZodType<TokenRecord>;
+
+/** TokenSchema's fields, for the open's quick check (plainRecords.ts). */
+export const TOKEN_FIELDS = {
+  id: 'string',
+  userId: 'string',
+  tokenHash: 'string',
+  device: 'string',
+  createdAt: 'timestamp',
+  lastUsedAt: 'timestamp?',
+} as const satisfies Record<keyof z.infer<typeof TokenSchema>, FieldSpec>;
 
 export const PostSchema = z.strictObject({
   id: Id,
@@ -143,8 +164,6 @@ const spansByUser = z.custom<Record<string, SubscriptionSpan[]>>(
   { message: 'expected user id → subscription spans [from, to or null]' },
 );
 
-/** The pattern of z.iso.datetime(), which `Timestamp` checks one value at a time. */
-const TIMESTAMP_PATTERN = z.core.regexes.datetime({});
 const timestampColumn = column(
   'ISO 8601 timestamps',
   (value): value is string => typeof value === 'string' && TIMESTAMP_PATTERN.test(value),
@@ -221,6 +240,16 @@ export const DocumentV1Schema = z.strictObject({
   ...documentFields,
   /** Ascending by seq. */
   events: z.array(EventSchema),
+});
+
+/**
+ * DocumentSchema with the users and tokens checked by plainRecords.ts and kept as the very objects
+ * JSON.parse made. It passes less than DocumentSchema (never more), and an equal document:
+ * parseDocument.ts tries it first and asks DocumentSchema only about a file it does not pass.
+ */
+export const QuickDocumentSchema = DocumentSchema.extend({
+  users: z.custom<z.infer<typeof UserSchema>[]>(isPlainRecords(USER_FIELDS)),
+  tokens: z.custom<z.infer<typeof TokenSchema>[]>(isPlainRecords(TOKEN_FIELDS)),
 });
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;

@@ -10,6 +10,7 @@ import {
   DOCUMENT_VERSION,
   DocumentSchema,
   DocumentV1Schema,
+  QuickDocumentSchema,
   type EventColumns,
   type StoreDocument,
   type StoreDocumentV1,
@@ -36,7 +37,8 @@ export function parseDocument(text: string, file: string): StoreDocument {
       `unsupported format version ${JSON.stringify(version)} (this server reads versions 1 and ${DOCUMENT_VERSION})`,
     );
   }
-  const parsed = DocumentSchema.safeParse(raw);
+  const quick = QuickDocumentSchema.safeParse(raw);
+  const parsed = quick.success ? quick : DocumentSchema.safeParse(raw);
   if (!parsed.success) {
     throw new CorruptDataError(file, `unexpected shape: ${describeIssues(parsed.error)}`);
   }
@@ -80,6 +82,8 @@ function checkColumns(columns: EventColumns, file: string): void {
       );
     }
   }
+  if (extras.length === 0) return;
+  // A set of a hundred thousand seqs for the few extras: built only when there are some.
   const seqs = new Set(columns.seq);
   for (const [seq] of extras) {
     if (!seqs.has(seq))

@@ -74,8 +74,8 @@ export function buildState(document: StoreDocument): StoreState {
     strings,
     // The events first: into the empty table, the file's strings keep their numbers.
     events: EventLog.fromColumns(strings, document.events),
-    likes: toLikerSets(strings, document.likes),
-    notifiedUnlikes: toLikerSets(strings, document.notifiedUnlikes),
+    likes: LikerSets.fromRecord(strings, document.likes),
+    notifiedUnlikes: LikerSets.fromRecord(strings, document.notifiedUnlikes),
     subscriptions: new Map(Object.entries(document.subscriptions)),
     subscriberStream: [],
     userStreams: new Map(),
@@ -224,14 +224,6 @@ function streamOf(streams: Map<string, number[]>, key: string): number[] {
     streams.set(key, seqs);
   }
   return seqs;
-}
-
-function toLikerSets(strings: StringTable, record: Record<string, string[]>): LikerSets {
-  const sets = new LikerSets(strings);
-  for (const [postId, userIds] of Object.entries(record)) {
-    for (const userId of userIds) sets.add(postId, userId);
-  }
-  return sets;
 }
 
 function toSetMap(record: Record<string, string[]>): Map<string, Set<string>> {
