@@ -152,6 +152,7 @@ describe('the journal', () => {
     const reopened = await open(dataDir);
     assert.deepEqual(await inboxOf(reopened, reader), ['new_post:First', 'new_post:Second']);
     assert.equal(reopened.stats().events, 3);
+    assert.equal(reopened.stats().likes, 1, "the snapshot's likers, read when counted");
     assert.equal((await reopened.listPosts(0, 10)).total, 2);
     assert.equal(await reopened.unreadCount(author.id), 1);
   });
