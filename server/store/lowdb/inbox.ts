@@ -16,8 +16,7 @@ export function readStateOf(state: StoreState, userId: string): ReadState {
   return state.readState.get(userId) ?? UNREAD;
 }
 
-/** Visible events with seq > after: about O(spans × log n), independent of the inbox's size. */
-/** Visible seqs in (after, upTo]. */
+/** Visible events with seq in (after, upTo]: about O(spans × log n), whatever the inbox's size. */
 export function countVisibleAfter(
   state: StoreState,
   userId: string,
