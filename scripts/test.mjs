@@ -28,6 +28,14 @@ function run(label, command, args, env = process.env) {
  */
 const FILE_TIMEOUT_MS = 20 * 60_000;
 
+/**
+ * Each stage's deadline: on a 2-core machine the stages took about 21 and 1.5 minutes (a fresh
+ * clone's CI run, 2 Dec 2026), and both deadlines stay well inside CI's 90 minutes with the
+ * install before them.
+ */
+const TESTS_DEADLINE_MINUTES = 50;
+const POSTGRES_DEADLINE_MINUTES = 15;
+
 function runTests(label, files, deadlineMinutes, env = process.env) {
   process.stdout.write(`\n== ${label}\n`);
   const args = [
@@ -80,14 +88,6 @@ function findTests(dir) {
  * (lowdb's file size), syncHandoff.test.ts (an in-process lowdb server with test seams), and
  * the suites that already start PostgreSQL themselves.
  */
-/**
- * Each stage's deadline: on a 2-core machine the stages took about 21 and 1.5 minutes (a fresh
- * clone's CI run, 2 Dec 2026), and both deadlines stay well inside CI's 90 minutes with the
- * install before them.
- */
-const TESTS_DEADLINE_MINUTES = 50;
-const POSTGRES_DEADLINE_MINUTES = 15;
-
 const POSTGRES_SUITES = [
   'test/server/accounts.test.ts',
   'test/server/badInput.test.ts',
