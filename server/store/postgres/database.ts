@@ -5,6 +5,7 @@
  * pushes it; a failed one is rolled back and changes nothing.
  */
 import pg from 'pg';
+import { StorageUnavailableError } from '../store.js';
 import { toStorageError } from './errors.js';
 import { createReadGate, readsAtOnce } from './readGate.js';
 
@@ -66,8 +67,10 @@ export function openDatabase(options: DatabaseOptions): Database {
   const reads = createReadGate({
     limit: readsAtOnce(size),
     waitLimitMs: CONNECTION_WAIT_MS,
-    // pg.Pool's own words for the same wait, so errors.ts reads it as "unavailable" (503).
-    timedOut: () => new Error('timeout exceeded when trying to connect (waiting to read)'),
+    timedOut: () =>
+      new StorageUnavailableError(
+        `PostgreSQL is unavailable: no connection for a read within ${CONNECTION_WAIT_MS} ms`,
+      ),
   });
 
   return {
