@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { API } from '../../contract/wire.js';
 import { DEFAULT_POOL_SIZE } from '../../server/store/postgres/database.js';
 import { readsAtOnce } from '../../server/store/postgres/readGate.js';
 import { publish, request, signUp, subscribe } from '../fixtures/api.js';
-import { startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
+import { holdTableLock, startPostgres, type RunningPostgres } from '../fixtures/postgres.js';
 import { startServer, stopServers, type RunningServer } from '../fixtures/server.js';
 import { connectSocket, waitUntil } from '../fixtures/sockets.js';
 
@@ -40,13 +39,8 @@ describe('a node on PostgreSQL under a backlog of reads', () => {
     await publish(server.url, admin.token, 'Before the herd');
     const { socket } = await connectSocket(server.url, reader.token);
 
-    const locker = new pg.Client({ connectionString: databaseUrl });
-    const observer = new pg.Client({ connectionString: databaseUrl });
-    await locker.connect();
-    await observer.connect();
+    const lock = await holdTableLock(databaseUrl, 'feeds');
     try {
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE');
       const answered: number[] = [];
       const reads = Array.from({ length: READS }, () =>
         request(server.url, 'GET', API.feeds, { token: admin.token }).then((result) => {
@@ -54,22 +48,14 @@ describe('a node on PostgreSQL under a backlog of reads', () => {
           return result.status;
         }),
       );
-      const readsHeld = async () =>
-        (
-          await observer.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'
-                AND query LIKE '%FROM feeds%'`,
-          )
-        ).rows[0]?.n ?? 0;
       await waitUntil(
-        async () => (await readsHeld()) >= readsAtOnce(DEFAULT_POOL_SIZE),
+        async () => (await lock.readsWaiting()) >= readsAtOnce(DEFAULT_POOL_SIZE),
         'the pool holds the reads it lets run, each waiting for the lock',
       );
 
       const cursor = async () =>
         (
-          await observer.query<{ cursor_seq: number }>(
+          await lock.observer.query<{ cursor_seq: number }>(
             'SELECT cursor_seq FROM read_state WHERE user_id = $1',
             [reader.user.id],
           )
@@ -88,16 +74,18 @@ describe('a node on PostgreSQL under a backlog of reads', () => {
       );
       assert.ok((await cursor()) > 0, `the mark-read did not commit: ${JSON.stringify(acked)}`);
       assert.deepEqual(answered, [], 'no queued read was answered before the write committed');
-      assert.ok((await readsHeld()) >= readsAtOnce(DEFAULT_POOL_SIZE), 'the reads still wait');
+      assert.ok(
+        (await lock.readsWaiting()) >= readsAtOnce(DEFAULT_POOL_SIZE),
+        'the reads still wait',
+      );
 
-      await locker.query('COMMIT');
+      await lock.release();
       assert.deepEqual(await Promise.all(reads), Array<number>(READS).fill(200));
       const seq = await cursor();
       assert.deepEqual(await ack, { ok: true, unreadCount: 0, upToSeq: seq, readUpToSeq: seq });
     } finally {
       socket.close();
-      await locker.end();
-      await observer.end();
+      await lock.end();
     }
   });
 });

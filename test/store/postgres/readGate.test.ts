@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../../server/store/postgres/database.js';
 import { createReadGate, readsAtOnce } from '../../../server/store/postgres/readGate.js';
-import { startPostgres, type RunningPostgres } from '../../fixtures/postgres.js';
+import { holdTableLock, startPostgres, type RunningPostgres } from '../../fixtures/postgres.js';
 import { waitUntil } from '../../fixtures/sockets.js';
 
 /** A read that runs until the test lets it go. */
@@ -116,26 +116,14 @@ describe('the driver’s database with its reads gated', () => {
 
   it('gives a transaction a connection while every read it lets run waits on a lock', async () => {
     const db = open(5);
-    const locker = new pg.Client({ connectionString: databaseUrl });
-    // Not the locker: inside its transaction pg_stat_activity would read one snapshot throughout.
-    const observer = new pg.Client({ connectionString: databaseUrl });
-    await locker.connect();
-    await observer.connect();
+    const lock = await holdTableLock(databaseUrl, 'held');
     try {
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE held IN ACCESS EXCLUSIVE MODE');
       const answered: number[] = [];
       const reads = Array.from({ length: 10 }, (_, i) =>
         db.query('SELECT count(*) FROM held').then(() => answered.push(i)),
       );
       await waitUntil(
-        async () =>
-          (
-            await observer.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query LIKE '%FROM held%'`,
-            )
-          ).rows[0]?.n === readsAtOnce(5),
+        async () => (await lock.readsWaiting()) === readsAtOnce(5),
         'the reads the gate lets run wait on the lock',
       );
       const id = await db.transaction(async (client) => {
@@ -146,12 +134,11 @@ describe('the driver’s database with its reads gated', () => {
       });
       assert.ok(id !== undefined);
       assert.deepEqual(answered, [], 'the transaction ended before any read');
-      await locker.query('COMMIT');
+      await lock.release();
       await Promise.all(reads);
       assert.equal(answered.length, 10);
     } finally {
-      await locker.end();
-      await observer.end();
+      await lock.end();
     }
   });
 });
