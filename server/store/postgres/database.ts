@@ -5,7 +5,9 @@
  * pushes it; a failed one is rolled back and changes nothing.
  */
 import pg from 'pg';
+import { StorageUnavailableError } from '../store.js';
 import { toStorageError } from './errors.js';
+import { createReadGate, readsAtOnce } from './readGate.js';
 
 // int8 (bigint: seqs, counts) as a JS number. Seqs and counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -46,6 +48,9 @@ export interface DatabaseOptions {
   onIdleError?: (error: Error) => void;
 }
 
+/** How long a request waits for a connection before it fails (503) instead of queueing for ever. */
+const CONNECTION_WAIT_MS = 5_000;
+
 export function openDatabase(options: DatabaseOptions): Database {
   const size = options.maxConnections ?? DEFAULT_POOL_SIZE;
   const pool = new pg.Pool({
@@ -54,18 +59,26 @@ export function openDatabase(options: DatabaseOptions): Database {
     // Connections opened stay open (warmPool.ts opens them all at start): a new one costs a
     // PostgreSQL backend and its cold caches in the middle of a burst.
     min: size,
-    // A database that does not answer fails the request (503) instead of queueing it for ever.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
+  // Transactions (every write) bypass the gate: a storm's reads cannot hold the whole pool.
+  const reads = createReadGate({
+    limit: readsAtOnce(size),
+    waitLimitMs: CONNECTION_WAIT_MS,
+    timedOut: () =>
+      new StorageUnavailableError(
+        `PostgreSQL is unavailable: no connection for a read within ${CONNECTION_WAIT_MS} ms`,
+      ),
+  });
 
   return {
     pool,
     size,
     async query(sql, params) {
       try {
-        return await pool.query(sql, params);
+        return await reads.run(() => pool.query(sql, params));
       } catch (error) {
         throw toStorageError(error);
       }
