@@ -13,7 +13,13 @@ import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } fro
 import type { SubscriptionSpan } from '../visibility.js';
 import type { Change } from './changes.js';
 import { eventColumns, eventRecords } from './eventLog.js';
-import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
+import {
+  DOCUMENT_VERSION,
+  type LikerList,
+  type ReadState,
+  type StoreDocument,
+} from './document.js';
+import { likerIdLists, likerOf, userPositions } from './likerSets.js';
 import { SEEN_KEYS_MAX, type RetentionPolicy } from './state.js';
 
 /** A snapshot being folded: the document's collections keyed the way changes address them. */
@@ -44,8 +50,8 @@ export function startFold(document: StoreDocument): DocumentFold {
     users: byId(document.users),
     tokens: byId(document.tokens),
     posts: byId(document.posts),
-    likes: toSetMap(document.likes),
-    notifiedUnlikes: toSetMap(document.notifiedUnlikes),
+    likes: toSetMap(likerIdLists(document.likes, document.users)),
+    notifiedUnlikes: toSetMap(likerIdLists(document.notifiedUnlikes, document.users)),
     subscriptions: new Map(Object.entries(document.subscriptions)),
     events: eventsOf(document),
     readState: new Map(Object.entries(document.readState)),
@@ -146,15 +152,24 @@ export function retainFold(fold: DocumentFold, policy: RetentionPolicy, now: Dat
 
 /** The folded snapshot, in the shape and order `toDocument` gives, with its last commit. */
 export function finishFold(fold: DocumentFold): StoreDocument {
+  const users = [...fold.users.values()];
+  const positions = userPositions(users);
+  const likerLists = (map: Map<string, Set<string>>): Record<string, LikerList> =>
+    Object.fromEntries(
+      [...map].map(([postId, userIds]) => [
+        postId,
+        [...userIds].map((userId) => likerOf(userId, positions)),
+      ]),
+    );
   return {
     version: DOCUMENT_VERSION,
     settings: { registrationOpen: fold.registrationOpen },
     latestSeq: fold.latestSeq,
-    users: [...fold.users.values()],
+    users,
     tokens: [...fold.tokens.values()],
     posts: [...fold.posts.values()],
-    likes: fromSetMap(fold.likes),
-    notifiedUnlikes: fromSetMap(fold.notifiedUnlikes),
+    likes: likerLists(fold.likes),
+    notifiedUnlikes: likerLists(fold.notifiedUnlikes),
     subscriptions: Object.fromEntries(fold.subscriptions) as StoreDocument['subscriptions'],
     events: documentEvents(fold.events),
     readState: Object.fromEntries(fold.readState),
