@@ -124,16 +124,22 @@ type Version3 = {
   };
 };
 
+/** A data directory holding this file, and the store opened on it. */
+async function openFile(document: object): Promise<{ file: string; temp: TempStore }> {
+  const dataDir = await makeDataDir();
+  const file = join(dataDir, DATA_FILE_NAME);
+  await writeFile(file, JSON.stringify(document));
+  const temp = await openTempStore({ dataDir });
+  temps.push(temp);
+  return { file, temp };
+}
+
 const everything = async (store: Store, userId: string): Promise<InboxEntry[]> =>
   store.listInbox(userId, { afterSeq: 0, limit: 100 });
 
 describe('data file versions', () => {
   it('a version 1 file opens with every record, and the next snapshot is the current version', async () => {
-    const dataDir = await makeDataDir();
-    const file = join(dataDir, DATA_FILE_NAME);
-    await writeFile(file, JSON.stringify(VERSION_1));
-    const temp = await openTempStore({ dataDir });
-    temps.push(temp);
+    const { file, temp } = await openFile(VERSION_1);
     const [newPost, liked, announcement] = VERSION_1.events;
 
     const check = async (store: Store) => {
@@ -167,11 +173,7 @@ describe('data file versions', () => {
   });
 
   it('a version 2 file opens with every field as written, and its version 3 snapshot too', async () => {
-    const dataDir = await makeDataDir();
-    const file = join(dataDir, DATA_FILE_NAME);
-    await writeFile(file, JSON.stringify(VERSION_2));
-    const temp = await openTempStore({ dataDir });
-    temps.push(temp);
+    const { file, temp } = await openFile(VERSION_2);
     const [newPost, liked, announcement] = VERSION_1.events;
     // The same events as VERSION_1's, with version 2's ids and times: one not as toISOString
     // writes it (no ms), one of a precision finer than ms.

@@ -5,6 +5,7 @@
  * A version 1 file (events one object each) or 2 (times as recorded, likers by id) is migrated in
  * memory to the current version.
  */
+import type { z } from 'zod';
 import { describeIssues } from '../../../contract/wire.js';
 import { CorruptDataError } from '../store.js';
 import {
@@ -43,12 +44,7 @@ export function parseDocument(text: string, file: string): StoreDocument {
       `unsupported format version ${JSON.stringify(version)} (this server reads versions 1 to ${DOCUMENT_VERSION})`,
     );
   }
-  const quick = QuickDocumentSchema.safeParse(raw);
-  const parsed = quick.success ? quick : DocumentSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new CorruptDataError(file, `unexpected shape: ${describeIssues(parsed.error)}`);
-  }
-  const document = parsed.data;
+  const document = shapeOf(QuickDocumentSchema, DocumentSchema, raw, file);
   checkSeqOrder(document.events.seq, document.latestSeq, file);
   checkColumns(document.events, file);
   checkLikers('likes', document.likes, document.users.length, file);
@@ -56,13 +52,21 @@ export function parseDocument(text: string, file: string): StoreDocument {
   return document;
 }
 
-function fromVersion2(raw: unknown, file: string): StoreDocument {
-  const quick = QuickDocumentV2Schema.safeParse(raw);
-  const parsed = quick.success ? quick : DocumentV2Schema.safeParse(raw);
+/**
+ * The document if it has the schema's shape. The quick schema passes less (never more) and is
+ * asked first; the full one is asked only about a file it does not pass, and says what is wrong.
+ */
+function shapeOf<T>(quick: z.ZodType<T>, full: z.ZodType<T>, raw: unknown, file: string): T {
+  const fast = quick.safeParse(raw);
+  const parsed = fast.success ? fast : full.safeParse(raw);
   if (!parsed.success) {
     throw new CorruptDataError(file, `unexpected shape: ${describeIssues(parsed.error)}`);
   }
-  const old = parsed.data;
+  return parsed.data;
+}
+
+function fromVersion2(raw: unknown, file: string): StoreDocument {
+  const old = shapeOf(QuickDocumentV2Schema, DocumentV2Schema, raw, file);
   checkSeqOrder(old.events.seq, old.latestSeq, file);
   // The checks of version 3's columns hold for version 2's once the times are moved on.
   const events = columnsFromVersion2(old.events);
