@@ -218,10 +218,10 @@ const eventColumnsV2 = {
 
 /**
  * Version 3's events: version 2's, but the ids one string when they are as long as one another,
- * and each time in epoch ms (JSON.parse makes a hundred thousand
- * numbers in one flat array instead of a hundred thousand strings, kept for as long as the event
- * is). The store records every time with toISOString, which the ms give back exactly; a time that
- * they would not (other precision, from an older file) is also kept as written, in `extras`.
+ * and each time in epoch ms: JSON.parse then makes one string and one flat array of numbers
+ * instead of two hundred thousand strings, kept as long as their events. The store records every
+ * time with toISOString, which the ms give back exactly; a time that they would not (another
+ * precision, from an older file) is also kept as written, in `extras`.
  */
 export const EventColumnsSchema = z.strictObject({
   ...eventColumnsV2,
@@ -311,7 +311,6 @@ export const QuickDocumentSchema = DocumentSchema.extend(quickRecords);
 export const QuickDocumentV2Schema = DocumentV2Schema.extend(quickRecords);
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;
-export type StoreDocumentV2 = z.infer<typeof DocumentV2Schema>;
 export type StoreDocumentV1 = z.infer<typeof DocumentV1Schema>;
 export type EventColumns = z.infer<typeof EventColumnsSchema>;
 export type EventColumnsV2 = z.infer<typeof EventColumnsV2Schema>;

@@ -33,8 +33,8 @@ export class LikerSets {
     userIds: readonly string[] = [],
   ): LikerSets {
     const sets = new LikerSets(strings, userIds);
-    for (const [postId, userIds] of Object.entries(record)) {
-      if (userIds.length > 0) sets.#byPost.set(postId, userIds);
+    for (const [postId, likers] of Object.entries(record)) {
+      if (likers.length > 0) sets.#byPost.set(postId, likers);
     }
     return sets;
   }
