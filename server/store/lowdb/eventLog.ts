@@ -10,6 +10,7 @@
 import type { EventRecord } from '../store.js';
 import { EVENT_TYPES as TYPES, type EventColumns, type EventColumnsV2 } from './document.js';
 import { IdColumn } from './idColumn.js';
+import { isoTime } from './isoTime.js';
 import { indexAfter } from './sortedSeqs.js';
 import { StringTable } from './stringTable.js';
 /** In `audiences`: the event is addressed to the subscribers, not to one user. */
@@ -273,11 +274,6 @@ function roomToGrow<T>(column: T[]): T[] {
 
 /** What few events have besides the columns; spread over the record, last. */
 type EventExtras = EventColumns['extras'][number][1];
-
-/** A time as the store records it (toISOString), from epoch ms. */
-function isoTime(time: number): string {
-  return new Date(time).toISOString();
-}
 
 /**
  * A version 2 file's events (times as recorded, ids an array) in version 3's form: each time in
