@@ -2,17 +2,18 @@
  * Folding journal changes into a snapshot document, without the store's in-memory indexes. The
  * fold worker (foldWorker.ts) builds the next snapshot from disk with it: the current snapshot,
  * then every journal line after it, then retention. It keeps the document's own shape (records
- * by id, likes as sets) and nothing else, so it costs a fraction of the store's memory and does
- * not depend on how the store holds its state (state.ts).
+ * by id, likes as sets, the events in the event log the file's columns are read into) and nothing
+ * else, so it costs a fraction of the store's memory and does not depend on the store's indexes
+ * (state.ts).
  *
  * What it writes must be what `toDocument(state)` would write after `applyChange` (changes.ts)
  * and `applyRetention` (state.ts) over the same input, order of records included;
  * test/store/documentFold.test.ts checks that on a real store's journal.
  */
-import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import type { Change } from './changes.js';
-import { eventColumns, eventRecords } from './eventLog.js';
+import { EventLog } from './eventLog.js';
 import {
   DOCUMENT_VERSION,
   type LikerList,
@@ -21,6 +22,7 @@ import {
 } from './document.js';
 import { likerIdLists, likerOf, userPositions } from './likerSets.js';
 import { SEEN_KEYS_MAX, type RetentionPolicy } from './state.js';
+import { StringTable } from './stringTable.js';
 
 /** A snapshot being folded: the document's collections keyed the way changes address them. */
 export interface DocumentFold {
@@ -35,8 +37,11 @@ export interface DocumentFold {
   likes: Map<string, Set<string>>;
   notifiedUnlikes: Map<string, Set<string>>;
   subscriptions: Map<string, readonly SubscriptionSpan[]>;
-  /** Ascending by seq. */
-  events: EventRecord[];
+  /**
+   * Ascending by seq, as the store holds them (eventLog.ts): the file's columns taken as they
+   * are and written back, with no record built for each of a hundred thousand events.
+   */
+  events: EventLog;
   readState: Map<string, ReadState>;
   feeds: Map<string, FeedRecord>;
   feedEntriesSeen: Map<string, Set<string>>;
@@ -53,7 +58,7 @@ export function startFold(document: StoreDocument): DocumentFold {
     likes: toSetMap(likerIdLists(document.likes, document.users)),
     notifiedUnlikes: toSetMap(likerIdLists(document.notifiedUnlikes, document.users)),
     subscriptions: new Map(Object.entries(document.subscriptions)),
-    events: eventsOf(document),
+    events: EventLog.fromColumns(new StringTable(), document.events),
     readState: new Map(Object.entries(document.readState)),
     feeds: byId(document.feeds ?? []),
     feedEntriesSeen: toSetMap(document.feedEntriesSeen ?? {}),
@@ -95,7 +100,7 @@ export function foldChange(fold: DocumentFold, change: Change): void {
     }
     case 'event':
       fold.latestSeq = Math.max(fold.latestSeq, change[1].seq);
-      fold.events.push(change[1]);
+      fold.events.append(change[1]);
       return;
     case 'spans':
       if (change[2].length === 0) fold.subscriptions.delete(change[1]);
@@ -127,14 +132,14 @@ export function foldChange(fold: DocumentFold, change: Change): void {
 /** The store's retention (state.ts `applyRetention`), over the document. */
 export function retainFold(fold: DocumentFold, policy: RetentionPolicy, now: Date): void {
   const cutoff = now.getTime() - policy.maxEventAgeDays * 24 * 60 * 60 * 1000;
-  let drop = Math.max(0, fold.events.length - policy.maxEvents);
-  for (let event = fold.events[drop]; event; event = fold.events[++drop]) {
-    if (Date.parse(event.createdAt) >= cutoff) break;
+  const { events } = fold;
+  let drop = Math.max(0, events.length - policy.maxEvents);
+  for (; drop < events.length; drop++) {
+    if (events.timeAt(drop) >= cutoff) break;
   }
-  const newestDropped = fold.events[drop - 1];
-  if (newestDropped === undefined) return;
-  fold.events = fold.events.slice(drop);
-  const upTo = newestDropped.seq;
+  if (drop === 0) return;
+  const upTo = events.seqAt(drop - 1);
+  events.dropOldest(drop);
   for (const [userId, read] of fold.readState) {
     if ((read.above[0] ?? Infinity) <= upTo) {
       fold.readState.set(userId, {
@@ -171,25 +176,12 @@ export function finishFold(fold: DocumentFold): StoreDocument {
     likes: likerLists(fold.likes),
     notifiedUnlikes: likerLists(fold.notifiedUnlikes),
     subscriptions: Object.fromEntries(fold.subscriptions) as StoreDocument['subscriptions'],
-    events: documentEvents(fold.events),
+    events: fold.events.toColumns(),
     readState: Object.fromEntries(fold.readState),
     feeds: [...fold.feeds.values()],
     feedEntriesSeen: fromSetMap(fold.feedEntriesSeen),
     commit: fold.commit,
   };
-}
-
-/**
- * The document's events as records, and back: the file holds them column-wise (version 2), and
- * eventLog.ts's codec turns them into records and back. The one place here that knows how the
- * file writes events, so a new file format changes these two functions only.
- */
-function eventsOf(document: StoreDocument): EventRecord[] {
-  return eventRecords(document.events);
-}
-
-function documentEvents(events: EventRecord[]): StoreDocument['events'] {
-  return eventColumns(events);
 }
 
 function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {
