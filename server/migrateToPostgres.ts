@@ -13,6 +13,7 @@ import { MigrationRefusedError } from './migrationRefused.js';
 import type { StoreDocument } from './store/lowdb/document.js';
 import { createLowdbStore, DATA_FILE_NAME } from './store/lowdb/index.js';
 import { eventRecords } from './store/lowdb/eventLog.js';
+import { likerIdLists } from './store/lowdb/likerSets.js';
 import { parseDocument } from './store/lowdb/parseDocument.js';
 import { openDatabase, type Queryable } from './store/postgres/database.js';
 import { toStorageError } from './store/postgres/errors.js';
@@ -154,8 +155,10 @@ async function copy(client: Queryable, blog: StoreDocument): Promise<void> {
       blog.posts.length,
     ]);
   }
-  const pairs = (map: Record<string, string[]>) =>
-    Object.entries(map).flatMap(([postId, userIds]) => userIds.map((userId) => [postId, userId]));
+  const pairs = (lists: StoreDocument['likes']) =>
+    Object.entries(likerIdLists(lists, blog.users)).flatMap(([postId, userIds]) =>
+      userIds.map((userId) => [postId, userId]),
+    );
   const pairColumns: Column[] = [
     ['post_id', 'text'],
     ['user_id', 'text'],

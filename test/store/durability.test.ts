@@ -124,21 +124,18 @@ describe('a bad data file is refused and left untouched', () => {
         const document = JSON.parse(valid) as { events: Record<string, unknown[]> };
         // A second event with the first one's seq, every column kept the same length.
         for (const [name, column] of Object.entries(document.events)) {
-          if (name !== 'strings' && name !== 'extras') column.push(column[0]);
+          if (Array.isArray(column) && name !== 'strings' && name !== 'extras') {
+            column.push(column[0]);
+          }
         }
+        const { id, idWidth } = document.events as unknown as { id: string; idWidth: number };
+        document.events.id = (id + id.slice(0, idWidth)) as unknown as unknown[];
         return JSON.stringify(document);
       },
       /out of order/,
     ],
-    [
-      'an event time that is not a timestamp',
-      (valid) => {
-        const document = JSON.parse(valid) as { events: { createdAt: string[] } };
-        document.events.createdAt[0] = 'yesterday';
-        return JSON.stringify(document);
-      },
-      /unexpected shape: .*events\.createdAt.*ISO 8601/,
-    ],
+    ...eventTimeAndIdCases(),
+    ...likerCases(),
     // Users and tokens are checked by a quick check first (plainRecords.ts), which must leave
     // every one of these to the schema.
     ...userAndTokenCases(),
@@ -167,6 +164,83 @@ describe('a bad data file is refused and left untouched', () => {
       /events\.postTitle of seq 1 refers to string 99/,
     ],
   ];
+
+  /** Version 3's events: times in epoch ms (the odd one as written in extras), ids in one string. */
+  function eventTimeAndIdCases(): [string, (valid: string) => string, RegExp][] {
+    type Events = {
+      createdAt: unknown[];
+      id: unknown;
+      idWidth?: unknown;
+      seq: number[];
+      extras: unknown[];
+    };
+    const withEvents = (change: (events: Events) => void) => (valid: string) => {
+      const document = JSON.parse(valid) as { events: Events };
+      change(document.events);
+      return JSON.stringify(document);
+    };
+    return [
+      [
+        'an event time that is not a number',
+        withEvents((events) => (events.createdAt[0] = '2026-11-01T10:00:00.000Z')),
+        /unexpected shape: .*events\.createdAt.*integers/,
+      ],
+      [
+        'an event time that is not a whole ms',
+        withEvents((events) => (events.createdAt[0] = 1.5)),
+        /unexpected shape: .*events\.createdAt.*integers/,
+      ],
+      [
+        'an event time as written that is not its ms',
+        withEvents((events) =>
+          events.extras.push([events.seq[0], { createdAt: '2001-01-01T00:00:00Z' }]),
+        ),
+        /events\.extras gives seq 1 the time 2001-01-01T00:00:00Z, not events\.createdAt's/,
+      ],
+      [
+        'an event time as written that is not a timestamp',
+        withEvents((events) => events.extras.push([events.seq[0], { createdAt: 'yesterday' }])),
+        /unexpected shape: .*events\.extras/,
+      ],
+      [
+        'event ids of the wrong length',
+        withEvents((events) => (events.id = `${String(events.id)}x`)),
+        /events\.id has 17 characters for 1 events of 16 each/,
+      ],
+      [
+        'event ids in one string without their width',
+        withEvents((events) => delete events.idWidth),
+        /events\.id is one string but events\.idWidth is missing/,
+      ],
+      [
+        'a width for event ids that are an array',
+        withEvents((events) => (events.id = [events.id])),
+        /events\.idWidth is given for ids that are an array/,
+      ],
+    ];
+  }
+
+  /** Version 3's likers: positions in `users`. */
+  function likerCases(): [string, (valid: string) => string, RegExp][] {
+    const withLikers = (likers: unknown[]) => (valid: string) => {
+      const document = JSON.parse(valid) as { posts: { id: string }[] };
+      const postId = document.posts[0]?.id ?? 'no post';
+      return JSON.stringify({ ...document, likes: { [postId]: likers } });
+    };
+    return [
+      [
+        'a liker position past the users',
+        withLikers([0, 1]),
+        /likes of post .* names user position 1, past the 1 users/,
+      ],
+      [
+        'a liker position that is not a whole number',
+        withLikers([0.5]),
+        /unexpected shape: .*likes/,
+      ],
+      ['a liker position below 0', withLikers([-1]), /unexpected shape: .*likes/],
+    ];
+  }
 
   function userAndTokenCases(): [string, (valid: string) => string, RegExp][] {
     type Document = { users: Record<string, unknown>[]; tokens: Record<string, unknown>[] };

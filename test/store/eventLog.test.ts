@@ -108,4 +108,58 @@ describe('the event log', () => {
     assert.deepEqual(log.get(next.seq), next);
     assert.equal(log.length, count + 1);
   });
+
+  it('holds ids of one width as one string and odd times as written, through drops and appends', () => {
+    // Ids of one width, as newId makes them; every fifth time as a client of an older server
+    // might have recorded it (no ms, or finer than ms), which epoch ms would not give back.
+    const sameWidth = (seq: number): EventRecord => {
+      const event = eventNo(seq);
+      const id = `e${String(seq).padStart(7, '0')}`;
+      if (seq % 5 !== 0) return { ...event, id };
+      const createdAt =
+        seq % 10 === 0
+          ? event.createdAt.replace('.000Z', 'Z')
+          : event.createdAt.replace('Z', '999Z');
+      return { ...event, id, createdAt };
+    };
+    const all = Array.from({ length: 6_000 }, (_, i) => sameWidth(i + 1));
+    const columns = eventColumns(all.slice(0, 5_000));
+    assert.equal(
+      columns.id,
+      all
+        .slice(0, 5_000)
+        .map((event) => event.id)
+        .join(''),
+    );
+    assert.equal(columns.idWidth, 8);
+    assert.ok(columns.createdAt.every((time) => typeof time === 'number'));
+    assert.equal(columns.extras.filter(([, extra]) => extra.createdAt !== undefined).length, 1_000);
+
+    const log = EventLog.fromColumns(new StringTable(), JSON.parse(JSON.stringify(columns)));
+    assert.deepEqual([...log.records()], all.slice(0, 5_000));
+    log.dropOldest(4_500); // past the point where the columns are cut
+    for (const event of all.slice(5_000)) log.append(event);
+    assert.deepEqual([...log.records()], all.slice(4_500));
+    const packed = all[4_999];
+    assert.ok(packed);
+    assert.deepEqual(log.getById(packed.id), packed, 'an id read from the one string');
+    assert.equal(log.timeAt(0), Date.parse(all[4_500]?.createdAt ?? ''));
+    const again = log.toColumns();
+    assert.equal(again.idWidth, 8, 'still one width');
+    assert.deepEqual(
+      eventRecords(JSON.parse(JSON.stringify(again)) as typeof again),
+      all.slice(4_500),
+    );
+
+    // An id of another width: the file gets an array, and reads back the same.
+    const odd = { ...eventNo(6_001), id: 'longer-than-eight' };
+    log.append(odd);
+    const mixed = log.toColumns();
+    assert.ok(Array.isArray(mixed.id));
+    assert.equal(mixed.idWidth, undefined);
+    assert.deepEqual(eventRecords(JSON.parse(JSON.stringify(mixed)) as typeof mixed), [
+      ...all.slice(4_500),
+      odd,
+    ]);
+  });
 });

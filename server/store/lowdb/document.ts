@@ -11,10 +11,11 @@ import type { SubscriptionSpan } from '../visibility.js';
 import { isPlainRecords, TIMESTAMP_PATTERN, type FieldSpec } from './plainRecords.js';
 
 /**
- * 2: events column-wise (EventColumnsSchema). Version 1 files (events as one object each) still
- * open: parseDocument.ts migrates them in memory, and the next snapshot is written as version 2.
+ * 3: fewer values for JSON.parse to make (issue 14): the events' times as epoch ms, the likers as
+ * positions in `users`. 2: events column-wise (EventColumnsSchema). Versions 1 and 2 still open:
+ * parseDocument.ts migrates them in memory, and the next snapshot is written as version 3.
  */
-export const DOCUMENT_VERSION = 2;
+export const DOCUMENT_VERSION = 3;
 
 // Only structure is checked, never content limits: the file must accept everything the store
 // accepted from its callers, or a valid write could become a file that refuses to open.
@@ -169,6 +170,22 @@ const timestampColumn = column(
   (value): value is string => typeof value === 'string' && TIMESTAMP_PATTERN.test(value),
 );
 
+/** Every time a valid timestamp can name, in epoch ms (the range of a Date). */
+const TIME_LIMIT = 8.64e15;
+
+/**
+ * A post's users: a position in `users` each, or the user's id for one that is not in `users`
+ * (a version 2 file's lists are all ids). parseDocument.ts checks that each position exists.
+ */
+export type LikerList = (number | string)[];
+
+const likerColumn = column(
+  'user positions or ids',
+  (value): value is number | string =>
+    typeof value === 'string' ||
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0),
+);
+
 /**
  * The events column-wise: position i of every array is the i-th event, ascending by seq. The ids,
  * titles and names that events repeat are written once, in `strings`, and referred to by position,
@@ -176,7 +193,7 @@ const timestampColumn = column(
  * objects that repeat every key (a third of the file's size, and of the time JSON.parse takes).
  * parseDocument.ts checks that the arrays agree in length and refer to strings that exist.
  */
-export const EventColumnsSchema = z.strictObject({
+const eventColumnsV2 = {
   strings: stringColumn,
   seq: intColumn(1),
   id: stringColumn,
@@ -197,7 +214,37 @@ export const EventColumnsSchema = z.strictObject({
       z.strictObject({ url: z.string().optional(), text: z.string().optional() }),
     ]),
   ),
+};
+
+/**
+ * Version 3's events: version 2's, but the ids one string when they are as long as one another,
+ * and each time in epoch ms: JSON.parse then makes one string and one flat array of numbers
+ * instead of two hundred thousand strings, kept as long as their events. The store records every
+ * time with toISOString, which the ms give back exactly; a time that they would not (another
+ * precision, from an older file) is also kept as written, in `extras`.
+ */
+export const EventColumnsSchema = z.strictObject({
+  ...eventColumnsV2,
+  /** The ids, or (when all are `idWidth` characters long) all of them in one string. */
+  id: z.union([stringColumn, z.string()]),
+  idWidth: z.number().int().min(1).optional(),
+  /** Epoch ms. */
+  createdAt: intColumn(-TIME_LIMIT, TIME_LIMIT),
+  /** [seq, fields] of the few events with a url, a text or a time the ms do not give exactly. */
+  extras: z.array(
+    z.tuple([
+      Seq.min(1),
+      z.strictObject({
+        url: z.string().optional(),
+        text: z.string().optional(),
+        createdAt: Timestamp.optional(),
+      }),
+    ]),
+  ),
 });
+
+/** Version 2's events: their times as recorded. */
+export const EventColumnsV2Schema = z.strictObject(eventColumnsV2);
 
 const documentFields = {
   settings: z.strictObject({ registrationOpen: z.boolean() }),
@@ -213,7 +260,7 @@ const documentFields = {
   tokens: z.array(TokenSchema),
   /** In publish order, oldest first. */
   posts: z.array(PostSchema),
-  /** postId → ids of the users who like it now. */
+  /** postId → ids of the users who like it now (version 3: a LikerList). */
   likes: z.record(Id, stringColumn),
   /** postId → users whose like was notified and later taken back: liking again stays silent. */
   notifiedUnlikes: z.record(Id, z.array(Id)),
@@ -230,8 +277,17 @@ const documentFields = {
 export const DocumentSchema = z.strictObject({
   version: z.literal(DOCUMENT_VERSION),
   ...documentFields,
+  likes: z.record(Id, likerColumn),
+  notifiedUnlikes: z.record(Id, likerColumn),
   /** Ascending by seq. */
   events: EventColumnsSchema,
+});
+
+/** Version 2: the events' times as recorded, the likers as ids (which a LikerList may hold). */
+export const DocumentV2Schema = z.strictObject({
+  version: z.literal(2),
+  ...documentFields,
+  events: EventColumnsV2Schema,
 });
 
 /** Version 1, as written before issue 14: the same but for the events, one object each. */
@@ -247,14 +303,17 @@ export const DocumentV1Schema = z.strictObject({
  * JSON.parse made. It passes less than DocumentSchema (never more), and an equal document:
  * parseDocument.ts tries it first and asks DocumentSchema only about a file it does not pass.
  */
-export const QuickDocumentSchema = DocumentSchema.extend({
+const quickRecords = {
   users: z.custom<z.infer<typeof UserSchema>[]>(isPlainRecords(USER_FIELDS)),
   tokens: z.custom<z.infer<typeof TokenSchema>[]>(isPlainRecords(TOKEN_FIELDS)),
-});
+};
+export const QuickDocumentSchema = DocumentSchema.extend(quickRecords);
+export const QuickDocumentV2Schema = DocumentV2Schema.extend(quickRecords);
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;
 export type StoreDocumentV1 = z.infer<typeof DocumentV1Schema>;
 export type EventColumns = z.infer<typeof EventColumnsSchema>;
+export type EventColumnsV2 = z.infer<typeof EventColumnsV2Schema>;
 export type ReadState = z.infer<typeof ReadStateSchema>;
 
 export function emptyDocument(): StoreDocument {

@@ -2,19 +2,27 @@
  * Folding journal changes into a snapshot document, without the store's in-memory indexes. The
  * fold worker (foldWorker.ts) builds the next snapshot from disk with it: the current snapshot,
  * then every journal line after it, then retention. It keeps the document's own shape (records
- * by id, likes as sets) and nothing else, so it costs a fraction of the store's memory and does
- * not depend on how the store holds its state (state.ts).
+ * by id, likes as sets, the events in the event log the file's columns are read into) and nothing
+ * else, so it costs a fraction of the store's memory and does not depend on the store's indexes
+ * (state.ts).
  *
  * What it writes must be what `toDocument(state)` would write after `applyChange` (changes.ts)
  * and `applyRetention` (state.ts) over the same input, order of records included;
  * test/store/documentFold.test.ts checks that on a real store's journal.
  */
-import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
+import type { FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import type { Change } from './changes.js';
-import { eventColumns, eventRecords } from './eventLog.js';
-import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
+import { EventLog } from './eventLog.js';
+import {
+  DOCUMENT_VERSION,
+  type LikerList,
+  type ReadState,
+  type StoreDocument,
+} from './document.js';
+import { likerIdLists, likerOf, userPositions } from './likerSets.js';
 import { SEEN_KEYS_MAX, type RetentionPolicy } from './state.js';
+import { StringTable } from './stringTable.js';
 
 /** A snapshot being folded: the document's collections keyed the way changes address them. */
 export interface DocumentFold {
@@ -29,8 +37,11 @@ export interface DocumentFold {
   likes: Map<string, Set<string>>;
   notifiedUnlikes: Map<string, Set<string>>;
   subscriptions: Map<string, readonly SubscriptionSpan[]>;
-  /** Ascending by seq. */
-  events: EventRecord[];
+  /**
+   * Ascending by seq, as the store holds them (eventLog.ts): the file's columns taken as they
+   * are and written back, with no record built for each of a hundred thousand events.
+   */
+  events: EventLog;
   readState: Map<string, ReadState>;
   feeds: Map<string, FeedRecord>;
   feedEntriesSeen: Map<string, Set<string>>;
@@ -44,10 +55,10 @@ export function startFold(document: StoreDocument): DocumentFold {
     users: byId(document.users),
     tokens: byId(document.tokens),
     posts: byId(document.posts),
-    likes: toSetMap(document.likes),
-    notifiedUnlikes: toSetMap(document.notifiedUnlikes),
+    likes: toSetMap(likerIdLists(document.likes, document.users)),
+    notifiedUnlikes: toSetMap(likerIdLists(document.notifiedUnlikes, document.users)),
     subscriptions: new Map(Object.entries(document.subscriptions)),
-    events: eventsOf(document),
+    events: EventLog.fromColumns(new StringTable(), document.events),
     readState: new Map(Object.entries(document.readState)),
     feeds: byId(document.feeds ?? []),
     feedEntriesSeen: toSetMap(document.feedEntriesSeen ?? {}),
@@ -89,7 +100,7 @@ export function foldChange(fold: DocumentFold, change: Change): void {
     }
     case 'event':
       fold.latestSeq = Math.max(fold.latestSeq, change[1].seq);
-      fold.events.push(change[1]);
+      fold.events.append(change[1]);
       return;
     case 'spans':
       if (change[2].length === 0) fold.subscriptions.delete(change[1]);
@@ -121,14 +132,14 @@ export function foldChange(fold: DocumentFold, change: Change): void {
 /** The store's retention (state.ts `applyRetention`), over the document. */
 export function retainFold(fold: DocumentFold, policy: RetentionPolicy, now: Date): void {
   const cutoff = now.getTime() - policy.maxEventAgeDays * 24 * 60 * 60 * 1000;
-  let drop = Math.max(0, fold.events.length - policy.maxEvents);
-  for (let event = fold.events[drop]; event; event = fold.events[++drop]) {
-    if (Date.parse(event.createdAt) >= cutoff) break;
+  const { events } = fold;
+  let drop = Math.max(0, events.length - policy.maxEvents);
+  for (; drop < events.length; drop++) {
+    if (events.timeAt(drop) >= cutoff) break;
   }
-  const newestDropped = fold.events[drop - 1];
-  if (newestDropped === undefined) return;
-  fold.events = fold.events.slice(drop);
-  const upTo = newestDropped.seq;
+  if (drop === 0) return;
+  const upTo = events.seqAt(drop - 1);
+  events.dropOldest(drop);
   for (const [userId, read] of fold.readState) {
     if ((read.above[0] ?? Infinity) <= upTo) {
       fold.readState.set(userId, {
@@ -146,35 +157,31 @@ export function retainFold(fold: DocumentFold, policy: RetentionPolicy, now: Dat
 
 /** The folded snapshot, in the shape and order `toDocument` gives, with its last commit. */
 export function finishFold(fold: DocumentFold): StoreDocument {
+  const users = [...fold.users.values()];
+  const positions = userPositions(users);
+  const likerLists = (map: Map<string, Set<string>>): Record<string, LikerList> =>
+    Object.fromEntries(
+      [...map].map(([postId, userIds]) => [
+        postId,
+        [...userIds].map((userId) => likerOf(userId, positions)),
+      ]),
+    );
   return {
     version: DOCUMENT_VERSION,
     settings: { registrationOpen: fold.registrationOpen },
     latestSeq: fold.latestSeq,
-    users: [...fold.users.values()],
+    users,
     tokens: [...fold.tokens.values()],
     posts: [...fold.posts.values()],
-    likes: fromSetMap(fold.likes),
-    notifiedUnlikes: fromSetMap(fold.notifiedUnlikes),
+    likes: likerLists(fold.likes),
+    notifiedUnlikes: likerLists(fold.notifiedUnlikes),
     subscriptions: Object.fromEntries(fold.subscriptions) as StoreDocument['subscriptions'],
-    events: documentEvents(fold.events),
+    events: fold.events.toColumns(),
     readState: Object.fromEntries(fold.readState),
     feeds: [...fold.feeds.values()],
     feedEntriesSeen: fromSetMap(fold.feedEntriesSeen),
     commit: fold.commit,
   };
-}
-
-/**
- * The document's events as records, and back: the file holds them column-wise (version 2), and
- * eventLog.ts's codec turns them into records and back. The one place here that knows how the
- * file writes events, so a new file format changes these two functions only.
- */
-function eventsOf(document: StoreDocument): EventRecord[] {
-  return eventRecords(document.events);
-}
-
-function documentEvents(events: EventRecord[]): StoreDocument['events'] {
-  return eventColumns(events);
 }
 
 function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {

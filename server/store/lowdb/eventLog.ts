@@ -1,13 +1,16 @@
 /**
  * The events in memory, column-wise: one array per field, position i holding the i-th event
  * kept, ascending by seq. Ids repeated across events (users, posts) and the snapshots of titles and
- * names are interned (stringTable.ts), and the fields almost no event has
- * (an announcement's url and text) live in a side map. A hundred thousand events then cost a few
- * flat arrays instead of a hundred thousand objects of a dozen fields each (docs/STORAGE.md, "The
- * form in memory"); a record is built only for an event a query returns.
+ * names are interned (stringTable.ts), and the fields almost no event has (an announcement's url
+ * and text, a time recorded in another form than toISOString's) live in a side map. A hundred
+ * thousand events then cost a few flat arrays instead of a hundred thousand objects of a dozen
+ * fields each (docs/STORAGE.md, "The form in memory"); a record is built only for an event a
+ * query returns.
  */
 import type { EventRecord } from '../store.js';
-import { EVENT_TYPES as TYPES, type EventColumns } from './document.js';
+import { EVENT_TYPES as TYPES, type EventColumns, type EventColumnsV2 } from './document.js';
+import { IdColumn } from './idColumn.js';
+import { isoTime } from './isoTime.js';
 import { indexAfter } from './sortedSeqs.js';
 import { StringTable } from './stringTable.js';
 /** In `audiences`: the event is addressed to the subscribers, not to one user. */
@@ -18,18 +21,21 @@ const CUT_AFTER = 4096;
 export class EventLog {
   /** Ascending. Positions below `#head` were dropped by retention and are cut in bulk later. */
   #seqs: number[] = [];
-  #ids: string[] = [];
+  #ids = new IdColumn();
   #types: number[] = [];
-  /** As recorded: parsing a hundred thousand timestamps at open would cost more than they weigh. */
-  #createdAts: string[] = [];
+  /**
+   * Epoch ms: one flat array of doubles instead of a string per event. The recorded time is
+   * toISOString of it, or (for the few recorded in another form) kept as written in `#extras`.
+   */
+  #times: number[] = [];
   /** Interned user id, or SUBSCRIBERS. */
   #audiences: number[] = [];
   #actors: number[] = [];
   #posts: number[] = [];
   #titles: number[] = [];
   #actorNames: number[] = [];
-  /** seq → an announcement's or imported post's url and text. */
-  readonly #extras = new Map<number, { url?: string; text?: string }>();
+  /** seq → an announcement's or imported post's url and text, a time as recorded. */
+  readonly #extras = new Map<number, EventExtras>();
   /**
    * id → seq, built at the first lookup by id (a read ack): a hundred thousand entries that the
    * open would otherwise build for every start, 0.05 s of it at the likes data.
@@ -39,7 +45,10 @@ export class EventLog {
 
   constructor(private readonly strings: StringTable) {}
 
-  /** The log of a data file's events (checked by parseDocument.ts), its strings interned anew. */
+  /**
+   * The log of a data file's events (checked by parseDocument.ts), its strings interned anew. It
+   * takes the columns over rather than copying them: the parsed file is used for nothing else.
+   */
   static fromColumns(
     strings: StringTable,
     columns: EventColumns,
@@ -51,17 +60,17 @@ export class EventLog {
     const withRoom = appendsFollow ? roomToGrow : <T>(column: T[]): T[] => column;
     const number = columns.strings.map((value) => strings.intern(value));
     // A file this store wrote has each string once, so into a fresh table they keep their
-    // numbers and the columns are copied as they are (a memcpy, not a loop).
+    // numbers and the columns are taken as they are.
     const same = number.every((value, at) => value === at);
     const refs = (column: number[]): number[] =>
-      withRoom(same ? column.slice() : column.map((at) => number[at] as number));
-    log.#seqs = withRoom(columns.seq.slice());
-    log.#ids = withRoom(columns.id.slice());
-    log.#types = withRoom(columns.type.slice());
-    log.#createdAts = withRoom(columns.createdAt.slice());
+      withRoom(same ? column : column.map((at) => number[at] as number));
+    log.#seqs = withRoom(columns.seq);
+    log.#ids = IdColumn.fromFile(columns.id, columns.idWidth, withRoom);
+    log.#types = withRoom(columns.type);
+    log.#times = withRoom(columns.createdAt);
     log.#audiences = withRoom(
       same
-        ? columns.audience.slice()
+        ? columns.audience
         : columns.audience.map((at) => (at === SUBSCRIBERS ? at : (number[at] as number))),
     );
     log.#actors = refs(columns.actor);
@@ -79,9 +88,9 @@ export class EventLog {
     const columns: EventColumns = {
       strings: [],
       seq: this.#seqs.slice(this.#head),
-      id: this.#ids.slice(this.#head),
+      ...this.#ids.toFile(this.#head),
       type: this.#types.slice(this.#head),
-      createdAt: this.#createdAts.slice(this.#head),
+      createdAt: this.#times.slice(this.#head),
       audience: [],
       actor: [],
       post: [],
@@ -112,7 +121,8 @@ export class EventLog {
     this.#seqs.push(event.seq);
     this.#ids.push(event.id);
     this.#types.push(TYPES.indexOf(event.type));
-    this.#createdAts.push(event.createdAt);
+    const time = Date.parse(event.createdAt);
+    this.#times.push(time);
     this.#audiences.push(
       event.audience.kind === 'user' ? strings.intern(event.audience.userId) : SUBSCRIBERS,
     );
@@ -120,10 +130,12 @@ export class EventLog {
     this.#posts.push(strings.intern(event.postId));
     this.#titles.push(strings.intern(event.postTitle));
     this.#actorNames.push(strings.intern(event.actorName));
-    if (event.url !== undefined || event.text !== undefined) {
+    const exactTime = isoTime(time) === event.createdAt;
+    if (event.url !== undefined || event.text !== undefined || !exactTime) {
       this.#extras.set(event.seq, {
         ...(event.url === undefined ? {} : { url: event.url }),
         ...(event.text === undefined ? {} : { text: event.text }),
+        ...(exactTime ? {} : { createdAt: event.createdAt }),
       });
     }
     this.#seqById?.set(event.id, event.seq);
@@ -155,8 +167,9 @@ export class EventLog {
     return this.#seqs[this.#head + i] as number;
   }
 
-  createdAtAt(i: number): string {
-    return this.#createdAts[this.#head + i] as string;
+  /** The i-th event's time in epoch ms. */
+  timeAt(i: number): number {
+    return this.#times[this.#head + i] as number;
   }
 
   /** The user the i-th event is addressed to, or undefined when it is for the subscribers. */
@@ -174,7 +187,7 @@ export class EventLog {
     const end = Math.min(this.#head + count, this.#seqs.length);
     for (let at = this.#head; at < end; at++) {
       const seq = this.#seqs[at] as number;
-      this.#seqById?.delete(this.#ids[at] as string);
+      this.#seqById?.delete(this.#ids.at(at));
       this.#extras.delete(seq);
     }
     this.#head = end;
@@ -188,11 +201,11 @@ export class EventLog {
 
   #cut(): void {
     const head = this.#head;
+    this.#ids.dropFront(head);
     for (const column of [
       this.#seqs,
-      this.#ids,
       this.#types,
-      this.#createdAts,
+      this.#times,
       this.#audiences,
       this.#actors,
       this.#posts,
@@ -208,7 +221,7 @@ export class EventLog {
     if (this.#seqById === undefined) {
       this.#seqById = new Map();
       for (let at = this.#head; at < this.#seqs.length; at++) {
-        this.#seqById.set(this.#ids[at] as string, this.#seqs[at] as number);
+        this.#seqById.set(this.#ids.at(at), this.#seqs[at] as number);
       }
     }
     return this.#seqById;
@@ -225,9 +238,9 @@ export class EventLog {
     const audience = this.#audiences[at] as number;
     return {
       seq,
-      id: this.#ids[at] as string,
+      id: this.#ids.at(at),
       type: TYPES[this.#types[at] as number] as EventRecord['type'],
-      createdAt: this.#createdAts[at] as string,
+      createdAt: isoTime(this.#times[at] as number),
       audience:
         audience === SUBSCRIBERS
           ? { kind: 'subscribers' }
@@ -242,9 +255,9 @@ export class EventLog {
 }
 
 /**
- * The column, given room for more events now. A copied column is exactly full, and V8 grows a full
- * array on the next push by copying all of it into one half as big again: about 4 ms a column of
- * 100,000 events on this machine (up to 20 ms for the strings), nine columns, all paid by the
+ * The column, given room for more events now. A column JSON.parse made is exactly full, and V8
+ * grows a full array on the next push by copying all of it into one half as big again: about 4 ms
+ * a column of 100,000 events on this machine (up to 20 ms for strings), nine columns, all paid by the
  * first event appended after open, inside a request. In the likes scenario the first like waited
  * 60–100 ms on it and every like behind it queued (docs/BENCHMARKS.md, likes6). Grown here, the
  * open pays it, before the server listens. The pop keeps the room: V8 shrinks a backing store
@@ -257,6 +270,30 @@ function roomToGrow<T>(column: T[]): T[] {
   column.push(first);
   column.pop();
   return column;
+}
+
+/** What few events have besides the columns; spread over the record, last. */
+type EventExtras = EventColumns['extras'][number][1];
+
+/**
+ * A version 2 file's events (times as recorded, ids an array) in version 3's form: each time in
+ * epoch ms, and as written in `extras` when the ms would not give it back exactly.
+ */
+export function columnsFromVersion2(columns: EventColumnsV2): EventColumns {
+  const extras = new Map<number, EventExtras>(columns.extras);
+  const times = columns.createdAt.map((createdAt, at) => {
+    const time = Date.parse(createdAt);
+    if (isoTime(time) !== createdAt) {
+      const seq = columns.seq[at] as number;
+      extras.set(seq, { ...extras.get(seq), createdAt });
+    }
+    return time;
+  });
+  return {
+    ...columns,
+    createdAt: times,
+    extras: [...extras].sort(([a], [b]) => a - b),
+  };
 }
 
 /** Records (ascending by seq) as the data file holds them. */

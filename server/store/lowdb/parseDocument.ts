@@ -2,20 +2,26 @@
  * Turns the text of a data file into a StoreDocument, or explains exactly why it cannot. It never
  * guesses: a file that is truncated, not JSON, of another version or the wrong shape is refused
  * with a CorruptDataError that names the file and the problem, and the caller leaves it alone.
- * A version 1 file (events one object each) is migrated in memory to the current version.
+ * A version 1 file (events one object each) or 2 (times as recorded, likers by id) is migrated in
+ * memory to the current version.
  */
+import type { z } from 'zod';
 import { describeIssues } from '../../../contract/wire.js';
 import { CorruptDataError } from '../store.js';
 import {
   DOCUMENT_VERSION,
   DocumentSchema,
   DocumentV1Schema,
+  DocumentV2Schema,
   QuickDocumentSchema,
+  QuickDocumentV2Schema,
   type EventColumns,
+  type LikerList,
   type StoreDocument,
   type StoreDocumentV1,
 } from './document.js';
-import { eventColumns } from './eventLog.js';
+import { columnsFromVersion2, eventColumns } from './eventLog.js';
+import { indexAfter } from './sortedSeqs.js';
 
 export function parseDocument(text: string, file: string): StoreDocument {
   if (text.trim() === '') {
@@ -31,20 +37,41 @@ export function parseDocument(text: string, file: string): StoreDocument {
   const version =
     typeof raw === 'object' && raw !== null && 'version' in raw ? raw.version : undefined;
   if (version === 1) return fromVersion1(raw, file);
+  if (version === 2) return fromVersion2(raw, file);
   if (version !== DOCUMENT_VERSION) {
     throw new CorruptDataError(
       file,
-      `unsupported format version ${JSON.stringify(version)} (this server reads versions 1 and ${DOCUMENT_VERSION})`,
+      `unsupported format version ${JSON.stringify(version)} (this server reads versions 1 to ${DOCUMENT_VERSION})`,
     );
   }
-  const quick = QuickDocumentSchema.safeParse(raw);
-  const parsed = quick.success ? quick : DocumentSchema.safeParse(raw);
+  const document = shapeOf(QuickDocumentSchema, DocumentSchema, raw, file);
+  checkSeqOrder(document.events.seq, document.latestSeq, file);
+  checkColumns(document.events, file);
+  checkLikers('likes', document.likes, document.users.length, file);
+  checkLikers('notifiedUnlikes', document.notifiedUnlikes, document.users.length, file);
+  return document;
+}
+
+/**
+ * The document if it has the schema's shape. The quick schema passes less (never more) and is
+ * asked first; the full one is asked only about a file it does not pass, and says what is wrong.
+ */
+function shapeOf<T>(quick: z.ZodType<T>, full: z.ZodType<T>, raw: unknown, file: string): T {
+  const fast = quick.safeParse(raw);
+  const parsed = fast.success ? fast : full.safeParse(raw);
   if (!parsed.success) {
     throw new CorruptDataError(file, `unexpected shape: ${describeIssues(parsed.error)}`);
   }
-  checkColumns(parsed.data.events, file);
-  checkSeqOrder(parsed.data.events.seq, parsed.data.latestSeq, file);
   return parsed.data;
+}
+
+function fromVersion2(raw: unknown, file: string): StoreDocument {
+  const old = shapeOf(QuickDocumentV2Schema, DocumentV2Schema, raw, file);
+  checkSeqOrder(old.events.seq, old.latestSeq, file);
+  // The checks of version 3's columns hold for version 2's once the times are moved on.
+  const events = columnsFromVersion2(old.events);
+  checkColumns(events, file);
+  return { ...old, version: DOCUMENT_VERSION, events };
 }
 
 function fromVersion1(raw: unknown, file: string): StoreDocument {
@@ -61,10 +88,14 @@ function fromVersion1(raw: unknown, file: string): StoreDocument {
   return { ...old, version: DOCUMENT_VERSION, events: eventColumns(old.events) };
 }
 
-/** Every column holds one entry per event, and every reference names a string that exists. */
+/**
+ * Every column holds one entry per event, and every reference names a string that exists; the
+ * events' seqs are known to ascend.
+ */
 function checkColumns(columns: EventColumns, file: string): void {
   const count = columns.seq.length;
-  const { strings, extras, ...rest } = columns;
+  const { strings, extras, id, idWidth, ...rest } = columns;
+  checkIds(id, idWidth, count, file);
   for (const [name, column] of Object.entries(rest)) {
     if (column.length !== count) {
       throw new CorruptDataError(
@@ -82,12 +113,63 @@ function checkColumns(columns: EventColumns, file: string): void {
       );
     }
   }
-  if (extras.length === 0) return;
-  // A set of a hundred thousand seqs for the few extras: built only when there are some.
-  const seqs = new Set(columns.seq);
-  for (const [seq] of extras) {
-    if (!seqs.has(seq))
+  for (const [seq, extra] of extras) {
+    const at = indexAfter(columns.seq, seq) - 1;
+    if (columns.seq[at] !== seq) {
       throw new CorruptDataError(file, `events.extras names seq ${seq}, no event`);
+    }
+    // The column's ms order the events for retention; the time as written must be that time.
+    if (extra.createdAt !== undefined && Date.parse(extra.createdAt) !== columns.createdAt[at]) {
+      throw new CorruptDataError(
+        file,
+        `events.extras gives seq ${seq} the time ${extra.createdAt}, not events.createdAt's ${columns.createdAt[at]}`,
+      );
+    }
+  }
+}
+
+/** The ids: an array of one per event, or one string of `idWidth` characters per event. */
+function checkIds(
+  id: string | string[],
+  idWidth: number | undefined,
+  count: number,
+  file: string,
+): void {
+  if (typeof id !== 'string') {
+    if (idWidth !== undefined) {
+      throw new CorruptDataError(file, 'events.idWidth is given for ids that are an array');
+    }
+    if (id.length !== count) {
+      throw new CorruptDataError(file, `events.id has ${id.length} entries for ${count} events`);
+    }
+    return;
+  }
+  if (idWidth === undefined) {
+    throw new CorruptDataError(file, 'events.id is one string but events.idWidth is missing');
+  }
+  if (id.length !== idWidth * count) {
+    throw new CorruptDataError(
+      file,
+      `events.id has ${id.length} characters for ${count} events of ${idWidth} each`,
+    );
+  }
+}
+
+/** Every position in a LikerList names a user of the file. */
+function checkLikers(
+  name: string,
+  lists: Record<string, Readonly<LikerList>>,
+  users: number,
+  file: string,
+): void {
+  for (const [postId, likers] of Object.entries(lists)) {
+    const bad = likers.find((liker) => typeof liker === 'number' && liker >= users);
+    if (bad !== undefined) {
+      throw new CorruptDataError(
+        file,
+        `${name} of post ${postId} names user position ${bad}, past the ${users} users`,
+      );
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { SEEN_KEYS_MAX } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
 import { EventLog } from './eventLog.js';
-import { LikerSets } from './likerSets.js';
+import { LikerSets, userPositions } from './likerSets.js';
 import { dropUpTo, insertSorted } from './sortedSeqs.js';
 import { StringTable } from './stringTable.js';
 
@@ -59,8 +59,10 @@ export function addSeenKeys(state: StoreState, feedId: string, keys: readonly st
   state.feedEntriesSeen.set(feedId, seen);
 }
 
+/** The state of a document, which it takes over: the caller uses the document for nothing else. */
 export function buildState(document: StoreDocument): StoreState {
   const strings = new StringTable();
+  const userIds = document.users.map((user) => user.id);
   const state: StoreState = {
     registrationOpen: document.settings.registrationOpen,
     latestSeq: document.latestSeq,
@@ -74,8 +76,8 @@ export function buildState(document: StoreDocument): StoreState {
     strings,
     // The events first: into the empty table, the file's strings keep their numbers.
     events: EventLog.fromColumns(strings, document.events),
-    likes: LikerSets.fromRecord(strings, document.likes),
-    notifiedUnlikes: LikerSets.fromRecord(strings, document.notifiedUnlikes),
+    likes: LikerSets.fromRecord(strings, document.likes, userIds),
+    notifiedUnlikes: LikerSets.fromRecord(strings, document.notifiedUnlikes, userIds),
     subscriptions: new Map(Object.entries(document.subscriptions)),
     subscriberStream: [],
     userStreams: new Map(),
@@ -95,15 +97,17 @@ export function buildState(document: StoreDocument): StoreState {
 }
 
 export function toDocument(state: StoreState): StoreDocument {
+  const users = [...state.users.values()];
+  const positions = userPositions(users);
   return {
     version: DOCUMENT_VERSION,
     settings: { registrationOpen: state.registrationOpen },
     latestSeq: state.latestSeq,
-    users: [...state.users.values()],
+    users,
     tokens: [...state.tokens.values()],
     posts: state.postOrder.flatMap((id) => state.posts.get(id) ?? []),
-    likes: state.likes.toRecord(),
-    notifiedUnlikes: state.notifiedUnlikes.toRecord(),
+    likes: state.likes.toRecord(positions),
+    notifiedUnlikes: state.notifiedUnlikes.toRecord(positions),
     subscriptions: Object.fromEntries(state.subscriptions),
     events: state.events.toColumns(),
     readState: Object.fromEntries(state.readState),
@@ -182,7 +186,7 @@ export function applyRetention(state: StoreState, policy: RetentionPolicy, now: 
   const { events } = state;
   let drop = Math.max(0, events.length - policy.maxEvents);
   for (; drop < events.length; drop++) {
-    if (Date.parse(events.createdAtAt(drop)) >= cutoff) break;
+    if (events.timeAt(drop) >= cutoff) break;
   }
   if (drop === 0) return 0;
   const upTo = events.seqAt(drop - 1);
