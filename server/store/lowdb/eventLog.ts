@@ -14,7 +14,7 @@ import { IdColumn } from './idColumn.js';
 import { isoTime } from './isoTime.js';
 import { StringTable } from './stringTable.js';
 /** In `audiences`: the event is addressed to the subscribers, not to one user. */
-const SUBSCRIBERS = -1;
+export const SUBSCRIBERS = -1;
 /** Retention drops from the front; the arrays are cut only once this many are dropped, in bulk. */
 const CUT_AFTER = 4096;
 
@@ -174,6 +174,19 @@ export class EventLog {
 
   actorAt(i: number): string {
     return this.strings.at(this.#actors.at(this.#head + i));
+  }
+
+  /**
+   * The i-th event's audience as its interned number in the string table, or -1 when it is for
+   * the subscribers (SUBSCRIBERS), and its actor's: for indexing every event at open without a
+   * string each.
+   */
+  audienceNumberAt(i: number): number {
+    return this.#audiences.at(this.#head + i);
+  }
+
+  actorNumberAt(i: number): number {
+    return this.#actors.at(this.#head + i);
   }
 
   /** Drops the `count` oldest events. */
