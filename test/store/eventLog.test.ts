@@ -129,6 +129,50 @@ describe('the event log', () => {
     assert.deepEqual(log.getById(next.id), next);
   });
 
+  it('groups its seqs for the inbox indexes, after drops and appends alike', () => {
+    const all = Array.from({ length: 12_000 }, (_, i) => eventNo(i + 1));
+    const strings = new StringTable();
+    let log = EventLog.fromColumns(strings, eventColumns(all.slice(0, 10_000)));
+    const check = () => {
+      // What the accessors say, one event at a time.
+      const subscribers: number[] = [];
+      const toUser = new Map<string, number[]>();
+      const ownPosts = new Map<string, number[]>();
+      const add = (lists: Map<string, number[]>, key: string, seq: number) =>
+        lists.set(key, [...(lists.get(key) ?? []), seq]);
+      for (let i = 0; i < log.length; i++) {
+        const user = log.audienceUserAt(i);
+        if (user === undefined) {
+          subscribers.push(log.seqAt(i));
+          add(ownPosts, log.actorAt(i), log.seqAt(i));
+        } else {
+          add(toUser, user, log.seqAt(i));
+        }
+      }
+      const grouped = log.groupedSeqs();
+      const byId = (lists: Map<number, number[]>) =>
+        new Map([...lists].map(([number, seqs]) => [strings.at(number), seqs]));
+      assert.deepEqual(grouped.subscribers, subscribers);
+      assert.deepEqual(byId(grouped.toUser), toUser);
+      assert.deepEqual(byId(grouped.ownPosts), ownPosts);
+    };
+    check();
+    log.dropOldest(3_000); // not yet cut: skipped in the file's arrays
+    for (const event of all.slice(10_000, 11_000)) log.append(event);
+    check();
+    log.dropOldest(7_500); // cut, and past the file's arrays into the appended ones
+    for (const event of all.slice(11_000)) log.append(event);
+    check();
+    assert.equal(log.seqAt(0), 10_501);
+
+    // Fewer dropped than are cut, all of the file's and some appended.
+    log = EventLog.fromColumns(strings, eventColumns(all.slice(0, 100)));
+    for (const event of all.slice(100, 1_100)) log.append(event);
+    log.dropOldest(300);
+    check();
+    assert.equal(log.seqAt(0), 301);
+  });
+
   it('holds ids of one width as one string and odd times as written, through drops and appends', () => {
     // Ids of one width, as newId makes them; every fifth time as a client of an older server
     // might have recorded it (no ms, or finer than ms), which epoch ms would not give back.

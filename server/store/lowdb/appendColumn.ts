@@ -42,6 +42,11 @@ export class AppendColumn {
     return base.length + indexAfter(this.#rest, value);
   }
 
+  /** The values, in order, as the two arrays that hold them (for a loop over all of them). */
+  parts(): readonly (readonly number[])[] {
+    return [this.#base, this.#rest];
+  }
+
   /** Forgets the first `count` values (moving the others down, as splice does). */
   dropFront(count: number): void {
     const fromBase = Math.min(count, this.#base.length);

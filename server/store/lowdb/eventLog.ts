@@ -14,7 +14,7 @@ import { IdColumn } from './idColumn.js';
 import { isoTime } from './isoTime.js';
 import { StringTable } from './stringTable.js';
 /** In `audiences`: the event is addressed to the subscribers, not to one user. */
-export const SUBSCRIBERS = -1;
+const SUBSCRIBERS = -1;
 /** Retention drops from the front; the arrays are cut only once this many are dropped, in bulk. */
 const CUT_AFTER = 4096;
 
@@ -177,16 +177,36 @@ export class EventLog {
   }
 
   /**
-   * The i-th event's audience as its interned number in the string table, or -1 when it is for
-   * the subscribers (SUBSCRIBERS), and its actor's: for indexing every event at open without a
-   * string each.
+   * Every event kept, oldest first, grouped for the inbox indexes (state.ts): the seqs addressed
+   * to the subscribers, and by interned user number those addressed to each user and those each
+   * actor addressed to the subscribers. One loop over the columns' arrays: the open runs it over
+   * a hundred thousand events, mostly before V8 has optimised anything, where a method call per
+   * column per event cost most of its time.
    */
-  audienceNumberAt(i: number): number {
-    return this.#audiences.at(this.#head + i);
-  }
-
-  actorNumberAt(i: number): number {
-    return this.#actors.at(this.#head + i);
+  groupedSeqs(): GroupedSeqs {
+    const grouped: GroupedSeqs = { subscribers: [], toUser: new Map(), ownPosts: new Map() };
+    const seqs = this.#seqs.parts();
+    const audiences = this.#audiences.parts();
+    const actors = this.#actors.parts();
+    // Every column is as long as the others, its file part too (appends and cuts touch all).
+    let skip = this.#head;
+    for (let part = 0; part < seqs.length; part++) {
+      const seqsOf = seqs[part] as readonly number[];
+      const audiencesOf = audiences[part] as readonly number[];
+      const actorsOf = actors[part] as readonly number[];
+      for (let at = Math.min(skip, seqsOf.length); at < seqsOf.length; at++) {
+        const seq = seqsOf[at] as number;
+        const audience = audiencesOf[at] as number;
+        if (audience === SUBSCRIBERS) {
+          grouped.subscribers.push(seq);
+          pushTo(grouped.ownPosts, actorsOf[at] as number, seq);
+        } else {
+          pushTo(grouped.toUser, audience, seq);
+        }
+      }
+      skip = Math.max(0, skip - seqsOf.length);
+    }
+    return grouped;
   }
 
   /** Drops the `count` oldest events. */
@@ -259,6 +279,19 @@ export class EventLog {
       ...this.#extras.get(seq),
     };
   }
+}
+
+/** The events' seqs as the inbox indexes hold them, users by their interned numbers. */
+export interface GroupedSeqs {
+  subscribers: number[];
+  toUser: Map<number, number[]>;
+  ownPosts: Map<number, number[]>;
+}
+
+function pushTo(lists: Map<number, number[]>, key: number, seq: number): void {
+  const list = lists.get(key);
+  if (list === undefined) lists.set(key, [seq]);
+  else list.push(seq);
 }
 
 /** What few events have besides the columns; spread over the record, last. */

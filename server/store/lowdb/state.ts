@@ -9,7 +9,7 @@ import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } fro
 import { SEEN_KEYS_MAX } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
 import { DOCUMENT_VERSION, type ReadState, type StoreDocument } from './document.js';
-import { EventLog, SUBSCRIBERS } from './eventLog.js';
+import { EventLog } from './eventLog.js';
 import { LikerSets, userPositions } from './likerSets.js';
 import { dropUpTo, insertSorted } from './sortedSeqs.js';
 import { StringTable } from './stringTable.js';
@@ -150,33 +150,16 @@ export function appendEvent(state: StoreState, event: EventRecord): void {
 
 /**
  * The streams of the events a state was built with (its maps are empty). Grouped by the users'
- * interned numbers first and put in the maps once per user: a string and a map lookup per event
- * was most of the 0.04 s this took at the likes data. Seqs ascend, so each stream is pushes only.
+ * interned numbers first (eventLog.ts) and put in the maps once per user: a string and a map
+ * lookup per event was most of the 0.04 s this took at the likes data. Seqs ascend, so each
+ * stream is pushes only.
  */
 function indexEvents(state: StoreState): void {
-  const { events, strings } = state;
-  const byAudience = new Map<number, number[]>();
-  const byActor = new Map<number, number[]>();
-  const streamOfNumber = (streams: Map<number, number[]>, number: number): number[] => {
-    let seqs = streams.get(number);
-    if (seqs === undefined) {
-      seqs = [];
-      streams.set(number, seqs);
-    }
-    return seqs;
-  };
-  for (let i = 0; i < events.length; i++) {
-    const seq = events.seqAt(i);
-    const audience = events.audienceNumberAt(i);
-    if (audience === SUBSCRIBERS) {
-      state.subscriberStream.push(seq);
-      streamOfNumber(byActor, events.actorNumberAt(i)).push(seq);
-    } else {
-      streamOfNumber(byAudience, audience).push(seq);
-    }
-  }
-  for (const [number, seqs] of byAudience) state.userStreams.set(strings.at(number), seqs);
-  for (const [number, seqs] of byActor) state.ownPostSeqs.set(strings.at(number), seqs);
+  const { strings } = state;
+  const grouped = state.events.groupedSeqs();
+  state.subscriberStream = grouped.subscribers;
+  for (const [number, seqs] of grouped.toUser) state.userStreams.set(strings.at(number), seqs);
+  for (const [number, seqs] of grouped.ownPosts) state.ownPostSeqs.set(strings.at(number), seqs);
 }
 
 function indexEvent(
