@@ -40,6 +40,29 @@ function isIntColumn(min: number, max = Number.MAX_SAFE_INTEGER): (value: unknow
   };
 }
 
+/**
+ * The events' times: isIntColumn's loop for (-TIME_LIMIT, TIME_LIMIT), written out again on
+ * purpose. The times are too big for V8's small integers, so their array holds doubles; run
+ * through isIntColumn's code (which V8 optimises for the other columns' small integers, and
+ * shares between its closures) it threw that code away, and the columns after it ran
+ * unoptimised: 20 ms of the open at the likes data.
+ */
+function isTimeColumn(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let at = 0; at < value.length; at++) {
+    const item: unknown = value[at];
+    if (
+      typeof item !== 'number' ||
+      !Number.isInteger(item) ||
+      item < -TIME_LIMIT ||
+      item > TIME_LIMIT
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function isStringColumn(value: unknown): value is string[] {
   if (!Array.isArray(value)) return false;
   for (let at = 0; at < value.length; at++) if (typeof value[at] !== 'string') return false;
@@ -102,7 +125,7 @@ export const EVENT_COLUMN_CHECKS = {
   id: must((value) => typeof value === 'string' || isStringColumn(value)),
   idWidth: may((value) => isSeq(value) && value >= 1),
   type: must(isIntColumn(0, EVENT_TYPES.length - 1)),
-  createdAt: must(isIntColumn(-TIME_LIMIT, TIME_LIMIT)),
+  createdAt: must(isTimeColumn),
   audience: must(isIntColumn(-1)),
   actor: must(isIntColumn(0)),
   post: must(isIntColumn(0)),
