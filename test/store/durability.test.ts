@@ -139,6 +139,30 @@ describe('a bad data file is refused and left untouched', () => {
     // Users and tokens are checked by a quick check first (plainRecords.ts), which must leave
     // every one of these to the schema.
     ...userAndTokenCases(),
+    // The rest of a version 3 file is checked by hand too (quickDocument.ts), and likewise.
+    [
+      'a post with a field of the wrong kind',
+      (valid) => {
+        const document = JSON.parse(valid) as { posts: Record<string, unknown>[] };
+        Object.assign(document.posts[0] ?? {}, { title: 7 });
+        return JSON.stringify(document);
+      },
+      /unexpected shape: .*posts.*title/,
+    ],
+    [
+      'a read state with a cursor below 0',
+      (valid) =>
+        JSON.stringify({
+          ...(JSON.parse(valid) as object),
+          readState: { someone: { cursor: -1, above: [] } },
+        }),
+      /unexpected shape: .*readState/,
+    ],
+    [
+      'a field the format does not have',
+      (valid) => JSON.stringify({ ...(JSON.parse(valid) as object), inboxes: {} }),
+      /unexpected shape: .*inboxes/,
+    ],
     [
       'a subscription span that is not [from, to]',
       (valid) =>

@@ -85,7 +85,8 @@ export function accountQueries(engine: CommitEngine): AccountStore {
 
     async listTokens(userId) {
       const state = engine.state();
-      return [...(state.tokenIdsByUser.get(userId) ?? [])]
+      return state.tokenIdsByUser
+        .of(userId)
         .map((id) => state.tokens.get(id))
         .filter((token): token is TokenRecord => token !== undefined)
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -110,7 +111,7 @@ export function accountQueries(engine: CommitEngine): AccountStore {
 
     async revokeAllTokens(userId) {
       ensureOpen();
-      const ids = [...(engine.state().tokenIdsByUser.get(userId) ?? [])];
+      const ids = engine.state().tokenIdsByUser.of(userId);
       change(...ids.map((id): Change => ['tokenDeleted', id]));
       if (ids.length > 0) await commit();
       return ids.length;

@@ -81,14 +81,9 @@ export function applyChange(state: StoreState, change: Change): void {
     case 'token':
       putToken(state, change[1]);
       return;
-    case 'tokenDeleted': {
-      const userId = state.tokens.get(change[1])?.userId;
+    case 'tokenDeleted':
       deleteToken(state, change[1]);
-      if (userId !== undefined && state.tokenIdsByUser.get(userId)?.size === 0) {
-        state.tokenIdsByUser.delete(userId);
-      }
       return;
-    }
     case 'registrationOpen':
       state.registrationOpen = change[1];
       return;

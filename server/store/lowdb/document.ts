@@ -8,7 +8,13 @@
 import { z } from 'zod';
 import type { EventRecord, FeedRecord, PostRecord, TokenRecord, UserRecord } from '../store.js';
 import type { SubscriptionSpan } from '../visibility.js';
-import { isPlainRecords, TIMESTAMP_PATTERN, type FieldSpec } from './plainRecords.js';
+import {
+  isPlainRecord,
+  isPlainRecords,
+  TIMESTAMP_PATTERN,
+  type FieldCheck,
+  type FieldSpec,
+} from './plainRecords.js';
 
 /**
  * 3: fewer values for JSON.parse to make (issue 14): the events' times as epoch ms, the likers as
@@ -72,6 +78,21 @@ export const PostSchema = z.strictObject({
   source: z.strictObject({ feedId: Id, feedTitle: z.string(), url: z.string() }).optional(),
 }) satisfies z.ZodType<PostRecord>;
 
+/** PostSchema's fields, for the open's quick check (quickDocument.ts). */
+export const POST_FIELDS = {
+  id: 'string',
+  authorId: 'string',
+  title: 'string',
+  body: 'string',
+  excerpt: 'string?',
+  createdAt: 'timestamp',
+  updatedAt: 'timestamp',
+  source: {
+    is: isPlainRecord({ feedId: 'string', feedTitle: 'string', url: 'string' }),
+    optional: true,
+  },
+} as const satisfies Record<keyof z.infer<typeof PostSchema>, FieldSpec | FieldCheck>;
+
 export const EventSchema = z.strictObject({
   seq: Seq.min(1),
   id: Id,
@@ -104,6 +125,23 @@ export const FeedSchema = z.strictObject({
   lastModified: z.string().optional(),
   claimedUntil: Timestamp.optional(),
 }) satisfies z.ZodType<FeedRecord>;
+
+/** FeedSchema's fields, for the open's quick check (quickDocument.ts). */
+export const FEED_FIELDS = {
+  id: 'string',
+  url: 'string',
+  title: 'string',
+  addedBy: 'string',
+  createdAt: 'timestamp',
+  status: { is: (value) => value === 'ok' || value === 'failing' },
+  lastError: 'string?',
+  failures: { is: isSeq },
+  lastPolledAt: 'timestamp?',
+  nextPollAt: 'timestamp',
+  etag: 'string?',
+  lastModified: 'string?',
+  claimedUntil: 'timestamp?',
+} as const satisfies Record<keyof z.infer<typeof FeedSchema>, FieldSpec | FieldCheck>;
 
 export const SpanSchema = z
   .tuple([Seq, Seq.nullable()])
@@ -143,10 +181,12 @@ const intColumn = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 
 const stringColumn = column('strings', (value): value is string => typeof value === 'string');
 
-const isSeq = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+/** What Seq passes (zod's int() is a safe integer). */
+export function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
 
-const isSpan = (span: unknown): span is SubscriptionSpan =>
+export const isSpan = (span: unknown): span is SubscriptionSpan =>
   Array.isArray(span) &&
   span.length === 2 &&
   isSeq(span[0]) &&
@@ -299,16 +339,15 @@ export const DocumentV1Schema = z.strictObject({
 });
 
 /**
- * DocumentSchema with the users and tokens checked by plainRecords.ts and kept as the very objects
- * JSON.parse made. It passes less than DocumentSchema (never more), and an equal document:
- * parseDocument.ts tries it first and asks DocumentSchema only about a file it does not pass.
+ * Version 2's schema with the users and tokens checked by plainRecords.ts and kept as the very
+ * objects JSON.parse made. It passes less than DocumentV2Schema (never more), and an equal
+ * document: parseDocument.ts tries it first and asks DocumentV2Schema only about a file it does
+ * not pass. (Version 3's quick check is quickDocument.ts.)
  */
-const quickRecords = {
+export const QuickDocumentV2Schema = DocumentV2Schema.extend({
   users: z.custom<z.infer<typeof UserSchema>[]>(isPlainRecords(USER_FIELDS)),
   tokens: z.custom<z.infer<typeof TokenSchema>[]>(isPlainRecords(TOKEN_FIELDS)),
-};
-export const QuickDocumentSchema = DocumentSchema.extend(quickRecords);
-export const QuickDocumentV2Schema = DocumentV2Schema.extend(quickRecords);
+});
 
 export type StoreDocument = z.infer<typeof DocumentSchema>;
 export type StoreDocumentV1 = z.infer<typeof DocumentV1Schema>;

@@ -9,9 +9,9 @@
  */
 import type { EventRecord } from '../store.js';
 import { EVENT_TYPES as TYPES, type EventColumns, type EventColumnsV2 } from './document.js';
+import { AppendColumn } from './appendColumn.js';
 import { IdColumn } from './idColumn.js';
 import { isoTime } from './isoTime.js';
-import { indexAfter } from './sortedSeqs.js';
 import { StringTable } from './stringTable.js';
 /** In `audiences`: the event is addressed to the subscribers, not to one user. */
 const SUBSCRIBERS = -1;
@@ -20,20 +20,20 @@ const CUT_AFTER = 4096;
 
 export class EventLog {
   /** Ascending. Positions below `#head` were dropped by retention and are cut in bulk later. */
-  #seqs: number[] = [];
+  #seqs = new AppendColumn();
   #ids = new IdColumn();
-  #types: number[] = [];
+  #types = new AppendColumn();
   /**
    * Epoch ms: one flat array of doubles instead of a string per event. The recorded time is
    * toISOString of it, or (for the few recorded in another form) kept as written in `#extras`.
    */
-  #times: number[] = [];
+  #times = new AppendColumn();
   /** Interned user id, or SUBSCRIBERS. */
-  #audiences: number[] = [];
-  #actors: number[] = [];
-  #posts: number[] = [];
-  #titles: number[] = [];
-  #actorNames: number[] = [];
+  #audiences = new AppendColumn();
+  #actors = new AppendColumn();
+  #posts = new AppendColumn();
+  #titles = new AppendColumn();
+  #actorNames = new AppendColumn();
   /** seq → an announcement's or imported post's url and text, a time as recorded. */
   readonly #extras = new Map<number, EventExtras>();
   /**
@@ -48,27 +48,21 @@ export class EventLog {
   /**
    * The log of a data file's events (checked by parseDocument.ts), its strings interned anew. It
    * takes the columns over rather than copying them: the parsed file is used for nothing else.
+   * Events appended later go after them (appendColumn.ts), so the file's arrays never grow.
    */
-  static fromColumns(
-    strings: StringTable,
-    columns: EventColumns,
-    { appendsFollow = true }: { appendsFollow?: boolean } = {},
-  ): EventLog {
+  static fromColumns(strings: StringTable, columns: EventColumns): EventLog {
     const log = new EventLog(strings);
-    // Only a log that takes new events (the store's state) is given room for them; one read once
-    // for its records (a fold, a migration) would pay the copies for nothing.
-    const withRoom = appendsFollow ? roomToGrow : <T>(column: T[]): T[] => column;
     const number = columns.strings.map((value) => strings.intern(value));
     // A file this store wrote has each string once, so into a fresh table they keep their
     // numbers and the columns are taken as they are.
     const same = number.every((value, at) => value === at);
-    const refs = (column: number[]): number[] =>
-      withRoom(same ? column : column.map((at) => number[at] as number));
-    log.#seqs = withRoom(columns.seq);
-    log.#ids = IdColumn.fromFile(columns.id, columns.idWidth, withRoom);
-    log.#types = withRoom(columns.type);
-    log.#times = withRoom(columns.createdAt);
-    log.#audiences = withRoom(
+    const refs = (column: number[]): AppendColumn =>
+      new AppendColumn(same ? column : column.map((at) => number[at] as number));
+    log.#seqs = new AppendColumn(columns.seq);
+    log.#ids = IdColumn.fromFile(columns.id, columns.idWidth);
+    log.#types = new AppendColumn(columns.type);
+    log.#times = new AppendColumn(columns.createdAt);
+    log.#audiences = new AppendColumn(
       same
         ? columns.audience
         : columns.audience.map((at) => (at === SUBSCRIBERS ? at : (number[at] as number))),
@@ -100,12 +94,12 @@ export class EventLog {
     };
     const ref = (number: number): number => written.intern(this.strings.at(number));
     for (let at = this.#head; at < this.#seqs.length; at++) {
-      const audience = this.#audiences[at] as number;
+      const audience = this.#audiences.at(at);
       columns.audience.push(audience === SUBSCRIBERS ? SUBSCRIBERS : ref(audience));
-      columns.actor.push(ref(this.#actors[at] as number));
-      columns.post.push(ref(this.#posts[at] as number));
-      columns.postTitle.push(ref(this.#titles[at] as number));
-      columns.actorName.push(ref(this.#actorNames[at] as number));
+      columns.actor.push(ref(this.#actors.at(at)));
+      columns.post.push(ref(this.#posts.at(at)));
+      columns.postTitle.push(ref(this.#titles.at(at)));
+      columns.actorName.push(ref(this.#actorNames.at(at)));
     }
     columns.strings = written.values();
     return columns;
@@ -159,34 +153,67 @@ export class EventLog {
   /** Whether the event with this seq was made by this user, without building its record. */
   isByActor(seq: number, userId: string): boolean {
     const at = this.#positionOf(seq);
-    return at !== undefined && this.#actors[at] === this.strings.find(userId);
+    return at !== undefined && this.#actors.at(at) === this.strings.find(userId);
   }
 
   /** The i-th event kept, oldest first: its seq, its time, whom it is addressed to, who made it. */
   seqAt(i: number): number {
-    return this.#seqs[this.#head + i] as number;
+    return this.#seqs.at(this.#head + i);
   }
 
   /** The i-th event's time in epoch ms. */
   timeAt(i: number): number {
-    return this.#times[this.#head + i] as number;
+    return this.#times.at(this.#head + i);
   }
 
   /** The user the i-th event is addressed to, or undefined when it is for the subscribers. */
   audienceUserAt(i: number): string | undefined {
-    const audience = this.#audiences[this.#head + i] as number;
+    const audience = this.#audiences.at(this.#head + i);
     return audience === SUBSCRIBERS ? undefined : this.strings.at(audience);
   }
 
   actorAt(i: number): string {
-    return this.strings.at(this.#actors[this.#head + i] as number);
+    return this.strings.at(this.#actors.at(this.#head + i));
+  }
+
+  /**
+   * Every event kept, oldest first, grouped for the inbox indexes (state.ts): the seqs addressed
+   * to the subscribers, and by interned user number those addressed to each user and those each
+   * actor addressed to the subscribers. One loop over the columns' arrays: the open runs it over
+   * a hundred thousand events, mostly before V8 has optimised anything, where a method call per
+   * column per event cost most of its time.
+   */
+  groupedSeqs(): GroupedSeqs {
+    const grouped: GroupedSeqs = { subscribers: [], toUser: new Map(), ownPosts: new Map() };
+    const seqs = this.#seqs.parts();
+    const audiences = this.#audiences.parts();
+    const actors = this.#actors.parts();
+    // Every column is as long as the others, its file part too (appends and cuts touch all).
+    let skip = this.#head;
+    for (let part = 0; part < seqs.length; part++) {
+      const seqsOf = seqs[part] as readonly number[];
+      const audiencesOf = audiences[part] as readonly number[];
+      const actorsOf = actors[part] as readonly number[];
+      for (let at = Math.min(skip, seqsOf.length); at < seqsOf.length; at++) {
+        const seq = seqsOf[at] as number;
+        const audience = audiencesOf[at] as number;
+        if (audience === SUBSCRIBERS) {
+          grouped.subscribers.push(seq);
+          pushTo(grouped.ownPosts, actorsOf[at] as number, seq);
+        } else {
+          pushTo(grouped.toUser, audience, seq);
+        }
+      }
+      skip = Math.max(0, skip - seqsOf.length);
+    }
+    return grouped;
   }
 
   /** Drops the `count` oldest events. */
   dropOldest(count: number): void {
     const end = Math.min(this.#head + count, this.#seqs.length);
     for (let at = this.#head; at < end; at++) {
-      const seq = this.#seqs[at] as number;
+      const seq = this.#seqs.at(at);
       this.#seqById?.delete(this.#ids.at(at));
       this.#extras.delete(seq);
     }
@@ -212,7 +239,7 @@ export class EventLog {
       this.#titles,
       this.#actorNames,
     ]) {
-      column.splice(0, head);
+      column.dropFront(head);
     }
     this.#head = 0;
   }
@@ -221,55 +248,50 @@ export class EventLog {
     if (this.#seqById === undefined) {
       this.#seqById = new Map();
       for (let at = this.#head; at < this.#seqs.length; at++) {
-        this.#seqById.set(this.#ids.at(at), this.#seqs[at] as number);
+        this.#seqById.set(this.#ids.at(at), this.#seqs.at(at));
       }
     }
     return this.#seqById;
   }
 
   #positionOf(seq: number): number | undefined {
-    const at = indexAfter(this.#seqs, seq) - 1;
-    return at >= this.#head && this.#seqs[at] === seq ? at : undefined;
+    const at = this.#seqs.indexAfter(seq) - 1;
+    return at >= this.#head && this.#seqs.at(at) === seq ? at : undefined;
   }
 
   #recordAt(at: number): EventRecord {
     const strings = this.strings;
-    const seq = this.#seqs[at] as number;
-    const audience = this.#audiences[at] as number;
+    const seq = this.#seqs.at(at);
+    const audience = this.#audiences.at(at);
     return {
       seq,
       id: this.#ids.at(at),
-      type: TYPES[this.#types[at] as number] as EventRecord['type'],
-      createdAt: isoTime(this.#times[at] as number),
+      type: TYPES[this.#types.at(at)] as EventRecord['type'],
+      createdAt: isoTime(this.#times.at(at)),
       audience:
         audience === SUBSCRIBERS
           ? { kind: 'subscribers' }
           : { kind: 'user', userId: strings.at(audience) },
-      actorId: strings.at(this.#actors[at] as number),
-      postId: strings.at(this.#posts[at] as number),
-      postTitle: strings.at(this.#titles[at] as number),
-      actorName: strings.at(this.#actorNames[at] as number),
+      actorId: strings.at(this.#actors.at(at)),
+      postId: strings.at(this.#posts.at(at)),
+      postTitle: strings.at(this.#titles.at(at)),
+      actorName: strings.at(this.#actorNames.at(at)),
       ...this.#extras.get(seq),
     };
   }
 }
 
-/**
- * The column, given room for more events now. A column JSON.parse made is exactly full, and V8
- * grows a full array on the next push by copying all of it into one half as big again: about 4 ms
- * a column of 100,000 events on this machine (up to 20 ms for strings), nine columns, all paid by the
- * first event appended after open, inside a request. In the likes scenario the first like waited
- * 60–100 ms on it and every like behind it queued (docs/BENCHMARKS.md, likes6). Grown here, the
- * open pays it, before the server listens. The pop keeps the room: V8 shrinks a backing store
- * only once it is less than half used. At the retention cap the columns then never grow again
- * (a cut moves their elements down and keeps their room).
- */
-function roomToGrow<T>(column: T[]): T[] {
-  const first = column[0];
-  if (first === undefined) return column;
-  column.push(first);
-  column.pop();
-  return column;
+/** The events' seqs as the inbox indexes hold them, users by their interned numbers. */
+export interface GroupedSeqs {
+  subscribers: number[];
+  toUser: Map<number, number[]>;
+  ownPosts: Map<number, number[]>;
+}
+
+function pushTo(lists: Map<number, number[]>, key: number, seq: number): void {
+  const list = lists.get(key);
+  if (list === undefined) lists.set(key, [seq]);
+  else list.push(seq);
 }
 
 /** What few events have besides the columns; spread over the record, last. */
@@ -305,5 +327,5 @@ export function eventColumns(records: Iterable<EventRecord>): EventColumns {
 
 /** A data file's events as records (migrate-to-postgres, folding a journal into a snapshot). */
 export function eventRecords(columns: EventColumns): EventRecord[] {
-  return [...EventLog.fromColumns(new StringTable(), columns, { appendsFollow: false }).records()];
+  return [...EventLog.fromColumns(new StringTable(), columns).records()];
 }

@@ -16,14 +16,10 @@ export class IdColumn {
 
   /**
    * A data file's ids: an array, or one string of `width`-character ids (checked by the caller).
-   * An array is taken over, not copied (the parsed file is used for nothing else), after
-   * `withRoom` (eventLog.ts's roomToGrow or nothing).
+   * An array (a version 2 file's, or ids of several widths) is taken over, not copied, and given
+   * room to grow now, so that the first event appended after the open does not copy it.
    */
-  static fromFile(
-    ids: string | string[],
-    width: number | undefined,
-    withRoom: (ids: string[]) => string[],
-  ): IdColumn {
+  static fromFile(ids: string | string[], width: number | undefined): IdColumn {
     const column = new IdColumn();
     if (typeof ids === 'string') {
       column.#packed = ids;
@@ -71,4 +67,17 @@ export class IdColumn {
     }
     return { id: this.#packed.slice(packed * this.#width) + rest.join(''), idWidth: width };
   }
+}
+
+/**
+ * The array, given room for more ids now. An array JSON.parse made is exactly full, and V8 grows
+ * a full array on the next push by copying all of it into one half as big again. The pop keeps
+ * the room: V8 shrinks a backing store only once it is less than half used.
+ */
+function withRoom(ids: string[]): string[] {
+  const first = ids[0];
+  if (first === undefined) return ids;
+  ids.push(first);
+  ids.pop();
+  return ids;
 }
