@@ -86,10 +86,9 @@ export function postQueries(engine: PostgresEngine): PostStore {
     },
 
     async addLike(postId, userId) {
-      // Four round trips (BEGIN, these two statements, the commit), not seven: each one waits
-      // for a turn of a busy node's event loop while the transaction holds a pooled connection,
-      // and at 200 likes a second on two nodes that wait, times seven, kept the pool full and
-      // the likes queued (docs/STORAGE.md, "A like's round trips").
+      // Four round trips (BEGIN, these two statements, the commit), not seven: on a loaded
+      // machine each one waits for the node's event loop while the transaction holds a pooled
+      // connection (docs/STORAGE.md, "A like's round trips").
       const result = await write(async (client, events): Promise<LikeResult> => {
         // FOR SHARE: the post cannot be deleted or renamed under this like.
         const post = await firstRow(
