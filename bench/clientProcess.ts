@@ -3,6 +3,7 @@
  * for the orchestrator in bench/run.ts, which talks to it over fork IPC (bench/protocol.ts).
  * Several run at once, so the server's event loop never measures its clients.
  */
+import { Agent, request } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import {
   API,
@@ -142,6 +143,36 @@ async function connectAll(url: string, users: ClientUser[], reconnect: boolean, 
   send({ type: 'connected', ok, failed: failed.slice(0, 10), ms: performance.now() - started });
 }
 
+/**
+ * The likers' connections, kept alive and at most LIKER_SOCKETS of them: fetch opened one more
+ * socket for every like still unanswered, so once the node fell behind, thousands of sockets (and
+ * their handshakes, on both sides of the same 2 cores) deepened the backlog they came from.
+ */
+const LIKER_SOCKETS = 32;
+const likers = new Agent({ keepAlive: true, maxSockets: LIKER_SOCKETS });
+
+/** POSTs with no body; resolves with the status once the whole response is read. */
+function post(url: URL, token: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
 async function likeAll(url: string, likes: LikeOrder[], perSecond: number): Promise<void> {
   const sent: [string, number][] = [];
   const failed: string[] = [];
@@ -153,14 +184,9 @@ async function likeAll(url: string, likes: LikeOrder[], perSecond: number): Prom
     const key = likeKey(like.postId, like.userId);
     sent.push([key, wallNow()]);
     pending.push(
-      fetch(new URL(API.like(like.postId), url), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${like.token}` },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      }).then(
-        async (response) => {
-          await response.arrayBuffer();
-          if (!response.ok) failed.push(`${key}: HTTP ${response.status}`);
+      post(new URL(API.like(like.postId), url), like.token, likers).then(
+        (status) => {
+          if (status < 200 || status >= 300) failed.push(`${key}: HTTP ${status}`);
         },
         (error: unknown) => void failed.push(`${key}: ${String(error)}`),
       ),

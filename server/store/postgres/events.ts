@@ -18,10 +18,40 @@ import { SEQ_CHANNEL } from './latestSeq.js';
 
 export type NewEvent = Omit<EventRecord, 'seq' | 'id'>;
 
+/** The events table's columns, the placeholder seq first, then those `eventRow` fills. */
+export const EVENT_COLUMNS =
+  'seq, id, type, created_at, audience_user_id, actor_id, post_id, post_title, actor_name, url, text';
+/** A seq no other transaction sees, until `commit()` issues the real one. */
+export const PLACEHOLDER_SEQ = "-nextval('event_placeholders')";
+/** The parameters `eventRow` fills, in EVENT_COLUMNS' order after the seq. */
+const EVENT_PARAMS = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10';
+
+/** A record's columns after the seq, as parameters $1 to $10. */
+export function eventRow(record: EventRecord): unknown[] {
+  return [
+    record.id,
+    record.type,
+    record.createdAt,
+    record.audience.kind === 'user' ? record.audience.userId : null,
+    record.actorId,
+    record.postId,
+    record.postTitle,
+    record.actorName,
+    record.url ?? null,
+    record.text ?? null,
+  ];
+}
+
 /** The events one transaction records; `commit()` ends the transaction. */
 export interface EventLog {
   /** Inserts the event; its seq is set when `commit()` resolves. */
   record(event: NewEvent): Promise<EventRecord>;
+  /**
+   * Takes on an event that a statement of the caller's own inserted (its columns as
+   * `eventRow` gives them, its seq `PLACEHOLDER_SEQ`): a write that folds the insert into a
+   * statement it sends anyway saves a round trip through the node (postQueries.ts, addLike).
+   */
+  adopt(placeholder: number, record: EventRecord): EventRecord;
   /**
    * Issues the recorded events' seqs (in the order recorded) and commits; resolves with the newest
    * seq issued (0 when none was). Without events it leaves the commit to the caller.
@@ -32,34 +62,25 @@ export interface EventLog {
 export function eventLog(tx: Transaction): EventLog {
   /** Recorded events by placeholder, in the order recorded. */
   const pending: { placeholder: number; record: EventRecord }[] = [];
+  const adopt = (placeholder: number, record: EventRecord): EventRecord => {
+    if (!Number.isSafeInteger(placeholder) || placeholder >= 0) {
+      throw new Error('events: the insert returned no placeholder seq');
+    }
+    pending.push({ placeholder, record });
+    return record;
+  };
   return {
     async record(event) {
       const record: EventRecord = { seq: 0, id: newId(), ...event };
       const { rows } = await tx.query<{ seq: number }>(
-        `INSERT INTO events (seq, id, type, created_at, audience_user_id, actor_id, post_id,
-                             post_title, actor_name, url, text)
-         VALUES (-nextval('event_placeholders'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        `INSERT INTO events (${EVENT_COLUMNS}) VALUES (${PLACEHOLDER_SEQ}, ${EVENT_PARAMS})
          RETURNING seq`,
-        [
-          record.id,
-          record.type,
-          record.createdAt,
-          record.audience.kind === 'user' ? record.audience.userId : null,
-          record.actorId,
-          record.postId,
-          record.postTitle,
-          record.actorName,
-          record.url ?? null,
-          record.text ?? null,
-        ],
+        eventRow(record),
       );
-      const placeholder = rows[0]?.seq;
-      if (placeholder === undefined || !Number.isSafeInteger(placeholder)) {
-        throw new Error('events: the insert returned no placeholder seq');
-      }
-      pending.push({ placeholder, record });
-      return record;
+      return adopt(rows[0]?.seq ?? Number.NaN, record);
     },
+
+    adopt,
 
     async commit() {
       if (pending.length === 0) return 0;

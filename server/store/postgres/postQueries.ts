@@ -1,9 +1,10 @@
 /** The PostgreSQL driver's PostStore: posts and likes, and the events publishing and liking record. */
-import type { LikeResult, PostRecord, PostStore } from '../store.js';
+import type { EventRecord, LikeResult, PostRecord, PostStore } from '../store.js';
 import { likeNotifiesAuthor } from '../visibility.js';
 import { newId } from '../lowdb/ids.js';
 import type { Queryable } from './database.js';
 import type { PostgresEngine } from './engine.js';
+import { EVENT_COLUMNS, eventRow, PLACEHOLDER_SEQ } from './events.js';
 import { insertPost, POST_COLUMNS, toPost, type PostRow } from './postRows.js';
 import { affectsOneRow, firstRow } from './rows.js';
 
@@ -85,39 +86,55 @@ export function postQueries(engine: PostgresEngine): PostStore {
     },
 
     async addLike(postId, userId) {
+      // Four round trips (BEGIN, these two statements, the commit), not seven: on a loaded
+      // machine each one waits for the node's event loop while the transaction holds a pooled
+      // connection (docs/STORAGE.md, "A like's round trips").
       const result = await write(async (client, events): Promise<LikeResult> => {
         // FOR SHARE: the post cannot be deleted or renamed under this like.
         const post = await firstRow(
           client,
-          'SELECT author_id, title FROM posts WHERE id = $1 FOR SHARE',
-          [postId],
-          (row: { author_id: string; title: string }) => row,
-        );
-        if (!post) return { created: false };
-        const liked = await affectsOneRow(
-          client,
-          'INSERT INTO likes (post_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          `WITH post AS (SELECT author_id, title FROM posts WHERE id = $1 FOR SHARE),
+                liked AS (INSERT INTO likes (post_id, user_id) SELECT $1, $2 FROM post
+                          ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT author_id, title, EXISTS (SELECT 1 FROM liked) AS liked FROM post`,
           [postId, userId],
+          (row: { author_id: string; title: string; liked: boolean }) => row,
         );
-        if (!liked) return { created: false };
-        const alreadyNotified = await affectsOneRow(
-          client,
-          'DELETE FROM notified_unlikes WHERE post_id = $1 AND user_id = $2',
-          [postId, userId],
-        );
-        if (!likeNotifiesAuthor({ likerId: userId, authorId: post.author_id, alreadyNotified })) {
-          return { created: true };
-        }
-        const liker = await usernameOf(client, userId);
-        const event = await events.record({
+        if (!post?.liked) return { created: false };
+        const record: EventRecord = {
+          seq: 0,
+          id: newId(),
           type: 'post_liked',
           createdAt: now(),
           audience: { kind: 'user', userId: post.author_id },
           actorId: userId,
           postId,
           postTitle: post.title,
-          actorName: liker ?? userId,
+          actorName: userId,
+        };
+        // Whether the author was told of this like before (and it was taken back) is known only
+        // in this statement, so that part of likeNotifiesAuthor is its WHERE; the rest is asked
+        // here. The DELETE runs in a statement of its own after the like's INSERT, as before, so
+        // it sees an unlike that the INSERT waited for.
+        const notifies = likeNotifiesAuthor({
+          likerId: userId,
+          authorId: post.author_id,
+          alreadyNotified: false,
         });
+        const inserted = await firstRow(
+          client,
+          `WITH gone AS (DELETE FROM notified_unlikes WHERE post_id = $6 AND user_id = $5
+                         RETURNING 1)
+           INSERT INTO events (${EVENT_COLUMNS})
+           SELECT ${PLACEHOLDER_SEQ}, $1, $2, $3, $4, $5, $6, $7,
+                  coalesce((SELECT username FROM users WHERE id = $5), $8), $9, $10
+            WHERE $11::boolean AND NOT EXISTS (SELECT 1 FROM gone)
+           RETURNING seq, actor_name`,
+          [...eventRow(record), notifies],
+          (row: { seq: number; actor_name: string }) => row,
+        );
+        if (!inserted) return { created: true };
+        const event = events.adopt(inserted.seq, { ...record, actorName: inserted.actor_name });
         return { created: true, event };
       });
       if (result.created) figures.count({ likes: 1, events: result.event ? 1 : 0 });
