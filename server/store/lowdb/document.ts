@@ -15,6 +15,7 @@ import {
   type FieldCheck,
   type FieldSpec,
 } from './plainRecords.js';
+import { TIME_LIMIT } from './isoTime.js';
 
 /**
  * 3: fewer values for JSON.parse to make (issue 14): the events' times as epoch ms, the likers as
@@ -209,9 +210,6 @@ const timestampColumn = column(
   'ISO 8601 timestamps',
   (value): value is string => typeof value === 'string' && TIMESTAMP_PATTERN.test(value),
 );
-
-/** Every time a valid timestamp can name, in epoch ms (the range of a Date). */
-const TIME_LIMIT = 8.64e15;
 
 /**
  * A post's users: a position in `users` each, or the user's id for one that is not in `users`

@@ -6,8 +6,8 @@
  * day, so the date part is kept from the last call and only the time of day is formatted.
  */
 const DAY_MS = 86_400_000;
-/** The range of a Date, in ms either side of 1970. */
-const TIME_LIMIT = 8.64e15;
+/** The range of a Date, in ms either side of 1970: every time a valid timestamp can name. */
+export const TIME_LIMIT = 8.64e15;
 
 let lastDay = Number.NaN;
 /** toISOString's text up to and including the 'T' for `lastDay`. */

@@ -21,10 +21,8 @@ import {
   USER_FIELDS,
   type StoreDocument,
 } from './document.js';
+import { TIME_LIMIT } from './isoTime.js';
 import { isPlainRecord, isPlainRecords, type FieldCheck } from './plainRecords.js';
-
-/** Every time a valid timestamp can name, in epoch ms (EventColumnsSchema's createdAt). */
-const TIME_LIMIT = 8.64e15;
 
 /** An array of integers in [min, max], in one loop (a hundred thousand per event column). */
 function isIntColumn(min: number, max = Number.MAX_SAFE_INTEGER): (value: unknown) => boolean {
@@ -41,7 +39,7 @@ function isIntColumn(min: number, max = Number.MAX_SAFE_INTEGER): (value: unknow
 }
 
 /**
- * The events' times: isIntColumn's loop for (-TIME_LIMIT, TIME_LIMIT), written out again on
+ * The events' times: isIntColumn's loop for [-TIME_LIMIT, TIME_LIMIT], written out again on
  * purpose. The times are too big for V8's small integers, so their array holds doubles; run
  * through isIntColumn's code (which V8 optimises for the other columns' small integers, and
  * shares between its closures) it threw that code away, and the columns after it ran
