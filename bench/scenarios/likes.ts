@@ -23,7 +23,14 @@ import type { LikesFloorStats } from '../likesFloor.js';
 import type { LikeOrder } from '../protocol.js';
 import { seed, type Seeded, type SeedPlan } from '../seed.js';
 import { startLikesFloor } from '../startLikesFloor.js';
-import { describe, ratio, residentBytes, summarize, type Summary } from '../stats.js';
+import {
+  describe,
+  ratio,
+  residentBytes,
+  summarize,
+  threadsCpuTimeMs,
+  type Summary,
+} from '../stats.js';
 import { describeStoreOpen, measureStoreOpen, type StoreOpenResult } from '../storeOpen.js';
 import { itemAt } from '../itemAt.js';
 
@@ -47,6 +54,36 @@ export interface LikeTimes {
    * pass" and the seventh session's runs) and the steady tail read apart.
    */
   afterStart: Summary;
+  /**
+   * CPU time per like sent, in ms, of the server (every node), the liker processes and the
+   * author's client process, from just before the first like to a second after the last: on 2
+   * cores at 200 likes/s, 10 ms of CPU a like in all is both cores full.
+   */
+  cpuPerLike: CpuPerLike;
+}
+
+export interface CpuPerLike {
+  server: number;
+  likers: number;
+  author: number;
+}
+
+async function cpuNow(serverPids: number[], likers: ClientPool, authors: ClientPool) {
+  let server = 0;
+  for (const pid of serverPids) server += await threadsCpuTimeMs(pid);
+  return { server, likers: await likers.cpuTimeMs(), author: await authors.cpuTimeMs() };
+}
+
+function perLike(before: CpuPerLike, after: CpuPerLike, likes: number): CpuPerLike {
+  return {
+    server: (after.server - before.server) / likes,
+    likers: (after.likers - before.likers) / likes,
+    author: (after.author - before.author) / likes,
+  };
+}
+
+function describeCpu(cpu: CpuPerLike): string {
+  return `CPU a like: server ${cpu.server.toFixed(2)} ms, likers ${cpu.likers.toFixed(2)} ms, author client ${cpu.author.toFixed(2)} ms; `;
 }
 
 export interface LikesResult {
@@ -70,6 +107,7 @@ export interface LikesResult {
   eventLoopMaxMs: (number | undefined)[];
   slowestSentS: LikeTimes['slowestSentS'];
   afterStart: Summary;
+  cpuPerLike: CpuPerLike;
 }
 
 /** Where the steady likes begin, from the first like. */
@@ -91,6 +129,7 @@ function timeLikes(
   sent: Map<string, number>,
   failed: string[],
   likeReceipts: Map<string, number>,
+  cpuPerLike: CpuPerLike,
 ): LikeTimes {
   const latencies: number[] = [];
   const timed: { at: number; ms: number }[] = [];
@@ -113,7 +152,7 @@ function timeLikes(
   const afterStart = summarize(
     timed.filter(({ at }) => at - firstSent >= START_MS).map(({ ms }) => ms),
   );
-  return { latency, missing, failed, slowestSentS, afterStart };
+  return { latency, missing, failed, slowestSentS, afterStart, cpuPerLike };
 }
 
 /** "the slowest 1 % sent 3.1–3.4 s into the run; " or nothing. */
@@ -158,11 +197,14 @@ async function likesOnFloor(
       throw new Error('the authors could not connect to the likes floor');
     }
     await floor.stats(); // starts its figures with the likes, as the lag scrape does for Tidings
+    const pids = [floor.child.pid ?? 0];
+    const cpuBefore = await cpuNow(pids, likers, authors);
     const { sent, failed } = await likers.like(floor.url, orders, perSecond, (seconds + 60) * 1000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const cpu = perLike(cpuBefore, await cpuNow(pids, likers, authors), orders.length);
     const stats = await floor.stats();
     const { likeReceipts } = await authors.collect();
-    return { ...timeLikes(sent, failed, likeReceipts), stats };
+    return { ...timeLikes(sent, failed, likeReceipts, cpu), stats };
   } finally {
     await floor.stop();
   }
@@ -209,6 +251,8 @@ export async function likesUnderLoad(
     }
     // Resets the lag histograms: every node's, as the authors' node can hold a notification too.
     for (const node of nodes) await scrapeMetrics(node.url, []);
+    const pids = nodes.map((node) => node.child.pid ?? 0);
+    const cpuBefore = await cpuNow(pids, likers, authors);
     const { sent, failed } = await likers.like(
       server.url,
       orders,
@@ -216,13 +260,14 @@ export async function likesUnderLoad(
       (seconds + 60) * 1000,
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const cpu = perLike(cpuBefore, await cpuNow(pids, likers, authors), orders.length);
     const resident = await Promise.all(nodes.map((node) => residentBytes(node.child.pid ?? 0)));
     const lags = await Promise.all(
       nodes.map((node) => scrapeMetrics(node.url, [`${LAG}_p99_seconds`, `${LAG}_max_seconds`])),
     );
     const inMs = (seconds?: number) => (seconds === undefined ? undefined : seconds * 1000);
     const { likeReceipts } = await authors.collect();
-    const times = timeLikes(sent, failed, likeReceipts);
+    const times = timeLikes(sent, failed, likeReceipts, cpu);
     const { latency, missing, slowestSentS, afterStart } = times;
     const result: LikesResult = {
       plan,
@@ -240,6 +285,7 @@ export async function likesUnderLoad(
       eventLoopMaxMs: lags.map(([, max]) => inMs(max)),
       slowestSentS,
       afterStart,
+      cpuPerLike: cpu,
     };
     const mode =
       setup.driver === 'postgres'
@@ -255,6 +301,7 @@ export async function likesUnderLoad(
         `sent from ${START_MS / 1000} s on: ${describe(afterStart)}; ` +
         `event loop p99 ${listMs(result.eventLoopP99Ms)} ms, max ${listMs(result.eventLoopMaxMs)} ms; ` +
         `server resident ${rss}; ` +
+        describeCpu(cpu) +
         (opened === undefined ? '' : `the store alone: ${describeStoreOpen(opened)}; `) +
         describeFailures(times),
     );
@@ -297,6 +344,7 @@ function reportFloor(
       `${stats.writes} writes for ${stats.likes} likes (${(stats.likes / Math.max(1, stats.writes)).toFixed(2)} a write), ` +
       `each write p50 ${stats.writeMs.p50.toFixed(2)} ms, p99 ${stats.writeMs.p99.toFixed(1)} ms, max ${stats.writeMs.max.toFixed(1)} ms; ` +
       `event loop p99 ${stats.eventLoopP99Ms.toFixed(1)} ms, max ${stats.eventLoopMaxMs.toFixed(1)} ms; ` +
+      describeCpu(floor.cpuPerLike) +
       describeFailures(floor),
   );
   console.log(
