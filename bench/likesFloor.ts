@@ -47,6 +47,12 @@ export interface LikesFloorStats {
   writes: number;
   /** Each write's time from its call to its return, in ms. */
   writeMs: { p50: number; p99: number; max: number };
+  /**
+   * Each like's time in the floor, from its request's handler to its emit, in ms: what of the
+   * like → author time is the server's (its loop, the group commit, the disk), not the likers',
+   * the author client's or the network's.
+   */
+  inServerMs: { p50: number; p99: number; max: number };
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
 }
@@ -77,12 +83,14 @@ interface Pending {
   authorId: string;
   res: ServerResponse;
   body: string;
+  arrived: number;
 }
 
 let waiting: Pending[] = [];
 let scheduled = false;
 let inFlight = false;
 let writeMs: number[] = [];
+let inServerMs: number[] = [];
 let likes = 0;
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
@@ -117,6 +125,7 @@ async function writeBatch(): Promise<void> {
   likes += batch.length;
   for (const like of batch) {
     io.to(userRoom(like.authorId)).emit('notification:new', like.item);
+    inServerMs.push(performance.now() - like.arrived);
     like.res.writeHead(200, { 'content-type': 'application/json' }).end(like.body);
   }
   schedule();
@@ -127,16 +136,20 @@ const newId = (): string => randomBytes(12).toString('base64url');
 const LIKE_PATH = /^\/api\/posts\/([^/]+)\/like$/;
 
 const http = createServer((req, res) => {
+  const arrived = performance.now();
   if (req.method === 'GET' && req.url === '/floor-stats') {
     const summary = summarize(writeMs);
+    const inServer = summarize(inServerMs);
     const stats: LikesFloorStats = {
       likes,
       writes: writeMs.length,
       writeMs: { p50: summary.p50, p99: summary.p99, max: summary.max },
+      inServerMs: { p50: inServer.p50, p99: inServer.p99, max: inServer.max },
       eventLoopP99Ms: loop.percentile(99) / 1e6,
       eventLoopMaxMs: loop.max / 1e6,
     };
     writeMs = [];
+    inServerMs = [];
     likes = 0;
     loop.reset();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
@@ -192,7 +205,14 @@ const http = createServer((req, res) => {
     },
   })}\n`;
   const body: LikeResponse = { liked: true, likeCount: post.likes };
-  waiting.push({ line, item, authorId: post.authorId, res, body: JSON.stringify(body) });
+  waiting.push({
+    line,
+    item,
+    authorId: post.authorId,
+    res,
+    body: JSON.stringify(body),
+    arrived,
+  });
   // The request's body (none) is not read: the likers send none.
   req.resume();
   schedule();

@@ -343,6 +343,7 @@ function reportFloor(
       `sent from ${START_MS / 1000} s on: ${describe(floor.afterStart)}; ` +
       `${stats.writes} writes for ${stats.likes} likes (${(stats.likes / Math.max(1, stats.writes)).toFixed(2)} a write), ` +
       `each write p50 ${stats.writeMs.p50.toFixed(2)} ms, p99 ${stats.writeMs.p99.toFixed(1)} ms, max ${stats.writeMs.max.toFixed(1)} ms; ` +
+      `in the floor (request to emit) p50 ${stats.inServerMs.p50.toFixed(2)} ms, p99 ${stats.inServerMs.p99.toFixed(1)} ms, max ${stats.inServerMs.max.toFixed(1)} ms; ` +
       `event loop p99 ${stats.eventLoopP99Ms.toFixed(1)} ms, max ${stats.eventLoopMaxMs.toFixed(1)} ms; ` +
       describeCpu(floor.cpuPerLike) +
       describeFailures(floor),
