@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ClientUser, FromClient, LikeOrder, ToClient } from './protocol.js';
+import { threadsCpuTimeMs } from './stats.js';
 
 const CLIENT_SCRIPT = fileURLToPath(new URL('./clientProcess.ts', import.meta.url));
 
@@ -28,6 +29,11 @@ export class ClientProcess {
     this.#child.on('exit', () => {
       for (const wake of this.#waiters.splice(0)) wake();
     });
+  }
+
+  /** For reading its CPU time from /proc (the likes' CPU per like). */
+  get pid(): number {
+    return this.#child.pid ?? 0;
   }
 
   async ask<T extends FromClient['type']>(
@@ -71,6 +77,13 @@ export class ClientPool {
 
   constructor(count: number) {
     this.processes = Array.from({ length: count }, () => new ClientProcess());
+  }
+
+  /** Every client process's CPU time so far, in ms, summed (bench/stats.ts threadsCpuTimeMs). */
+  async cpuTimeMs(): Promise<number> {
+    let total = 0;
+    for (const client of this.processes) total += await threadsCpuTimeMs(client.pid);
+    return total;
   }
 
   /** Spreads the users over the processes and connects them all; returns ok count and time. */

@@ -115,6 +115,8 @@ async function main(): Promise<void> {
   // Durable on power loss is the default; the kill -9-only mode beside it shows what it costs.
   // PostgreSQL on two nodes (issue 12) runs on the same seed, for the latency and the memory.
   // `--only=likes-lowdb` (both durabilities) or `--only=likes-postgres` runs one driver's set-ups.
+  // Each lowdb set-up then sends the same likes to the likes' floor (bench/likesFloor.ts) in its
+  // durability, and prints Tidings over it; PostgreSQL keeps its own rows.
   const likesSetups = (
     [
       { driver: 'lowdb', durability: 'power' },
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
     ] satisfies LikesSetup[]
   ).filter((setup) => wants('likes') || only?.has(`likes-${setup.driver}`));
   if (likesSetups.length > 0) {
-    console.log('3. likes under load');
+    console.log('3. likes under load (lowdb beside the likes’ floor)');
     for (const setup of likesSetups) {
       const name = setup.driver === 'lowdb' ? `durability ${setup.durability}` : '2 nodes';
       if (await quietEnough(`likes, ${setup.driver}, ${name}`)) {

@@ -58,6 +58,8 @@ export async function withSeededData(
 export interface SeededUser {
   id: string;
   token: string;
+  /** The username (the likes' floor names the liker with it, as Tidings does). */
+  name: string;
 }
 
 export interface Seeded {
@@ -126,5 +128,5 @@ export async function seed(plan: SeedPlan): Promise<Seeded> {
 async function withToken(store: Store, user: UserRecord): Promise<SeededUser> {
   const token = newToken();
   await store.createToken({ userId: user.id, tokenHash: hashToken(token), device: 'bench' });
-  return { id: user.id, token };
+  return { id: user.id, token, name: user.username };
 }

@@ -23,6 +23,10 @@ export function describe(summary: Summary): string {
   return `p50 ${formatMs(summary.p50)}, p99 ${formatMs(summary.p99)}, max ${formatMs(summary.max)} (n=${summary.count})`;
 }
 
+/** A figure over its floor's, as the fan-out and the likes print it: "1.63×". */
+export const ratio = (value: number, floor: number): string =>
+  floor > 0 ? `${(value / floor).toFixed(2)}×` : 'n/a (floor 0)';
+
 /** Resident memory of a process in bytes, from /proc (Linux only, like the rest of the bench). */
 export async function residentBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -14,7 +14,14 @@ import type { ClientUser } from '../protocol.js';
 import { startCluster } from '../cluster.js';
 import { seed } from '../seed.js';
 import { startBareServer } from '../startBareServer.js';
-import { describe, residentBytes, summarize, threadsCpuTimeMs, type Summary } from '../stats.js';
+import {
+  describe,
+  ratio,
+  residentBytes,
+  summarize,
+  threadsCpuTimeMs,
+  type Summary,
+} from '../stats.js';
 import { itemAt } from '../itemAt.js';
 
 const QUIET_MS = 300;
@@ -106,9 +113,6 @@ async function measure(
     lost,
   };
 }
-
-const ratio = (value: number, floor: number): string =>
-  floor > 0 ? `${(value / floor).toFixed(2)}×` : 'n/a (floor 0)';
 
 function report(label: string, n: number, figures: ServerFigures): void {
   console.log(
