@@ -14,9 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
-import { API, PROTOCOL_VERSION, type NotificationItem } from '../contract/wire.js';
-import { createSocketServer } from '../server/realtime/socketServer.js';
-import { LISTEN_BACKLOG } from '../server/listenBacklog.js';
+import { API, type NotificationItem } from '../contract/wire.js';
+import { serveBareSocketIo } from './bareSocketServer.js';
 
 const ROOM = 'subscribers';
 const AUTHOR = { id: 'bench-author-000', name: 'user0' };
@@ -75,40 +74,9 @@ const http = createServer((req, res) => {
   );
 });
 
-const io = createSocketServer(http, {
-  isOriginAllowed: () => true,
-  isOwnOrigin: () => false,
-  isHostAllowed: () => true,
-});
-io.use((socket, next) => {
-  const auth: unknown = socket.handshake.auth;
-  const token = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : '';
-  const userId = typeof token === 'string' ? tokens.get(token) : undefined;
-  if (userId === undefined) {
-    next(new Error('unauthorized'));
-    return;
-  }
-  socket.data = { userId, tokenId: '', since: undefined };
-  next();
-});
-io.on('connection', (socket) => {
-  void socket.join(ROOM);
-  socket.emit('sync', {
-    items: [],
-    unreadCount: 0,
-    upToSeq: seq,
-    truncated: false,
-    protocolVersion: PROTOCOL_VERSION,
-  });
-});
-
-// Tidings' own backlog: a listening socket's setting, not socket.io's, and the same for both.
-http.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
-  const address = http.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  console.log(`listening on http://127.0.0.1:${address.port}`);
-});
-process.on('SIGTERM', () => {
-  void io.close();
-  http.close(() => process.exit(0));
+const io = serveBareSocketIo(http, {
+  userOf: (token) => tokens.get(token),
+  roomOf: () => ROOM,
+  upToSeq: () => seq,
+  port,
 });

@@ -26,14 +26,9 @@ import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import {
-  PROTOCOL_VERSION,
-  postPagePath,
-  type LikeResponse,
-  type NotificationItem,
-} from '../contract/wire.js';
-import { createSocketServer, userRoom } from '../server/realtime/socketServer.js';
-import { LISTEN_BACKLOG } from '../server/listenBacklog.js';
+import { postPagePath, type LikeResponse, type NotificationItem } from '../contract/wire.js';
+import { userRoom } from '../server/realtime/socketServer.js';
+import { serveBareSocketIo } from './bareSocketServer.js';
 import { summarize } from './stats.js';
 
 export interface LikesFloorData {
@@ -218,40 +213,11 @@ const http = createServer((req, res) => {
   schedule();
 });
 
-const io = createSocketServer(http, {
-  isOriginAllowed: () => true,
-  isOwnOrigin: () => false,
-  isHostAllowed: () => true,
-});
-io.use((socket, next) => {
-  const auth: unknown = socket.handshake.auth;
-  const token = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : '';
-  const user = typeof token === 'string' ? users.get(token) : undefined;
-  if (user === undefined) {
-    next(new Error('unauthorized'));
-    return;
-  }
-  socket.data = { userId: user.id, tokenId: '', since: undefined };
-  next();
-});
-io.on('connection', (socket) => {
-  void socket.join(userRoom(socket.data.userId));
-  // Empty: the bench's clients wait for it to know they are in; not part of a like.
-  socket.emit('sync', {
-    items: [],
-    unreadCount: 0,
-    upToSeq: seq,
-    truncated: false,
-    protocolVersion: PROTOCOL_VERSION,
-  });
-});
-
-http.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
-  const address = http.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  console.log(`listening on http://127.0.0.1:${address.port}`);
-});
-process.on('SIGTERM', () => {
-  void io.close();
-  http.close(() => void journal.close().then(() => process.exit(0)));
+// The author's sockets in `user:<id>`, as Tidings puts them.
+const io = serveBareSocketIo(http, {
+  userOf: (token) => users.get(token)?.id,
+  roomOf: userRoom,
+  upToSeq: () => seq,
+  port: 0,
+  beforeExit: () => journal.close(),
 });
