@@ -8,6 +8,7 @@ import pg from 'pg';
 import { StorageUnavailableError } from '../store.js';
 import { toStorageError } from './errors.js';
 import { createReadGate, readsAtOnce } from './readGate.js';
+import { createStatementNamer } from './statementNames.js';
 
 // int8 (bigint: seqs, counts) as a JS number. Seqs and counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -73,12 +74,15 @@ export function openDatabase(options: DatabaseOptions): Database {
       ),
   });
 
+  // Statements with parameters are prepared once per connection (statementNames.ts).
+  const statements = createStatementNamer();
+
   return {
     pool,
     size,
     async query(sql, params) {
       try {
-        return await reads.run(() => pool.query(sql, params));
+        return await reads.run(() => pool.query(statements.configFor(sql, params)));
       } catch (error) {
         throw toStorageError(error);
       }
@@ -93,7 +97,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       let broken: Error | undefined;
       let committed = false;
       const transaction: Transaction = {
-        query: (sql, params) => client.query(sql, params),
+        query: (sql, params) => client.query(statements.configFor(sql, params)),
         async commitWith(sql) {
           // Several statements in one simple query answer with one result each (pg's typings
           // only know the single-statement case).
