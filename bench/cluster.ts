@@ -5,6 +5,7 @@
 import { startPostgres, type RunningPostgres } from '../test/fixtures/postgres.js';
 import { startRedis, type RunningRedis } from '../test/fixtures/redis.js';
 import { runCli, startServer, type RunningServer } from '../test/fixtures/server.js';
+import { childPids } from './stats.js';
 
 /**
  * How long a node may take to listen: longer than the tests' 15 s, because a node restarted in a
@@ -14,6 +15,8 @@ const START_MS = 60_000;
 
 export interface Cluster {
   nodes: RunningServer[];
+  /** PostgreSQL's processes now: the postmaster and its children (backends, WAL writer, …). */
+  databasePids(): Promise<number[]>;
   /** Every node killed with -9 at once, then started again on its port (a reconnect storm). */
   killAndRestartAll(): Promise<void>;
   stop(): Promise<void>;
@@ -40,8 +43,13 @@ export async function startCluster(dataDir: string, count = 2): Promise<Cluster>
     for (let index = 0; index < count; index += 1) {
       nodes.push(await startServer({ args, startTimeoutMs: START_MS }));
     }
+    const database = postgres;
     return {
       nodes,
+      async databasePids() {
+        const postmaster = await database.pid();
+        return postmaster === undefined ? [] : [postmaster, ...(await childPids(postmaster))];
+      },
       async killAndRestartAll() {
         await Promise.all(nodes.map((node) => node.kill9()));
         const restarted = await Promise.allSettled(

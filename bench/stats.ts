@@ -64,6 +64,22 @@ export async function threadsCpuTimeMs(pid: number): Promise<number> {
 }
 
 /**
+ * The PIDs whose parent is `parent` (from /proc/<pid>/stat): PostgreSQL's backends, say. A process
+ * that ends during the scan is left out.
+ */
+export async function childPids(parent: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === parent) children.push(Number(entry));
+  }
+  return children;
+}
+
+/**
  * The kernel's TCP counters by name (/proc/net/netstat's TcpExt line), for the whole network
  * namespace: every process on the box counts in them, so a difference over a run is an upper
  * bound for that run. ListenOverflows counts connections dropped because a listening socket's

@@ -64,26 +64,49 @@ export interface LikeTimes {
 
 export interface CpuPerLike {
   server: number;
+  /** PostgreSQL's processes, all of them (the lowdb store and the floor have none). */
+  database?: number;
   likers: number;
   author: number;
 }
 
-async function cpuNow(serverPids: number[], likers: ClientPool, authors: ClientPool) {
+async function cpuNow(
+  serverPids: number[],
+  likers: ClientPool,
+  authors: ClientPool,
+  databasePids?: () => Promise<number[]>,
+): Promise<CpuPerLike> {
   let server = 0;
   for (const pid of serverPids) server += await threadsCpuTimeMs(pid);
-  return { server, likers: await likers.cpuTimeMs(), author: await authors.cpuTimeMs() };
+  let database: number | undefined;
+  if (databasePids) {
+    database = 0;
+    for (const pid of await databasePids()) database += await threadsCpuTimeMs(pid);
+  }
+  return {
+    server,
+    ...(database === undefined ? {} : { database }),
+    likers: await likers.cpuTimeMs(),
+    author: await authors.cpuTimeMs(),
+  };
 }
 
 function perLike(before: CpuPerLike, after: CpuPerLike, likes: number): CpuPerLike {
+  const database =
+    before.database === undefined || after.database === undefined
+      ? undefined
+      : (after.database - before.database) / likes;
   return {
     server: (after.server - before.server) / likes,
+    ...(database === undefined ? {} : { database }),
     likers: (after.likers - before.likers) / likes,
     author: (after.author - before.author) / likes,
   };
 }
 
 function describeCpu(cpu: CpuPerLike): string {
-  return `CPU a like: server ${cpu.server.toFixed(2)} ms, likers ${cpu.likers.toFixed(2)} ms, author client ${cpu.author.toFixed(2)} ms; `;
+  const database = cpu.database === undefined ? '' : `PostgreSQL ${cpu.database.toFixed(2)} ms, `;
+  return `CPU a like: server ${cpu.server.toFixed(2)} ms, ${database}likers ${cpu.likers.toFixed(2)} ms, author client ${cpu.author.toFixed(2)} ms; `;
 }
 
 export interface LikesResult {
@@ -252,7 +275,8 @@ export async function likesUnderLoad(
     // Resets the lag histograms: every node's, as the authors' node can hold a notification too.
     for (const node of nodes) await scrapeMetrics(node.url, []);
     const pids = nodes.map((node) => node.child.pid ?? 0);
-    const cpuBefore = await cpuNow(pids, likers, authors);
+    const databasePids = cluster?.databasePids;
+    const cpuBefore = await cpuNow(pids, likers, authors, databasePids);
     const { sent, failed } = await likers.like(
       server.url,
       orders,
@@ -260,7 +284,11 @@ export async function likesUnderLoad(
       (seconds + 60) * 1000,
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const cpu = perLike(cpuBefore, await cpuNow(pids, likers, authors), orders.length);
+    const cpu = perLike(
+      cpuBefore,
+      await cpuNow(pids, likers, authors, databasePids),
+      orders.length,
+    );
     const resident = await Promise.all(nodes.map((node) => residentBytes(node.child.pid ?? 0)));
     const lags = await Promise.all(
       nodes.map((node) => scrapeMetrics(node.url, [`${LAG}_p99_seconds`, `${LAG}_max_seconds`])),
