@@ -9,7 +9,7 @@
 import { rm } from 'node:fs/promises';
 import { startServer } from '../../test/fixtures/server.js';
 import { ClientPool, waitFor } from '../clientPool.js';
-import { publishStamped } from '../http.js';
+import { publishStamped, scrapeMetrics } from '../http.js';
 import type { ClientUser } from '../protocol.js';
 import { startCluster } from '../cluster.js';
 import { seed } from '../seed.js';
@@ -36,6 +36,12 @@ export interface ServerFigures {
   publish: Summary;
   /** Server CPU time per post: unlike latency, not inflated by other processes on the box. */
   serverCpuMsPerPost: number;
+  /**
+   * Tidings: the store's publishPost, mean over the counted posts, in ms (from the node's
+   * tidings_store_write_seconds): the durable commit a post waits for before it is pushed, which
+   * the floor does not have.
+   */
+  postWriteMs?: number;
   lost: number;
 }
 
@@ -55,6 +61,19 @@ interface Target {
   publishUrl?: string;
   /** Every process whose CPU a post costs (all the nodes); `pid` alone when absent. */
   cpuPids?: number[];
+  /** Tidings: the node whose store takes the post, for its write time (the floor has none). */
+  metricsUrl?: string;
+}
+
+/** The store's publishPost so far on `url`: the sum of its times in s, and how many. */
+async function postWrites(url: string): Promise<{ seconds: number; count: number }> {
+  const metric = 'tidings_store_write_seconds';
+  const label = '{operation="publishPost"}';
+  const [seconds, count] = await scrapeMetrics(url, [
+    `${metric}_sum${label}`,
+    `${metric}_count${label}`,
+  ]);
+  return { seconds: seconds ?? 0, count: count ?? 0 };
 }
 
 async function cpuOf(target: Target): Promise<number> {
@@ -85,6 +104,7 @@ async function measure(
   let lost = 0;
   const publishMs: number[] = [];
   let serverCpuMs = 0;
+  let writesAfterWarmUp: { seconds: number; count: number } | undefined;
   for (let k = 1; k <= WARMUP_POSTS + posts; k++) {
     const counted = k > WARMUP_POSTS;
     // A blog's posts are minutes apart: each one goes out into a quiet server and quiet clients,
@@ -100,7 +120,16 @@ async function measure(
     // there, so it covers the whole post.
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     if (counted) serverCpuMs += (await cpuOf(target)) - cpuBefore;
-    if (k === WARMUP_POSTS) await pool.collect(); // drops the warm-up's samples
+    if (k === WARMUP_POSTS) {
+      await pool.collect(); // drops the warm-up's samples
+      if (target.metricsUrl) writesAfterWarmUp = await postWrites(target.metricsUrl);
+    }
+  }
+  let postWriteMs: number | undefined;
+  if (target.metricsUrl && writesAfterWarmUp) {
+    const writes = await postWrites(target.metricsUrl);
+    const counted = writes.count - writesAfterWarmUp.count;
+    if (counted > 0) postWriteMs = ((writes.seconds - writesAfterWarmUp.seconds) / counted) * 1000;
   }
   const { fanoutMs } = await pool.collect();
   await pool.reset();
@@ -110,13 +139,18 @@ async function measure(
     fanout: summarize(fanoutMs),
     publish: summarize(publishMs),
     serverCpuMsPerPost: serverCpuMs / posts,
+    ...(postWriteMs === undefined ? {} : { postWriteMs }),
     lost,
   };
 }
 
 function report(label: string, n: number, figures: ServerFigures): void {
   console.log(
-    `  ${label} fan-out to ${n}: ${describe(figures.fanout)}; the POST p50 ${figures.publish.p50.toFixed(1)} ms; server CPU ${figures.serverCpuMsPerPost.toFixed(1)} ms per post; connect all ${(figures.connectMs / 1000).toFixed(1)} s, ` +
+    `  ${label} fan-out to ${n}: ${describe(figures.fanout)}; the POST p50 ${figures.publish.p50.toFixed(1)} ms` +
+      (figures.postWriteMs === undefined
+        ? ''
+        : `, of it the post's durable write (publishPost) ${figures.postWriteMs.toFixed(2)} ms on average`) +
+      `; server CPU ${figures.serverCpuMsPerPost.toFixed(1)} ms per post; connect all ${(figures.connectMs / 1000).toFixed(1)} s, ` +
       `server RSS +${(figures.bytesPerConnection / 1024).toFixed(1)} KB per connection` +
       (figures.lost ? `; ${figures.lost} posts did not reach every socket within 30 s` : ''),
   );
@@ -157,7 +191,7 @@ export async function fanout(
     let tidings: ServerFigures;
     try {
       tidings = await measure(
-        { url: server.url, pid: server.child.pid as number },
+        { url: server.url, pid: server.child.pid as number, metricsUrl: server.url },
         pool,
         readers,
         author.token,
@@ -181,6 +215,7 @@ export async function fanout(
             url: holder.url,
             pid: holder.child.pid as number,
             publishUrl: publisher.url,
+            metricsUrl: publisher.url,
             cpuPids: cluster.nodes.map((node) => node.child.pid as number),
           },
           pool,
