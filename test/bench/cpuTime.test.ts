@@ -17,7 +17,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { threadsCpuTimeMs } from '../../bench/stats.js';
+import { childPids, threadsCpuTimeMs } from '../../bench/stats.js';
 
 const CHILD = `
 const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
@@ -52,6 +52,22 @@ describe("the bench's CPU time of a process", () => {
       assert.ok(read > before - 0.5 && read < after + 0.5, message);
     } finally {
       child.kill();
+    }
+  });
+
+  it('finds a process’s children, whose CPU it adds up for PostgreSQL, and no one else', async () => {
+    const children = [0, 1].map(() =>
+      spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' }),
+    );
+    try {
+      const found = await childPids(process.pid);
+      for (const child of children) {
+        assert.ok(found.includes(child.pid as number), `child ${child.pid} in ${found.join(', ')}`);
+      }
+      assert.ok(!found.includes(process.pid), 'not the parent itself');
+      assert.deepEqual(await childPids(children[0]?.pid as number), [], 'a child with none');
+    } finally {
+      for (const child of children) child.kill();
     }
   });
 });

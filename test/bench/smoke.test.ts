@@ -18,6 +18,9 @@ describe('the bench, run small', () => {
       assert.equal(figures.fanout.count, 20 * 3, 'one sample per socket and counted post');
       assert.ok(figures.fanout.p50 > 0 && figures.fanout.p50 <= figures.fanout.p99);
     }
+    // The post's durable write, read from Tidings' own metrics; the floor writes nothing.
+    assert.ok((result.tidings.postWriteMs ?? 0) > 0, 'Tidings timed its posts’ writes');
+    assert.equal(result.floor.postWriteMs, undefined);
   });
 
   it('after a restart every client is back with every post, and back from the floor', async () => {
