@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { seed, type Seeded } from '../../bench/seed.js';
 import { hashToken } from '../../server/domain/tokens.js';
 import { createLowdbStore } from '../../server/store/lowdb/index.js';
@@ -99,6 +100,21 @@ describe('migrate-to-postgres', () => {
     ]);
     assert.equal(copied.code, 0, copied.stderr);
     assert.match(copied.stdout, /^copied 60 users, 60 tokens, 31 posts, \d+ likes/);
+    assert.match(copied.stdout, /and gathered its statistics \(VACUUM ANALYZE\)$/m);
+    // The copied tables were vacuumed and analyzed, so the first minutes of serving do not plan
+    // without statistics or count through the heap.
+    const observer = new pg.Client({ connectionString: databaseUrl });
+    await observer.connect();
+    try {
+      const { rows } = await observer.query<{ relname: string }>(
+        `SELECT relname FROM pg_stat_user_tables
+          WHERE relname IN ('events', 'likes', 'subscription_spans', 'read_state')
+            AND (last_vacuum IS NULL OR last_analyze IS NULL)`,
+      );
+      assert.deepEqual(rows, [], 'every copied table vacuumed and analyzed');
+    } finally {
+      await observer.end();
+    }
 
     const store = createPostgresStore({ connectionString: databaseUrl });
     await store.open();
