@@ -3,12 +3,13 @@
  * SIGKILL while its fold is held at each step (TIDINGS_TEST_FOLD_FAULT, the seam in
  * snapshotFold.ts, so the moment is forced, not timed): it loses no acknowledged post and opens
  * to the same state every time. A fold that fails (its temp file cannot be written; its worker
- * dies) leaves the store serving, the files valid and the failure in the store's report.
+ * dies) leaves the store serving, the files valid and the failure in the store's report. A clean
+ * stop needs no worker: it writes its snapshot from memory.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -187,9 +188,46 @@ describe('a fold in the worker', () => {
     assert.match(problems.join('\n'), /fold worker stopped with exit code 70/);
     await publish(store, author, 'After the crash');
     await store.close();
+    assert.deepEqual(
+      (await readdir(dataDir)).filter((name) => name.startsWith('tidings.journal')),
+      [],
+      "the stop's snapshot took in the segment the dead worker left",
+    );
     assert.deepEqual((await summary(await open(dataDir))).posts, [
       'After the crash',
       'During the crash',
     ]);
+  });
+
+  it('a clean stop writes its snapshot from memory: no fold worker, so one that would die changes nothing', async () => {
+    const dataDir = await newDir();
+    const problems: string[] = [];
+    const store = await open(dataDir, { onProblem: (message) => problems.push(message) });
+    const author = await addUser(store, 'author', true);
+    const reader = await addUser(store, 'reader');
+    await store.subscribe(reader.id);
+    for (let i = 0; i < 3; i++) await publish(store, author, `Post ${i}`);
+    const before = await summary(store);
+    // Any fold worker started from here on ends before it writes a snapshot.
+    process.env.TIDINGS_TEST_FOLD_FAULT = 'exit:folded';
+    try {
+      await store.close();
+    } finally {
+      delete process.env.TIDINGS_TEST_FOLD_FAULT;
+    }
+    assert.deepEqual(problems, []);
+    assert.deepEqual(store.foldStats(), { completed: 0, failed: 0, lastMs: 0 }, 'no fold ran');
+    assert.deepEqual(
+      (await readdir(dataDir)).filter((name) => name.startsWith('tidings.journal')),
+      [],
+      'the journal was removed once the snapshot held it',
+    );
+    const snapshot = JSON.parse(await readFile(join(dataDir, DATA_FILE_NAME), 'utf8')) as {
+      posts: unknown[];
+      commit: number;
+    };
+    assert.equal(snapshot.posts.length, 3, 'the snapshot alone holds every post');
+    assert.ok(snapshot.commit > 0, 'and says which commit it holds');
+    assert.deepEqual(await summary(await open(dataDir)), before);
   });
 });

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { DocumentFile } from './documentFile.js';
 import type { Durability } from './durableFile.js';
 import { statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { runFold, type FoldOutcome } from './foldRunner.js';
 import { sealedSegmentPath, type JournalFile } from './journal.js';
 import { foldSnapshot, type FoldRequest } from './snapshotFold.js';
@@ -60,6 +60,12 @@ export interface SnapshotFolds {
   sealedBytes(): number;
   /** Whether any sealed segment waits for a fold (one an earlier run left included). */
   hasSealed(): boolean;
+  /**
+   * Removes every sealed segment, once a snapshot written some other way holds all their commits
+   * (the close's, from memory). Call only while no fold runs. One that cannot be removed stays,
+   * and the next open skips its lines.
+   */
+  dropSealed(): Promise<void>;
   stats(): FoldStats;
 }
 
@@ -138,6 +144,11 @@ export function createSnapshotFolds(options: SnapshotFoldsOptions): SnapshotFold
     running: () => inFlight !== undefined,
     sealedBytes: () => [...sizes.values()].reduce((sum, bytes) => sum + bytes, 0),
     hasSealed: () => sealed.length > 0,
+    async dropSealed() {
+      for (const segment of sealed) await rm(segment, { force: true }).catch(() => undefined);
+      sealed = [];
+      sizes.clear();
+    },
     stats: () => ({ ...stats }),
   };
 }
