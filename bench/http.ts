@@ -1,4 +1,5 @@
 /** The few HTTP calls the orchestrator makes itself: publish, scrape metrics. */
+import { request } from 'node:http';
 import { API } from '../contract/wire.js';
 import { BENCH_TITLE_PREFIX } from './protocol.js';
 import { wallNow } from './wallClock.js';
@@ -20,6 +21,66 @@ export function publishStamped(serverUrl: string, token: string): Promise<string
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ title: `${BENCH_TITLE_PREFIX}${wallNow()}`, body: 'A bench post.' }),
   });
+}
+
+export interface TimedPublish {
+  /** From the send until the TCP connection was up (undefined: it never was). */
+  connectMs: number | undefined;
+  /** From the send until the whole answer was read (undefined: none within the timeout). */
+  answerMs: number | undefined;
+  status: number | undefined;
+}
+
+/**
+ * The same publish on a connection of its own, telling the TCP connect (a dropped SYN and its
+ * retries) apart from the wait after it (the accept queue, which the kernel's handshake does not
+ * show, and the server). For the storm's publishes; never rejects: a publish with no answer
+ * within the timeout says how far it got.
+ */
+export function publishStampedTimed(serverUrl: string, token: string): Promise<TimedPublish> {
+  const body = JSON.stringify({
+    title: `${BENCH_TITLE_PREFIX}${wallNow()}`,
+    body: 'A bench post.',
+  });
+  const sent = performance.now();
+  const since = (): number => performance.now() - sent;
+  let connectMs: number | undefined;
+  return new Promise((resolve) => {
+    const outgoing = request(
+      new URL(API.posts, serverUrl),
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve({ connectMs, answerMs: since(), status: response.statusCode }),
+        );
+        response.on('error', () => resolve({ connectMs, answerMs: undefined, status: undefined }));
+      },
+    );
+    outgoing.on('socket', (socket) => socket.once('connect', () => (connectMs = since())));
+    outgoing.on('error', () => resolve({ connectMs, answerMs: undefined, status: undefined }));
+    outgoing.end(body);
+  });
+}
+
+/** "171 ms (connected after 3 ms)", or how far a publish with no answer got. */
+export function describeTimedPublish(publish: TimedPublish): string {
+  const connected =
+    publish.connectMs === undefined
+      ? 'never connected'
+      : `connected after ${publish.connectMs.toFixed(0)} ms`;
+  if (publish.answerMs === undefined) return `no answer within ${TIMEOUT_MS} ms (${connected})`;
+  const status = publish.status === 201 ? '' : `, HTTP ${publish.status}`;
+  return `${publish.answerMs.toFixed(0)} ms (${connected}${status})`;
 }
 
 /**
