@@ -14,21 +14,28 @@ async function call(url: string, init: RequestInit): Promise<string> {
   return text;
 }
 
+/** A post whose title carries the wall-clock time it was made at, as JSON. */
+function stampedPost(): string {
+  return JSON.stringify({ title: `${BENCH_TITLE_PREFIX}${wallNow()}`, body: 'A bench post.' });
+}
+
 /** Publishes a post whose title carries the wall-clock time of the request. */
 export function publishStamped(serverUrl: string, token: string): Promise<string> {
   return call(new URL(API.posts, serverUrl).href, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: `${BENCH_TITLE_PREFIX}${wallNow()}`, body: 'A bench post.' }),
+    body: stampedPost(),
   });
 }
 
 export interface TimedPublish {
   /** From the send until the TCP connection was up (undefined: it never was). */
   connectMs: number | undefined;
-  /** From the send until the whole answer was read (undefined: none within the timeout). */
+  /** From the send until the whole answer was read (undefined: none). */
   answerMs: number | undefined;
   status: number | undefined;
+  /** Why there was no answer, when it was not the timeout (a refused or reset connection). */
+  failure?: string;
 }
 
 /**
@@ -38,14 +45,19 @@ export interface TimedPublish {
  * within the timeout says how far it got.
  */
 export function publishStampedTimed(serverUrl: string, token: string): Promise<TimedPublish> {
-  const body = JSON.stringify({
-    title: `${BENCH_TITLE_PREFIX}${wallNow()}`,
-    body: 'A bench post.',
-  });
+  const body = stampedPost();
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
   const sent = performance.now();
   const since = (): number => performance.now() - sent;
   let connectMs: number | undefined;
   return new Promise((resolve) => {
+    const failed = (error: Error): void =>
+      resolve({
+        connectMs,
+        answerMs: undefined,
+        status: undefined,
+        ...(timeout.aborted ? {} : { failure: error.message }),
+      });
     const outgoing = request(
       new URL(API.posts, serverUrl),
       {
@@ -56,18 +68,18 @@ export function publishStampedTimed(serverUrl: string, token: string): Promise<T
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
         },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: timeout,
       },
       (response) => {
         response.resume();
         response.on('end', () =>
           resolve({ connectMs, answerMs: since(), status: response.statusCode }),
         );
-        response.on('error', () => resolve({ connectMs, answerMs: undefined, status: undefined }));
+        response.on('error', failed);
       },
     );
     outgoing.on('socket', (socket) => socket.once('connect', () => (connectMs = since())));
-    outgoing.on('error', () => resolve({ connectMs, answerMs: undefined, status: undefined }));
+    outgoing.on('error', failed);
     outgoing.end(body);
   });
 }
@@ -78,6 +90,7 @@ export function describeTimedPublish(publish: TimedPublish): string {
     publish.connectMs === undefined
       ? 'never connected'
       : `connected after ${publish.connectMs.toFixed(0)} ms`;
+  if (publish.failure !== undefined) return `failed: ${publish.failure} (${connected})`;
   if (publish.answerMs === undefined) return `no answer within ${TIMEOUT_MS} ms (${connected})`;
   const status = publish.status === 201 ? '' : `, HTTP ${publish.status}`;
   return `${publish.answerMs.toFixed(0)} ms (${connected}${status})`;
