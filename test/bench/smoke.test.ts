@@ -17,6 +17,9 @@ describe('the bench, run small', () => {
       assert.equal(figures.lost, 0);
       assert.equal(figures.fanout.count, 20 * 3, 'one sample per socket and counted post');
       assert.ok(figures.fanout.p50 > 0 && figures.fanout.p50 <= figures.fanout.p99);
+      // One post's CPU: above nothing, and less than the three counted posts' together.
+      const { serverCpuMsMedianPost: median, serverCpuMsPerPost: mean } = figures;
+      assert.ok(median > 0 && median < mean * 3, `median post ${median} ms, mean ${mean} ms`);
     }
     // The post's durable write, read from Tidings' own metrics; the floor writes nothing.
     assert.ok((result.tidings.postWriteMs ?? 0) > 0, 'Tidings timed its posts’ writes');
