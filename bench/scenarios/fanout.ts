@@ -39,8 +39,8 @@ export interface ServerFigures {
   /**
    * The median post's server CPU. The mean above is the figure of record; a major GC or a
    * background compilation lands in one post's window now and then, in the floor or in Tidings,
-   * and moves a mean of 60 posts by a ms at 200 (median and mean side by side tell a steady cost
-   * from such a spike).
+   * and moves a mean of 60 posts by about half a ms at 200. Median and mean side by side tell a
+   * steady cost from such a spike.
    */
   serverCpuMsMedianPost: number;
   /**
