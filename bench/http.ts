@@ -14,6 +14,11 @@ async function call(url: string, init: RequestInit): Promise<string> {
   return text;
 }
 
+/** The author's request headers for a JSON body. */
+function authorHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+}
+
 /** A post whose title carries the wall-clock time it was made at, as JSON. */
 function stampedPost(): string {
   return JSON.stringify({ title: `${BENCH_TITLE_PREFIX}${wallNow()}`, body: 'A bench post.' });
@@ -23,7 +28,7 @@ function stampedPost(): string {
 export function publishStamped(serverUrl: string, token: string): Promise<string> {
   return call(new URL(API.posts, serverUrl).href, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: authorHeaders(token),
     body: stampedPost(),
   });
 }
@@ -63,11 +68,7 @@ export function publishStampedTimed(serverUrl: string, token: string): Promise<T
       {
         method: 'POST',
         agent: false,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
+        headers: { ...authorHeaders(token), 'content-length': Buffer.byteLength(body) },
         signal: timeout,
       },
       (response) => {

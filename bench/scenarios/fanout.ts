@@ -110,7 +110,7 @@ async function measure(
   const after = await residentBytes(target.pid);
   let lost = 0;
   const publishMs: number[] = [];
-  const serverCpuMsPerPost: number[] = [];
+  const postCpuMs: number[] = [];
   let writesAfterWarmUp: { seconds: number; count: number } | undefined;
   for (let k = 1; k <= WARMUP_POSTS + posts; k++) {
     const counted = k > WARMUP_POSTS;
@@ -126,7 +126,7 @@ async function measure(
     // Everything the server does for this post is done by the end of the quiet gap; measured
     // there, so it covers the whole post.
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    if (counted) serverCpuMsPerPost.push((await cpuOf(target)) - cpuBefore);
+    if (counted) postCpuMs.push((await cpuOf(target)) - cpuBefore);
     if (k === WARMUP_POSTS) {
       await pool.collect(); // drops the warm-up's samples
       if (target.metricsUrl) writesAfterWarmUp = await postWrites(target.metricsUrl);
@@ -145,8 +145,8 @@ async function measure(
     bytesPerConnection: (after - before) / subscribers.length,
     fanout: summarize(fanoutMs),
     publish: summarize(publishMs),
-    serverCpuMsPerPost: serverCpuMsPerPost.reduce((sum, ms) => sum + ms, 0) / posts,
-    serverCpuMsMedianPost: summarize(serverCpuMsPerPost).p50,
+    serverCpuMsPerPost: postCpuMs.reduce((sum, ms) => sum + ms, 0) / posts,
+    serverCpuMsMedianPost: summarize(postCpuMs).p50,
     ...(postWriteMs === undefined ? {} : { postWriteMs }),
     lost,
   };
