@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds what runs: tsc emits the server, the Electron main process and the contract to dist/;
 // esbuild bundles the browser-side code (the inbox window, the preload, the blog's page scripts),
-// which cannot load Node-style modules. Each bundle is listed once, below.
+// which cannot load Node-style modules, each listed once below, and the server with its packages
+// (scripts/bundleServer.mjs), which then starts from one bundle instead of about 1,600 files.
 //
 // Everything is built into a staging folder that replaces dist/ only when complete, so a server
 // or test already running from dist/ never sees a half-built tree.
@@ -9,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { bundleServer } from './bundleServer.mjs';
 
 const staging = `dist.staging-${process.pid}`;
 const out = (path) => path.replace(/^dist\//, `${staging}/`);
@@ -64,6 +66,8 @@ for (const bundle of bundles) {
     outfile: out(bundle.outfile),
   });
 }
+
+await bundleServer(staging);
 
 /** Static files copied as they are (HTML, CSS, images), source → destination. */
 const statics = [

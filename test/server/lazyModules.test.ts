@@ -2,24 +2,46 @@
  * A server on its own never loads what only PostgreSQL or Redis need (`pg`, `redis`, socket.io's
  * Redis adapter), nor the feed parsers before it reads a feed: together they cost it about 30 MB
  * resident (docs/BENCHMARKS.md, "Resident memory, fourth pass"). A real server process runs with
- * a module hook that writes down every package it resolves; it signs a user up, publishes and
- * takes a like, then the list is read.
+ * a module hook that writes down every module it resolves; it signs a user up, publishes and
+ * takes a like, then the list is read. The server is a bundle (scripts/bundleServer.mjs): its
+ * packages are inside the files of dist/server/bundle/, and the bundle's packages.json says which
+ * file holds which, so a file loaded stands for the packages in it. A bare package name is
+ * counted too, for a server built without the bundle.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, it } from 'node:test';
 import { like, publish, signUp } from '../fixtures/api.js';
-import { startServer, stopServers, TEST_STORE, type RunningServer } from '../fixtures/server.js';
+import {
+  SERVER_ENTRY,
+  startServer,
+  stopServers,
+  TEST_STORE,
+  type RunningServer,
+} from '../fixtures/server.js';
 
 const servers: RunningServer[] = [];
 const dirs: string[] = [];
 
 after(() => stopServers(servers, { scratch: dirs }));
 
-/** Writes a hook that appends each bare specifier the process resolves to `log`, one a line. */
+/** The bundle's files and the packages in each, from its manifest; empty without a bundle. */
+async function bundledPackages(): Promise<Map<string, string[]>> {
+  const bundleDir = join(dirname(SERVER_ENTRY), 'bundle');
+  const text = await readFile(join(bundleDir, 'packages.json'), 'utf8').catch(() => '{}');
+  const byFile = JSON.parse(text) as Record<string, string[]>;
+  return new Map(
+    Object.entries(byFile).map(([file, packages]) => [join(bundleDir, file), packages]),
+  );
+}
+
+/**
+ * Writes a hook that appends each module the process resolves to `log`, one a line: the bare
+ * specifier of a package, or the file of one of the bundle's.
+ */
 async function packageLogger(): Promise<{ importFlag: string; loaded(): Promise<Set<string>> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-modules-'));
   dirs.push(dir);
@@ -29,8 +51,10 @@ async function packageLogger(): Promise<{ importFlag: string; loaded(): Promise<
     hooks,
     `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
-  if (!/^(node:|\\.|\\/|file:|data:)/.test(specifier)) appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  const bare = !/^(node:|\\.|\\/|file:|data:)/.test(specifier);
+  appendFileSync(${JSON.stringify(log)}, (bare ? specifier : resolved.url) + '\\n');
+  return resolved;
 }
 `,
   );
@@ -42,8 +66,15 @@ export async function resolve(specifier, context, next) {
   return {
     importFlag: `--import ${pathToFileURL(register).href}`,
     async loaded() {
-      const text = await readFile(log, 'utf8').catch(() => '');
-      return new Set(text.split('\n').filter(Boolean));
+      const lines = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      const bundled = await bundledPackages();
+      const packages = new Set<string>();
+      for (const line of lines) {
+        const file = line.startsWith('file:') ? fileURLToPath(line) : undefined;
+        if (file === undefined) packages.add(line);
+        for (const name of (file && bundled.get(file)) ?? []) packages.add(name);
+      }
+      return packages;
     },
   };
 }

@@ -97,6 +97,7 @@ test('app.asar holds the built main process, preload, inbox window, contract and
     '/dist/renderer/app.js',
     '/dist/contract/wire.js',
     '/dist/server/cli.js',
+    '/dist/server/bundle/cli.js',
     '/dist/main/assets/tray/light/tray-1.png',
     '/dist/main/assets/tray/light/tray-1@2x.png',
     '/dist/main/assets/tray/any/tray-1.png',
