@@ -2,7 +2,7 @@
 // Builds what runs: tsc emits the server, the Electron main process and the contract to dist/;
 // esbuild bundles the browser-side code (the inbox window, the preload, the blog's page scripts),
 // which cannot load Node-style modules, each listed once below, and the server with its packages
-// (scripts/bundleServer.mjs), which then starts from one bundle instead of about 1,600 files.
+// (scripts/bundleServer.mjs), which then starts from a few files instead of about 700.
 //
 // Everything is built into a staging folder that replaces dist/ only when complete, so a server
 // or test already running from dist/ never sees a half-built tree.

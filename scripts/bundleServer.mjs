@@ -1,5 +1,5 @@
 // The server as one bundle (issue 14: the start, and so the reconnect storm after a restart).
-// Unbundled, Node's module loader read, resolved and instantiated about 1,600 files at every
+// Unbundled, Node's module loader read, resolved and instantiated about 700 files at every
 // start: a third of its 0.7 s, and more while 10,000 clients knock at the closed port
 // (docs/BENCHMARKS.md, "The start as one bundle"). esbuild bundles what tsc emitted, with every
 // package, into dist/server/bundle/; what the server loads only on demand (PostgreSQL, Redis, the
