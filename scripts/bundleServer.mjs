@@ -59,11 +59,10 @@ function keepModuleUrls(root, bundleDir) {
     setup(pluginBuild) {
       pluginBuild.onLoad({ filter: /\.js$/ }, async ({ path }) => {
         if (!path.startsWith(root + sep)) return undefined;
+        // Read once here and handed to esbuild, which would otherwise read the file again.
         const source = await readFile(path, 'utf8');
-        if (!source.includes('import.meta.url')) return undefined;
         // Every output file is in bundleDir, so one relative URL holds in whichever it lands.
-        const own = relative(bundleDir, path).split(sep).join('/');
-        const url = `new URL(${JSON.stringify(own)}, import.meta.url).href`;
+        const url = `new URL(${JSON.stringify(urlPath(bundleDir, path))}, import.meta.url).href`;
         return { contents: source.replaceAll('import.meta.url', url), loader: 'js' };
       });
     },
@@ -82,7 +81,12 @@ function packagesByFile(metafile, bundleDir) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
       if (match) packages.add(match[1]);
     }
-    byFile[relative(bundleDir, resolve(output)).split(sep).join('/')] = [...packages].sort();
+    byFile[urlPath(bundleDir, resolve(output))] = [...packages].sort();
   }
   return byFile;
+}
+
+/** `to` relative to the folder `from`, with `/` between its parts as in a URL. */
+function urlPath(from, to) {
+  return relative(from, to).split(sep).join('/');
 }
