@@ -24,7 +24,7 @@ import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
-import { createSocketServer } from './realtime/socketServer.js';
+import { closePollingSessions, createSocketServer } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { LISTEN_BACKLOG } from './listenBacklog.js';
 import { createAdmission } from './realtime/admission.js';
@@ -83,31 +83,28 @@ function urlFor(host: string, port: number): string {
  */
 const IN_FLIGHT_GRACE_MS = 3_000;
 
-/** Resolves when the HTTP server has closed its last connection, or after `graceMs`. */
-function httpClosed(server: HttpServer, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, graceMs);
-    server.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 /**
  * Every TCP connection the server accepted, upgraded WebSockets included: the HTTP server's own
  * closeAllConnections() no longer sees a connection once it has been upgraded. A connection is in
  * one set or the other, moved at its upgrade, so telling WebSockets apart costs nothing per
  * connection (a separate set of them with its own 'close' listener was about 0.4 KB of each).
  */
-function trackConnections(server: HttpServer): { http: Set<Duplex>; webSockets: Set<Duplex> } {
+interface Connections {
+  http: Set<Duplex>;
+  webSockets: Set<Duplex>;
+  /** Resolves once no plain HTTP connection is left (WebSockets aside), or after `graceMs`. */
+  httpGone(graceMs: number): Promise<void>;
+}
+
+function trackConnections(server: HttpServer): Connections {
   const http = new Set<Duplex>();
   const webSockets = new Set<Duplex>();
+  let onHttpGone: (() => void) | undefined;
   // One listener function for every connection, called with the socket as `this` (node:events),
   // and `on`, not `once` ('close' comes once): no closure or once-wrapper per connection, which
   // was about 0.2 KB of each of 10,000 sockets (docs/BENCHMARKS.md).
   function forget(this: Socket): void {
-    http.delete(this);
+    if (http.delete(this) && http.size === 0) onHttpGone?.();
     webSockets.delete(this);
   }
   server.on('connection', (socket: Socket) => {
@@ -117,7 +114,19 @@ function trackConnections(server: HttpServer): { http: Set<Duplex>; webSockets: 
   server.on('upgrade', (_request, socket) => {
     if (http.delete(socket)) webSockets.add(socket);
   });
-  return { http, webSockets };
+  return {
+    http,
+    webSockets,
+    httpGone: (graceMs) =>
+      new Promise((resolve) => {
+        if (http.size === 0) return resolve();
+        const timer = setTimeout(resolve, graceMs);
+        onHttpGone = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+  };
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
@@ -294,26 +303,33 @@ export async function serve(
       close() {
         closing ??= (async () => {
           await adminSocket?.close();
-          const drained = httpClosed(httpServer, IN_FLIGHT_GRACE_MS);
           await poller.stop();
-          // Stop accepting; `drained` resolves once every connection is gone or the grace is up.
-          // (io.close() would wait for every client to go, however long a stuck one takes.)
-          httpServer.close();
-          // Closes every Engine.IO session (those that never joined a namespace too). Clients
-          // see the transport close and reconnect by themselves; `io.disconnectSockets()` would
-          // send them a DISCONNECT, which a socket.io client takes as "do not reconnect".
-          io.engine.close();
-          // Their close frames are handed to the kernel (one still queued behind a full buffer is
-          // dropped); waiting for every client's reply would hold a restart for about a second at
-          // 10,000 sockets (issue 14). A client sees its connection end either way and reconnects.
-          for (const socket of connections.webSockets) socket.destroy();
+          httpServer.close(); // no new connections
+          // The WebSockets stay connected until the store is closed, and end only with it. Every
+          // moment a client spends cut off before the next start listens is spent in its
+          // reconnection backoff: its attempts are refused, each waits longer than the last, and
+          // the one that gets in comes that much later (issue 14's reconnect storm). So their
+          // reading stops here (an event sent from now on is never read, as if the connection
+          // had ended here), while whatever is still being answered goes out.
+          for (const socket of connections.webSockets) {
+            socket.pause();
+            // ws resumes a socket once its parser has drained; with no 'data' listener left,
+            // nothing read after that reaches an event handler either.
+            socket.removeAllListeners('data');
+          }
+          // A held long-poll is answered with Engine.IO's close, so it does not hold the drain.
+          closePollingSessions(io);
           httpServer.closeIdleConnections();
-          await drained;
+          await connections.httpGone(IN_FLIGHT_GRACE_MS);
           for (const connection of connections.http) connection.destroy();
-          for (const connection of connections.webSockets) connection.destroy();
+          await opened.close();
+          // Cut without close frames or waiting for replies: the clients see the transport
+          // close and reconnect by themselves (`io.disconnectSockets()` would send them a
+          // DISCONNECT, which a socket.io client takes as "do not reconnect"). When the process
+          // exits right after, as the CLI's does, the sockets' own close handlers never run.
+          for (const socket of connections.webSockets) socket.destroy();
           await socketCap?.stop();
           await openRedis?.close();
-          await opened.close();
         })();
         return closing;
       },

@@ -150,3 +150,23 @@ function releaseUpgradeListeners(transport: TidingsSocket['conn']['transport']):
     if (listener.name === 'onUpgradeError') socket.removeListener('error', listener);
   }
 }
+
+/** What Tidings reads of an Engine.IO session (engine.io 6's `Socket`). */
+interface EngineSession {
+  transport: { name: string };
+  close(): void;
+}
+
+/**
+ * Ends every Engine.IO session still on long-polling, those that never joined a namespace too: a
+ * held poll is answered with Engine.IO's close packet, so it does not hold a stop's drain. The
+ * WebSocket sessions are left alone (server/serve.ts ends them at the stop's end).
+ */
+export function closePollingSessions(io: TidingsServer): void {
+  // engine.io's types mark `clients` protected, though it is the sessions by id that its own
+  // `close()` walks; no public accessor lists them.
+  const { clients } = io.engine as unknown as { clients: Record<string, EngineSession> };
+  for (const session of Object.values(clients)) {
+    if (session.transport.name === 'polling') session.close();
+  }
+}

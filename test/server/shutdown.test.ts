@@ -8,9 +8,14 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, it } from 'node:test';
 import { API } from '../../contract/wire.js';
-import { publish, request, signUp } from '../fixtures/api.js';
+import { listNotifications, postOf, publish, request, signUp, subscribe } from '../fixtures/api.js';
 import { startServer, stopServers, type RunningServer } from '../fixtures/server.js';
-import { connectSocket, type TidingsSocket } from '../fixtures/sockets.js';
+import {
+  connectSocket,
+  nextDisconnect,
+  nextEvent,
+  type TidingsSocket,
+} from '../fixtures/sockets.js';
 
 const sockets: TidingsSocket[] = [];
 const raw: Socket[] = [];
@@ -95,26 +100,95 @@ async function silentWebSocket(port: number): Promise<{ cut: Promise<void> }> {
   return { cut: new Promise((resolve) => socket.once('close', () => resolve())) };
 }
 
-it('SIGTERM cuts WebSockets without waiting for their close replies (issue 14)', async () => {
+it('SIGTERM keeps WebSockets up until the work in flight is done, then cuts them without waiting for replies (issue 14)', async () => {
   const server = await startServer();
   servers.push(server);
-  const webSocket = await silentWebSocket(server.port);
-  // A request still arriving: the stop gives it its grace, so the server is still answering.
-  const inFlight = await frozen(
+  const ana = await signUp(server.url, 'ana'); // the first account: admin and author
+  const bob = await signUp(server.url, 'bob');
+  await subscribe(server.url, bob.token);
+  const before = await publish(server.url, ana.token, 'Published before the stop');
+  const { socket, sync } = await connectSocket(server.url, bob.token);
+  sockets.push(socket);
+  const unread = sync.items.find((item) => postOf(item).id === before.id);
+  assert.ok(unread, 'bob was told of the post before the stop');
+  const silent = await silentWebSocket(server.port);
+  const poll = await heldPoll(server.url, server.port);
+
+  // A publish still arriving when the signal comes: its body is sent only after it.
+  const body = JSON.stringify({ title: 'Published during the stop', body: 'Sent late.' });
+  const publishing = await frozen(
     server.port,
-    `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`,
+    `POST ${API.posts} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+      `Authorization: Bearer ${ana.token}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
   );
-  inFlight.resume();
+  publishing.resume();
   let answer = '';
-  inFlight.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-  const answered = new Promise<void>((resolve) => inFlight.once('end', () => resolve()));
+  publishing.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  const answered = new Promise<void>((resolve) => publishing.once('close', () => resolve()));
+  const pushedLive = nextEvent(socket, 'notification:new', 15_000);
+  const disconnected = nextDisconnect(socket, 15_000);
 
   const exited = server.stop();
-  // Before the change the WebSocket stayed open, waiting for a reply, until the grace ran out and
-  // every connection was cut together with the request in flight.
-  await webSocket.cut;
-  inFlight.write('\r\n');
+  // The held poll is answered with Engine.IO's close packet, not left to hold the drain.
+  assert.equal(await poll.answer, '1');
+  publishing.write(body);
   await answered;
-  assert.match(answer, /^HTTP\/1\.1 200/, 'the request in flight was still answered');
+  assert.match(answer, /^HTTP\/1\.1 201/, 'the publish in flight was still answered');
+  // Before the change the WebSockets were cut at the signal; bob saw this post only in the
+  // next start's sync, after his backoff.
+  const pushed = await pushedLive;
+  assert.equal(postOf(pushed).title, 'Published during the stop', 'bob was still connected');
+  // Sent while the store closes: never read, so never acknowledged, and nothing changes.
+  const markRead = socket
+    .timeout(2_000)
+    .emitWithAck('notification:mark-read', { ids: [unread.id] })
+    .then(
+      () => 'acknowledged',
+      () => 'not acknowledged',
+    );
+  assert.match(await disconnected, /^transport (close|error)$/);
+  // The silent client never answers the close; the stop does not wait for it.
+  await silent.cut;
+  assert.equal(await markRead, 'not acknowledged');
   assert.equal(await exited, 0, server.output());
+
+  const again = await startServer({ dataDir: server.dataDir });
+  servers.push(again);
+  const { items } = await listNotifications(again.url, bob.token);
+  const kept = items.find((item) => item.id === unread.id);
+  assert.equal(kept?.read, false, 'the unacknowledged mark-read changed nothing');
+  assert.ok(
+    items.some((item) => postOf(item).title === 'Published during the stop'),
+    'the post acknowledged during the stop is kept',
+  );
 });
+
+/**
+ * An Engine.IO long-polling session with a GET held open: nothing is sent to it until the
+ * session ends. `answer` resolves with the body that answers the GET.
+ */
+async function heldPoll(url: string, port: number): Promise<{ answer: Promise<string> }> {
+  const open = await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text();
+  const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+  const socket = connect(port, '127.0.0.1');
+  raw.push(socket);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const answer = new Promise<string>((resolve) =>
+    socket.once('end', () => resolve(received.slice(received.indexOf('\r\n\r\n') + 4))),
+  );
+  await new Promise<void>((resolve) =>
+    socket.write(
+      `GET /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\n` +
+        `Host: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+      () => resolve(),
+    ),
+  );
+  // The server handles a connection's bytes in the loop turn that reads them, so once it has
+  // answered a request sent after them, it holds this GET.
+  await request(url, 'GET', '/healthz');
+  return { answer };
+}
