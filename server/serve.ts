@@ -92,6 +92,12 @@ const IN_FLIGHT_GRACE_MS = 3_000;
 interface Connections {
   http: Set<Duplex>;
   webSockets: Set<Duplex>;
+  /**
+   * For the stop: nothing more is read from any WebSocket (an event sent from now on is never
+   * read, as if the connection had ended here, while what the server still answers goes out),
+   * and an upgrade that still arrives, on a connection kept alive, is refused.
+   */
+  quietWebSockets(): void;
   /** Resolves once no plain HTTP connection is left (WebSockets aside), or after `graceMs`. */
   httpGone(graceMs: number): Promise<void>;
 }
@@ -99,24 +105,43 @@ interface Connections {
 function trackConnections(server: HttpServer): Connections {
   const http = new Set<Duplex>();
   const webSockets = new Set<Duplex>();
+  let quiet = false;
   let onHttpGone: (() => void) | undefined;
+  const leaveHttp = (socket: Duplex): boolean => {
+    if (!http.delete(socket)) return false;
+    if (http.size === 0) onHttpGone?.();
+    return true;
+  };
   // One listener function for every connection, called with the socket as `this` (node:events),
   // and `on`, not `once` ('close' comes once): no closure or once-wrapper per connection, which
   // was about 0.2 KB of each of 10,000 sockets (docs/BENCHMARKS.md).
   function forget(this: Socket): void {
-    if (http.delete(this) && http.size === 0) onHttpGone?.();
+    leaveHttp(this);
     webSockets.delete(this);
   }
   server.on('connection', (socket: Socket) => {
     http.add(socket);
     socket.on('close', forget);
   });
+  // Registered before engine.io attaches, so this runs before its upgrade handler; ws does not
+  // upgrade a socket already destroyed.
   server.on('upgrade', (_request, socket) => {
-    if (http.delete(socket)) webSockets.add(socket);
+    if (!leaveHttp(socket)) return;
+    if (quiet) socket.destroy();
+    else webSockets.add(socket);
   });
   return {
     http,
     webSockets,
+    quietWebSockets() {
+      quiet = true;
+      for (const socket of webSockets) {
+        socket.pause();
+        // ws resumes a socket once its parser has drained; with no 'data' listener left,
+        // nothing read after that reaches an event handler either.
+        socket.removeAllListeners('data');
+      }
+    },
     httpGone: (graceMs) =>
       new Promise((resolve) => {
         if (http.size === 0) return resolve();
@@ -308,15 +333,9 @@ export async function serve(
           // The WebSockets stay connected until the store is closed, and end only with it. Every
           // moment a client spends cut off before the next start listens is spent in its
           // reconnection backoff: its attempts are refused, each waits longer than the last, and
-          // the one that gets in comes that much later (issue 14's reconnect storm). So their
-          // reading stops here (an event sent from now on is never read, as if the connection
-          // had ended here), while whatever is still being answered goes out.
-          for (const socket of connections.webSockets) {
-            socket.pause();
-            // ws resumes a socket once its parser has drained; with no 'data' listener left,
-            // nothing read after that reaches an event handler either.
-            socket.removeAllListeners('data');
-          }
+          // the one that gets in comes that much later (issue 14's reconnect storm). Only their
+          // reading stops here.
+          connections.quietWebSockets();
           // A held long-poll is answered with Engine.IO's close, so it does not hold the drain.
           closePollingSessions(io);
           httpServer.closeIdleConnections();

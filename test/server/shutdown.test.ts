@@ -3,6 +3,8 @@
  * take 10 s and exit 1 without flushing the store). Through a real process: SIGTERM with an idle
  * socket, a frozen WebSocket client that stops reading, a held poll and a half-sent request; the
  * process says so in its log, exits 0 within its own bound, and an acknowledged post is kept.
+ * And what the clients see of a stop (issue 14): their WebSockets stay up until the work in flight
+ * is done, nothing they send meanwhile is read, and an upgrade still arriving is refused.
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
@@ -14,6 +16,7 @@ import {
   connectSocket,
   nextDisconnect,
   nextEvent,
+  waitUntil,
   type TidingsSocket,
 } from '../fixtures/sockets.js';
 
@@ -163,6 +166,60 @@ it('SIGTERM keeps WebSockets up until the work in flight is done, then cuts them
     'the post acknowledged during the stop is kept',
   );
 });
+
+it('an upgrade that arrives during the stop, on a connection kept alive, is refused (issue 14)', async () => {
+  const server = await startServer();
+  servers.push(server);
+  // A request half-sent at SIGTERM: the stop gives it its grace, and once it is answered its
+  // connection is still alive (HTTP/1.1), so it can ask for an upgrade.
+  const connection = await frozen(
+    server.port,
+    `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`,
+  );
+  connection.resume();
+  let received = '';
+  connection.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
+
+  const exited = server.stop();
+  // The port refuses new connections from the moment the stop quiets the WebSockets (the same
+  // turn of the event loop).
+  await waitUntil(() => refused(server.port), 'the port was closed');
+  connection.write('\r\n');
+  await waitUntil(() => wholeResponse(received), 'the request in flight was answered');
+  assert.match(received, /^HTTP\/1\.1 200/);
+  assert.doesNotMatch(received, /connection: close/i, 'the connection was kept alive');
+  received = '';
+  const key = Buffer.from('late-ws-key-0016').toString('base64');
+  connection.write(
+    `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+      `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n',
+  );
+  await closed;
+  assert.equal(received, '', 'no 101, nor anything else, for the late upgrade');
+  assert.equal(await exited, 0, server.output());
+});
+
+/** Whether a new TCP connection to the port is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(port, '127.0.0.1');
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(false);
+    });
+    probe.once('error', () => resolve(true));
+  });
+}
+
+/** Whether `text` holds a whole HTTP response: its headers and as many bytes as they announce. */
+function wholeResponse(text: string): boolean {
+  const end = text.indexOf('\r\n\r\n');
+  if (end === -1) return false;
+  const length = /content-length: *(\d+)/i.exec(text.slice(0, end));
+  return length !== null && Buffer.byteLength(text.slice(end + 4), 'latin1') >= Number(length[1]);
+}
 
 /**
  * An Engine.IO long-polling session with a GET held open: nothing is sent to it until the
