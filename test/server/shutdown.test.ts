@@ -142,7 +142,7 @@ it('SIGTERM keeps WebSockets up until the work in flight is done, then cuts them
   // next start's sync, after his backoff.
   const pushed = await pushedLive;
   assert.equal(postOf(pushed).title, 'Published during the stop', 'bob was still connected');
-  // Sent while the store closes: never read, so never acknowledged, and nothing changes.
+  // Sent once the drain is over: never read, so never acknowledged, and nothing changes.
   const markRead = socket
     .timeout(2_000)
     .emitWithAck('notification:mark-read', { ids: [unread.id] })
