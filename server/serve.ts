@@ -24,7 +24,7 @@ import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { attachSocketHandlers, type SocketSeams } from './realtime/socketHandlers.js';
 import { createSocketPush } from './realtime/socketPush.js';
-import { closePollingSessions, createSocketServer } from './realtime/socketServer.js';
+import { createSocketServer, cutHeldPolls } from './realtime/socketServer.js';
 import { createSyncHandoff } from './realtime/syncHandoff.js';
 import { LISTEN_BACKLOG } from './listenBacklog.js';
 import { createAdmission } from './realtime/admission.js';
@@ -336,8 +336,8 @@ export async function serve(
           // the one that gets in comes that much later (issue 14's reconnect storm). Only their
           // reading stops here.
           connections.quietWebSockets();
-          // A held long-poll is answered with Engine.IO's close, so it does not hold the drain.
-          closePollingSessions(io);
+          // A held long-poll would hold the drain; its client reconnects as from an outage.
+          cutHeldPolls(io);
           httpServer.closeIdleConnections();
           await connections.httpGone(IN_FLIGHT_GRACE_MS);
           for (const connection of connections.http) connection.destroy();

@@ -151,22 +151,25 @@ function releaseUpgradeListeners(transport: TidingsSocket['conn']['transport']):
   }
 }
 
-/** What Tidings reads of an Engine.IO session (engine.io 6's `Socket`). */
+/** What Tidings reads of an Engine.IO session (engine.io 6's `Socket`) and its transport. */
 interface EngineSession {
-  transport: { name: string };
-  close(): void;
+  transport: { name: string; req?: IncomingMessage | null };
 }
 
 /**
- * Ends every Engine.IO session still on long-polling, those that never joined a namespace too: a
- * held poll is answered with Engine.IO's close packet, so it does not hold a stop's drain. The
- * WebSocket sessions are left alone (server/serve.ts ends them at the stop's end).
+ * Cuts the connection of every poll a long-polling session holds open, those of sessions that
+ * never joined a namespace too, so that none holds a stop's drain. Cut, not answered with
+ * Engine.IO's close packet: a client takes that packet as the server ending its session for good,
+ * and Debian's python3-socketio then never reconnects, while a cut connection is an outage it
+ * recovers from, as socket.io's own client does from both. The WebSocket sessions are left alone
+ * (server/serve.ts ends them at the stop's end).
  */
-export function closePollingSessions(io: TidingsServer): void {
+export function cutHeldPolls(io: TidingsServer): void {
   // engine.io's types mark `clients` protected, though it is the sessions by id that its own
-  // `close()` walks; no public accessor lists them.
+  // `close()` walks, and the polling transport's held request (`req`) is not declared; no public
+  // accessor gives either.
   const { clients } = io.engine as unknown as { clients: Record<string, EngineSession> };
   for (const session of Object.values(clients)) {
-    if (session.transport.name === 'polling') session.close();
+    if (session.transport.name === 'polling') session.transport.req?.socket.destroy();
   }
 }
