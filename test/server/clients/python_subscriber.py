@@ -38,7 +38,9 @@ def connect():
 
 @client.event
 def disconnect():
-    report("disconnect", None)
+    # Its own disconnect as it exits is not reported: only a cut before the end.
+    if not done.is_set():
+        report("disconnect", None)
 
 
 def counts(item):
